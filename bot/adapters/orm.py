@@ -1,0 +1,168 @@
+"""Tables, as SQLAlchemy 2 typed declarative rows. The domain never sees them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ACTIVE_SQL = "status IN ('pending_review', 'preregistered')"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out: SQLite would otherwise hand back naive times."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class PartnerRow(Base):
+    __tablename__ = "partners"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    email: Mapped[str | None] = mapped_column(String(320))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+
+
+class PartnerUserRow(Base):
+    """A Slack user belongs to at most one partner company."""
+
+    __tablename__ = "partner_users"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+
+
+class DirectoryEntryRow(Base):
+    """One cloud account's facts, keyed by its email (or its mobile when it has none)."""
+
+    __tablename__ = "directory_entries"
+
+    key: Mapped[str] = mapped_column(String(340), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    mobile: Mapped[str | None] = mapped_column(String(20), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    site: Mapped[str | None] = mapped_column(String(8))
+    registered_at: Mapped[datetime | None]
+    country: Mapped[str | None] = mapped_column(String(2))
+    associated_partner_id: Mapped[str | None] = mapped_column(String(64))
+    has_contract: Mapped[bool | None] = mapped_column(Boolean)
+    has_spend: Mapped[bool | None] = mapped_column(Boolean)
+    direct_sales_followup: Mapped[bool | None] = mapped_column(Boolean)
+    online_sales: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class RegistrationRow(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # Exclusivity by the database itself: one active registration per email and per mobile.
+        Index(
+            "uq_registrations_active_email",
+            "email",
+            unique=True,
+            sqlite_where=text(ACTIVE_SQL),
+            postgresql_where=text(ACTIVE_SQL),
+        ),
+        Index(
+            "uq_registrations_active_mobile",
+            "mobile",
+            unique=True,
+            sqlite_where=text(ACTIVE_SQL),
+            postgresql_where=text(ACTIVE_SQL),
+        ),
+        Index("ix_registrations_partner_status", "partner_id", "status"),
+        Index("ix_registrations_status_valid_until", "status", "valid_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    justification: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    valid_until: Mapped[datetime | None]
+    review_due: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditRow(Base):
+    """Every state change and every blocked attempt: who, when, from → to, why."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(64))
+    partner_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OpportunityRow(Base):
+    __tablename__ = "opportunities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]

@@ -1,0 +1,55 @@
+"""One transaction per use case, over one SQLAlchemy session."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.adapters.repositories import (
+    SqlAuditLog,
+    SqlDirectory,
+    SqlOpportunities,
+    SqlPartners,
+    SqlRegistrations,
+)
+from bot.services.ports import AuditLog, Directory, Opportunities, Partners, Registrations
+
+
+class SqlUnitOfWork:
+    """Enter to begin; anything not committed is rolled back on exit."""
+
+    session: Session
+    partners: Partners
+    registrations: Registrations
+    directory: Directory
+    audit: AuditLog
+    opportunities: Opportunities
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+
+    def __enter__(self) -> Self:
+        self.session = self.session_factory()
+        self.partners = SqlPartners(self.session)
+        self.registrations = SqlRegistrations(self.session)
+        self.directory = SqlDirectory(self.session)
+        self.audit = SqlAuditLog(self.session)
+        self.opportunities = SqlOpportunities(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

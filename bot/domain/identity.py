@@ -1,0 +1,65 @@
+"""Customer identity: the normalized forms that registrations are matched on.
+
+Two registrations conflict when their normalized email or E.164 mobile match,
+so every email and mobile goes through here before it is stored or compared.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import phonenumbers
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+
+from bot.domain.errors import DomainError
+
+
+class InvalidEmail(DomainError, ValueError):
+    def __init__(self, raw: str, why: str) -> None:
+        super().__init__(f'"{raw.strip()}" is not a valid email address: {why}')
+        self.raw = raw
+
+
+class InvalidMobile(DomainError, ValueError):
+    def __init__(self, raw: str, why: str) -> None:
+        super().__init__(f'"{raw.strip()}" is not a valid mobile number: {why}')
+        self.raw = raw
+
+
+def normalize_email(raw: str) -> str:
+    """Trimmed and lowercased entirely (the local part too), syntax checked only."""
+    try:
+        checked = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmail(raw, str(error)) from None
+    return checked.normalized.lower()
+
+
+def normalize_mobile(raw: str, default_region: str) -> str:
+    """E.164 form; `default_region` (alpha-2) applies only to numbers without `+`."""
+    try:
+        number = phonenumbers.parse(raw, default_region.upper())
+    except phonenumbers.NumberParseException as error:
+        if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            why = "its country code is missing or unknown"
+        else:
+            why = "it could not be read as a phone number"
+        raise InvalidMobile(raw, why) from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidMobile(raw, "no such number exists in that country")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_country_code(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 code, upper case as the modal's option values are.
+
+    pycountry rather than phonenumbers' regions: those add non-ISO codes
+    (AC, TA, XK) and lack territories without a telephone plan (AQ, BV).
+    """
+    return code in _alpha_2_codes()
+
+
+@cache
+def _alpha_2_codes() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)

@@ -1,0 +1,233 @@
+"""The registration model: who holds which customer, in what state, until when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.errors import EmailMismatch, TransitionNotAllowed
+
+
+class Status(StrEnum):
+    PENDING_REVIEW = "pending_review"
+    PREREGISTERED = "preregistered"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    DELETED = "deleted"
+    ASSOCIATED = "associated"
+
+
+ACTIVE_STATUSES = frozenset({Status.PENDING_REVIEW, Status.PREREGISTERED})
+
+
+class ReasonCode(StrEnum):
+    ASSOCIATED = "associated"
+    HELD_BY_OTHER_PARTNER = "held_by_other_partner"
+    ALREADY_YOURS = "already_yours"
+    CONTRACT = "contract"
+    DIRECT_SALES_FOLLOWUP = "direct_sales_followup"
+    SPEND_WITHOUT_FOLLOWUP = "spend_without_followup"
+    REGISTERED = "registered"
+    COUNTRY_MISMATCH = "country_mismatch"
+    ONLINE_SALES = "online_sales"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a rule fired, with the facts behind it (for reviewers, never for other partners)."""
+
+    code: ReasonCode
+    evidence: dict[str, str] = field(default_factory=dict, hash=False, compare=True)
+
+
+class Site(StrEnum):
+    INTL = "intl"
+    CN = "cn"
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    """One cloud account as the directory knows it; None means unknown."""
+
+    email: str | None = None
+    mobile: str | None = None
+    name: str | None = None
+    site: Site | None = None
+    registered_at: datetime | None = None
+    country: str | None = None
+    associated_partner_id: str | None = None
+    has_contract: bool | None = None
+    has_spend: bool | None = None
+    direct_sales_followup: bool | None = None
+    online_sales: bool | None = None
+
+    @property
+    def registered(self) -> bool:
+        return self.site is not None
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The customer as the partner typed it, already normalized."""
+
+    name: str
+    country: str
+    email: str | None = None
+    mobile: str | None = None
+    industry: str | None = None
+    notes: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.email or self.mobile):
+            raise ValueError("a customer needs an email or a mobile number")
+
+    def same_person(self, other: Customer | CustomerFacts) -> bool:
+        """Two identities conflict when their email or their mobile match."""
+        return bool(
+            (self.email and self.email == other.email)
+            or (self.mobile and self.mobile == other.mobile)
+        )
+
+
+@dataclass
+class Partner:
+    """A partner company: it, not the person, owns customers and quota."""
+
+    id: str
+    name: str
+    country: str
+    email: str | None = None
+    mobile: str | None = None
+    slack_user_ids: tuple[str, ...] = ()
+
+    def has_contact(self) -> bool:
+        return bool(self.email or self.mobile)
+
+
+@dataclass
+class Registration:
+    partner_id: str
+    customer: Customer
+    status: Status
+    created_at: datetime
+    created_by: str | None = None
+    reasons: tuple[Reason, ...] = ()
+    justification: str | None = None
+    valid_until: datetime | None = None
+    review_due: datetime | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
+    id: int | None = None
+
+    @classmethod
+    def preregistered(
+        cls,
+        partner_id: str,
+        customer: Customer,
+        now: datetime,
+        validity: timedelta,
+        created_by: str | None = None,
+    ) -> Registration:
+        return cls(
+            partner_id=partner_id,
+            customer=customer,
+            status=Status.PREREGISTERED,
+            created_at=now,
+            created_by=created_by,
+            valid_until=now + validity,
+        )
+
+    @classmethod
+    def pending_review(
+        cls,
+        partner_id: str,
+        customer: Customer,
+        reasons: tuple[Reason, ...],
+        justification: str,
+        now: datetime,
+        review_due: datetime,
+        created_by: str | None = None,
+    ) -> Registration:
+        return cls(
+            partner_id=partner_id,
+            customer=customer,
+            status=Status.PENDING_REVIEW,
+            created_at=now,
+            created_by=created_by,
+            reasons=reasons,
+            justification=justification,
+            review_due=review_due,
+        )
+
+    def is_active(self, now: datetime) -> bool:
+        if self.status is Status.PENDING_REVIEW:
+            return True
+        return (
+            self.status is Status.PREREGISTERED
+            and self.valid_until is not None
+            and now < self.valid_until
+        )
+
+    def is_due_to_expire(self, now: datetime) -> bool:
+        return (
+            self.status is Status.PREREGISTERED
+            and self.valid_until is not None
+            and now >= self.valid_until
+        )
+
+    def approve(self, reviewer: str, now: datetime, validity: timedelta) -> None:
+        self._require("approve", Status.PENDING_REVIEW)
+        self.status = Status.PREREGISTERED
+        self.valid_until = now + validity
+        self._decided(reviewer, now, None)
+
+    def reject(self, reviewer: str, reason: str, now: datetime) -> None:
+        self._require("reject", Status.PENDING_REVIEW)
+        self.status = Status.REJECTED
+        self._decided(reviewer, now, reason)
+
+    def delete(self) -> None:
+        """Invalid at once: frees quota and exclusivity. Never for a pending or associated one."""
+        self._require("delete", Status.PREREGISTERED, Status.EXPIRED, Status.REJECTED)
+        self.status = Status.DELETED
+
+    def expire(self, now: datetime) -> None:
+        if not self.is_due_to_expire(now):
+            raise TransitionNotAllowed("expire", self.status)
+        self.status = Status.EXPIRED
+
+    def associate(self, email: str, now: datetime) -> None:
+        """The customer accepted the invitation with the email that was pre-registered."""
+        if not self.is_active(now) or self.status is not Status.PREREGISTERED:
+            raise TransitionNotAllowed("associate", self._effective_status(now))
+        if email != self.customer.email:
+            raise EmailMismatch()
+        self.status = Status.ASSOCIATED
+
+    def allows_opportunity(self, now: datetime) -> bool:
+        return self.status is Status.ASSOCIATED or (
+            self.status is Status.PREREGISTERED and self.is_active(now)
+        )
+
+    def _effective_status(self, now: datetime) -> Status:
+        return Status.EXPIRED if self.is_due_to_expire(now) else self.status
+
+    def _require(self, action: str, *allowed: Status) -> None:
+        if self.status not in allowed:
+            raise TransitionNotAllowed(action, self.status)
+
+    def _decided(self, reviewer: str, now: datetime, note: str | None) -> None:
+        self.decided_by = reviewer
+        self.decided_at = now
+        self.decision_note = note
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    registration_id: int
+    title: str
+    created_by: str | None
+    created_at: datetime
+    id: int | None = None

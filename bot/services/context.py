@@ -1,0 +1,23 @@
+"""What every use-case caller needs, without knowing how it is built."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.calendar import WorkingCalendar
+from bot.domain.policy import Policy
+from bot.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Context:
+    uow: Callable[[], UnitOfWork]
+    """A fresh unit of work: one per use-case call, never shared between threads."""
+    policy: Policy
+    calendar: WorkingCalendar
+    clock: Callable[[], datetime]
+
+    def now(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,100 @@
+"""What the use cases need from storage; the adapters provide it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from bot.domain.model import (
+    Customer,
+    CustomerFacts,
+    Opportunity,
+    Partner,
+    Registration,
+    Status,
+)
+
+
+class Conflict(Exception):
+    """The database refused a write another transaction made impossible; try again."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    action: str
+    actor: str | None = None
+    partner_id: str | None = None
+    registration_id: int | None = None
+    from_status: Status | None = None
+    to_status: Status | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Partners(Protocol):
+    def get(self, partner_id: str) -> Partner | None: ...
+    def lock(self, partner_id: str) -> Partner | None:
+        """Read and hold the company's row until commit: submissions queue up behind it."""
+        ...
+
+    def for_slack_user(self, user_id: str) -> Partner | None: ...
+    def add(self, partner: Partner) -> None: ...
+    def save(self, partner: Partner) -> None: ...
+    def list(self) -> Sequence[Partner]: ...
+
+
+class Registrations(Protocol):
+    def add(self, registration: Registration) -> Registration:
+        """Store and give an id; raises Conflict when the customer became held meanwhile."""
+        ...
+
+    def get(self, registration_id: int, *, lock: bool = False) -> Registration | None: ...
+    def save(self, registration: Registration) -> None: ...
+    def conflicting(self, customer: Customer) -> Sequence[Registration]:
+        """Active-status registrations sharing the customer's email or mobile, locked."""
+        ...
+
+    def of_partner(
+        self, partner_id: str, statuses: Sequence[Status] | None = None
+    ) -> Sequence[Registration]: ...
+    def all(self, partner_id: str | None = None) -> Sequence[Registration]: ...
+    def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
+        """Preregistered past valid_until, locked; others running the same job skip them."""
+        ...
+
+
+class Directory(Protocol):
+    def matching(self, email: str | None, mobile: str | None) -> Sequence[CustomerFacts]: ...
+    def upsert(self, facts: CustomerFacts) -> bool:
+        """Insert or update one account; True when something changed."""
+        ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+    def for_registration(self, registration_id: int) -> Sequence[AuditEntry]: ...
+
+
+class Opportunities(Protocol):
+    def add(self, opportunity: Opportunity) -> Opportunity: ...
+
+
+class UnitOfWork(Protocol):
+    partners: Partners
+    registrations: Registrations
+    directory: Directory
+    audit: AuditLog
+    opportunities: Opportunities
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...

@@ -1,0 +1,335 @@
+"""Use cases: one function each, one transaction each, over a unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.calendar import WorkingCalendar
+from bot.domain.eligibility import Decision, Outcome, decide
+from bot.domain.errors import DomainError
+from bot.domain.model import (
+    ACTIVE_STATUSES,
+    Customer,
+    Opportunity,
+    Partner,
+    Reason,
+    Registration,
+    Status,
+)
+from bot.domain.policy import Policy, QuotaUse, check_preconditions, quota_use
+from bot.services.errors import (
+    JustificationRequired,
+    NotAReviewer,
+    OpportunityNotAllowed,
+    OwnCompanyReview,
+    RegistrationNotFound,
+    UnknownPartner,
+)
+from bot.services.ports import AuditEntry, Conflict, UnitOfWork
+
+# A lost race against another transaction is retried this many times; the rules then
+# see the winner's registration and answer accordingly.
+CONFLICT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Submit:
+    partner_id: str
+    customer: Customer
+    actor: str | None = None
+    justification: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    decision: Decision
+    registration: Registration | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """A new registration was created by this submission."""
+        return self.registration is not None and self.decision.outcome is not Outcome.ALREADY_YOURS
+
+
+def partner_standing(partner_id: str, uow: UnitOfWork, policy: Policy, now: datetime) -> QuotaUse:
+    """Preconditions before anyone types a form: raises NoContactOnFile or QuotaReached."""
+    with uow:
+        partner = _partner(uow, partner_id)
+        use = _quota(uow, partner, policy, now)
+        check_preconditions(partner, use)
+        return use
+
+
+def preregister(
+    cmd: Submit, uow: UnitOfWork, policy: Policy, calendar: WorkingCalendar, now: datetime
+) -> Submission:
+    """Decide at once; record when eligible. A review case is recorded only with a justification."""
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            return _submit(cmd, uow, policy, calendar, now)
+        except Conflict:
+            if attempt == CONFLICT_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def request_review(
+    cmd: Submit, uow: UnitOfWork, policy: Policy, calendar: WorkingCalendar, now: datetime
+) -> Submission:
+    """The rules run again at submission: the customer's situation may have changed."""
+    if not (cmd.justification and cmd.justification.strip()):
+        raise JustificationRequired()
+    return preregister(cmd, uow, policy, calendar, now)
+
+
+def _submit(
+    cmd: Submit, uow: UnitOfWork, policy: Policy, calendar: WorkingCalendar, now: datetime
+) -> Submission:
+    with uow:
+        partner = _partner(uow, cmd.partner_id, lock=True)
+        conflicting = list(uow.registrations.conflicting(cmd.customer))
+        for stale in [r for r in conflicting if r.is_due_to_expire(now)]:
+            _expire(uow, stale, now)
+        check_preconditions(partner, _quota(uow, partner, policy, now))
+        facts = uow.directory.matching(cmd.customer.email, cmd.customer.mobile)
+        decision = decide(cmd.customer, partner, facts, conflicting, policy, now)
+
+        registration: Registration | None = None
+        if decision.outcome is Outcome.ALREADY_YOURS:
+            registration = decision.existing
+        elif decision.outcome is Outcome.ELIGIBLE:
+            registration = Registration.preregistered(
+                partner.id, cmd.customer, now, policy.validity, created_by=cmd.actor
+            )
+        elif decision.outcome is Outcome.REVIEW and cmd.justification:
+            registration = Registration.pending_review(
+                partner.id,
+                cmd.customer,
+                decision.reasons,
+                cmd.justification.strip(),
+                now,
+                calendar.add_working_days(now, policy.review_sla_days),
+                created_by=cmd.actor,
+            )
+        elif decision.outcome is Outcome.BLOCK:
+            uow.audit.record(
+                AuditEntry(
+                    at=now,
+                    action="blocked",
+                    actor=cmd.actor,
+                    partner_id=partner.id,
+                    detail={
+                        "reasons": [_reason_json(r) for r in decision.reasons],
+                        "email": cmd.customer.email,
+                        "mobile": cmd.customer.mobile,
+                    },
+                )
+            )
+
+        if registration is not None and registration.id is None:
+            uow.registrations.add(registration)
+            _audit(uow, registration, now, cmd.actor, registration.status.value, None)
+        uow.commit()
+        return Submission(decision, registration)
+
+
+def approve(
+    registration_id: int,
+    reviewer: str,
+    reviewers: Collection[str],
+    uow: UnitOfWork,
+    policy: Policy,
+    now: datetime,
+) -> Registration:
+    with uow:
+        registration = _decidable(uow, registration_id, reviewer, reviewers)
+        before = registration.status
+        registration.approve(reviewer, now, policy.validity)
+        uow.registrations.save(registration)
+        _audit(uow, registration, now, reviewer, "approved", before)
+        uow.commit()
+        return registration
+
+
+def reject(
+    registration_id: int,
+    reviewer: str,
+    reason: str,
+    reviewers: Collection[str],
+    uow: UnitOfWork,
+    now: datetime,
+) -> Registration:
+    with uow:
+        registration = _decidable(uow, registration_id, reviewer, reviewers)
+        before = registration.status
+        registration.reject(reviewer, reason.strip(), now)
+        uow.registrations.save(registration)
+        _audit(uow, registration, now, reviewer, "rejected", before, {"reason": reason.strip()})
+        uow.commit()
+        return registration
+
+
+def delete(
+    registration_id: int, partner_id: str, actor: str | None, uow: UnitOfWork, now: datetime
+) -> Registration:
+    with uow:
+        registration = _own(uow, registration_id, partner_id)
+        before = registration.status
+        registration.delete()
+        uow.registrations.save(registration)
+        _audit(uow, registration, now, actor, "deleted", before)
+        uow.commit()
+        return registration
+
+
+@dataclass(frozen=True)
+class Deletion:
+    registration_id: int
+    registration: Registration | None
+    error: DomainError | None
+
+
+def delete_many(
+    registration_ids: Iterable[int],
+    partner_id: str,
+    actor: str | None,
+    uow: UnitOfWork,
+    now: datetime,
+) -> list[Deletion]:
+    """Each one on its own: a refused deletion does not hold back the others."""
+    results = []
+    for registration_id in registration_ids:
+        try:
+            done = delete(registration_id, partner_id, actor, uow, now)
+            results.append(Deletion(registration_id, done, None))
+        except DomainError as refused:
+            results.append(Deletion(registration_id, None, refused))
+    return results
+
+
+def associate(registration_id: int, email: str, uow: UnitOfWork, now: datetime) -> Registration:
+    """The customer registers and associates, with the email that was pre-registered."""
+    with uow:
+        registration = uow.registrations.get(registration_id, lock=True)
+        if registration is None:
+            raise RegistrationNotFound()
+        before = registration.status
+        registration.associate(email, now)
+        uow.registrations.save(registration)
+        _audit(uow, registration, now, "customer", "associated", before)
+        uow.commit()
+        return registration
+
+
+def create_opportunity(
+    registration_id: int,
+    partner_id: str,
+    title: str,
+    actor: str | None,
+    uow: UnitOfWork,
+    now: datetime,
+) -> Opportunity:
+    with uow:
+        registration = _own(uow, registration_id, partner_id)
+        if not registration.allows_opportunity(now):
+            raise OpportunityNotAllowed()
+        opportunity = uow.opportunities.add(Opportunity(registration_id, title.strip(), actor, now))
+        uow.audit.record(
+            AuditEntry(
+                at=now,
+                action="opportunity_created",
+                actor=actor,
+                partner_id=partner_id,
+                registration_id=registration_id,
+                detail={"title": opportunity.title},
+            )
+        )
+        uow.commit()
+        return opportunity
+
+
+def expire_due(uow: UnitOfWork, now: datetime, batch: int = 100) -> list[Registration]:
+    """Every preregistered registration past valid_until becomes expired, freeing quota."""
+    expired: list[Registration] = []
+    while True:
+        with uow:
+            due = uow.registrations.due_to_expire(now, batch)
+            for registration in due:
+                _expire(uow, registration, now)
+            uow.commit()
+        expired.extend(due)
+        if len(due) < batch:
+            return expired
+
+
+def list_registrations(partner_id: str, uow: UnitOfWork) -> Sequence[Registration]:
+    with uow:
+        return uow.registrations.of_partner(partner_id)
+
+
+def _expire(uow: UnitOfWork, registration: Registration, now: datetime) -> None:
+    before = registration.status
+    registration.expire(now)
+    uow.registrations.save(registration)
+    _audit(uow, registration, now, None, "expired", before)
+
+
+def _partner(uow: UnitOfWork, partner_id: str, lock: bool = False) -> Partner:
+    partner = uow.partners.lock(partner_id) if lock else uow.partners.get(partner_id)
+    if partner is None:
+        raise UnknownPartner(partner_id)
+    return partner
+
+
+def _quota(uow: UnitOfWork, partner: Partner, policy: Policy, now: datetime) -> QuotaUse:
+    return quota_use(uow.registrations.of_partner(partner.id, tuple(ACTIVE_STATUSES)), policy, now)
+
+
+def _own(uow: UnitOfWork, registration_id: int, partner_id: str) -> Registration:
+    registration = uow.registrations.get(registration_id, lock=True)
+    if registration is None or registration.partner_id != partner_id:
+        raise RegistrationNotFound()
+    return registration
+
+
+def _decidable(
+    uow: UnitOfWork, registration_id: int, reviewer: str, reviewers: Collection[str]
+) -> Registration:
+    if reviewer not in reviewers:
+        raise NotAReviewer()
+    registration = uow.registrations.get(registration_id, lock=True)
+    if registration is None:
+        raise RegistrationNotFound()
+    partner = uow.partners.get(registration.partner_id)
+    if partner is not None and reviewer in partner.slack_user_ids:
+        raise OwnCompanyReview()
+    return registration
+
+
+def _audit(
+    uow: UnitOfWork,
+    registration: Registration,
+    now: datetime,
+    actor: str | None,
+    action: str,
+    before: Status | None,
+    detail: dict[str, object] | None = None,
+) -> None:
+    uow.audit.record(
+        AuditEntry(
+            at=now,
+            action=action,
+            actor=actor,
+            partner_id=registration.partner_id,
+            registration_id=registration.id,
+            from_status=before,
+            to_status=registration.status,
+            detail={"reasons": [_reason_json(r) for r in registration.reasons], **(detail or {})},
+        )
+    )
+
+
+def _reason_json(reason: Reason) -> dict[str, object]:
+    return {"code": str(reason.code), "evidence": dict(reason.evidence)}

@@ -1,0 +1,76 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.bootstrap import Runtime, build
+from bot.services.context import Context
+from bot.settings import Settings
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+POSTGRES_REQUIRED = os.environ.get("PREREG_REQUIRE_POSTGRES") == "1"
+
+
+class Clock:
+    """A clock the test moves by hand: no sleeps, no flakes."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.now += delta
+        return self.now
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'prereg.db'}"
+    if not POSTGRES_URL:
+        reason = "PostgreSQL not available: set TEST_POSTGRES_URL (.ci/run does)"
+        if POSTGRES_REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # A Wednesday, so that two working days stay inside the week.
+    return Clock(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def runtime(settings: Settings, clock: Clock) -> Iterator[Runtime]:
+    built = build(settings, clock=clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def context(runtime: Runtime) -> Context:
+    return runtime.context
