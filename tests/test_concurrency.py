@@ -1,0 +1,113 @@
+"""Exclusivity and quota hold under concurrency by the database's own guarantees."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import pytest
+
+from bot.domain.eligibility import Outcome
+from bot.domain.errors import QuotaReached
+from bot.domain.model import Customer, Partner, Status
+from bot.services import registrations as uc
+from bot.services.context import Context
+
+ROUNDS = 20
+
+
+def race(workers: int, attempt: Callable[[int], object]) -> list[object]:
+    """Start `workers` calls together (a barrier), return each result or exception."""
+    barrier = threading.Barrier(workers)
+
+    def run(i: int) -> object:
+        barrier.wait()
+        try:
+            return attempt(i)
+        except Exception as error:
+            return error
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(run, range(workers)))
+
+
+def add_partners(ctx: Context, *ids: str) -> None:
+    with ctx.uow() as uow:
+        for partner_id in ids:
+            uow.partners.add(
+                Partner(partner_id, partner_id.title(), "DE", email=f"s@{partner_id}.de")
+            )
+        uow.commit()
+
+
+def active(ctx: Context) -> list[tuple[str, str | None, str | None]]:
+    with ctx.uow() as uow:
+        return [
+            (r.partner_id, r.customer.email, r.customer.mobile)
+            for r in uow.registrations.all()
+            if r.status in (Status.PREREGISTERED, Status.PENDING_REVIEW)
+        ]
+
+
+@pytest.mark.parametrize("shared", ["email", "mobile"])
+def test_partners_racing_for_one_customer_leave_exactly_one_holder(
+    context: Context, shared: str
+) -> None:
+    partners = ["acme", "beta", "gamma", "delta"]
+    add_partners(context, *partners)
+    for round_ in range(ROUNDS):
+
+        def attempt(i: int, round_: int = round_) -> object:
+            # Each partner types the customer a little differently: only one field is shared.
+            same = (
+                {"email": f"c{round_}@kunde.de"}
+                if shared == "email"
+                else {"mobile": f"+4930{round_:05d}99"}
+            )
+            other = (
+                {"mobile": f"+4931{round_:04d}{i:03d}"}
+                if shared == "email"
+                else {"email": f"p{i}.c{round_}@kunde.de"}
+            )
+            who = Customer(f"Kunde {round_}", "DE", **same, **other)  # type: ignore[arg-type]
+            return uc.preregister(
+                uc.Submit(partners[i], who),
+                context.uow(),
+                context.policy,
+                context.calendar,
+                context.now(),
+            )
+
+        results = race(len(partners), attempt)
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert errors == []
+        outcomes = sorted(r.decision.outcome.value for r in results)  # type: ignore[attr-defined]
+        assert outcomes == ["block", "block", "block", "eligible"], f"round {round_}"
+    holders = active(context)
+    assert len(holders) == ROUNDS
+
+
+def test_concurrent_submissions_at_quota_minus_five_accept_exactly_five(context: Context) -> None:
+    quota = 12
+    ctx = replace(context, policy=replace(context.policy, quota=quota))
+    add_partners(ctx, "acme")
+    for n in range(quota - 5):
+        who = Customer(f"Before {n}", "DE", email=f"before{n}@kunde.de")
+        assert uc.preregister(
+            uc.Submit("acme", who), ctx.uow(), ctx.policy, ctx.calendar, ctx.now()
+        ).recorded
+
+    def attempt(i: int) -> object:
+        who = Customer(f"Rush {i}", "DE", email=f"rush{i}@kunde.de")
+        return uc.preregister(
+            uc.Submit("acme", who), ctx.uow(), ctx.policy, ctx.calendar, ctx.now()
+        )
+
+    results = race(20, attempt)
+    accepted = [r for r in results if isinstance(r, uc.Submission) and r.recorded]
+    refused = [r for r in results if isinstance(r, QuotaReached)]
+    assert (len(accepted), len(refused)) == (5, 15), results
+    assert all(r.decision.outcome is Outcome.ELIGIBLE for r in accepted)
+    assert len(active(ctx)) == quota

@@ -1,0 +1,262 @@
+"""The use cases over the real unit of work, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from bot.domain.eligibility import Outcome
+from bot.domain.errors import NoContactOnFile, QuotaReached, TransitionNotAllowed
+from bot.domain.model import Customer, CustomerFacts, Partner, ReasonCode, Site, Status
+from bot.services import registrations as uc
+from bot.services.context import Context
+from bot.services.errors import (
+    JustificationRequired,
+    NotAReviewer,
+    OpportunityNotAllowed,
+    OwnCompanyReview,
+    RegistrationNotFound,
+    UnknownPartner,
+)
+from tests.conftest import Clock
+
+REVIEWERS = {"UREV1", "UREV2", "UACME"}
+
+
+@pytest.fixture
+def ctx(context: Context) -> Context:
+    with context.uow() as uow:
+        uow.partners.add(
+            Partner("acme", "Acme", "DE", email="sales@acme.de", slack_user_ids=("UACME",))
+        )
+        uow.partners.add(Partner("beta", "Beta", "DE", mobile="+4930999999"))
+        uow.partners.add(Partner("mute", "Mute", "DE"))
+        uow.commit()
+    return context
+
+
+def customer(n: int = 1, country: str = "DE", **kw: str) -> Customer:
+    values = {"email": f"it{n}@kunde.de", "mobile": f"+49301234{n:03d}"}
+    values.update(kw)
+    return Customer(f"Kunde {n}", country, **values)  # type: ignore[arg-type]
+
+
+def submit(
+    ctx: Context, partner: str, who: Customer, justification: str | None = None
+) -> uc.Submission:
+    return uc.preregister(
+        uc.Submit(partner, who, actor=f"U{partner}", justification=justification),
+        ctx.uow(),
+        ctx.policy,
+        ctx.calendar,
+        ctx.now(),
+    )
+
+
+def audit(ctx: Context, registration_id: int) -> list[tuple[str, str | None, str | None]]:
+    with ctx.uow() as uow:
+        return [
+            (e.action, e.from_status, e.to_status)
+            for e in uow.audit.for_registration(registration_id)
+        ]
+
+
+def test_eligible_customer_is_preregistered_at_once(ctx: Context) -> None:
+    result = submit(ctx, "acme", customer())
+    assert result.decision.outcome is Outcome.ELIGIBLE
+    assert result.recorded and result.registration is not None
+    assert result.registration.status is Status.PREREGISTERED
+    assert result.registration.valid_until == ctx.now() + ctx.policy.validity
+    assert audit(ctx, result.registration.id or 0) == [("preregistered", None, "preregistered")]
+
+
+def test_second_partner_is_blocked_without_learning_who(ctx: Context) -> None:
+    submit(ctx, "acme", customer())
+    result = submit(ctx, "beta", customer(mobile="+4930555555"))
+    assert result.decision.outcome is Outcome.BLOCK
+    assert result.decision.codes == (ReasonCode.HELD_BY_OTHER_PARTNER,)
+    assert result.registration is None
+
+
+def test_blocked_attempt_is_kept_in_the_audit_log_only(ctx: Context) -> None:
+    with ctx.uow() as uow:
+        uow.directory.upsert(CustomerFacts(email="it1@kunde.de", has_contract=True))
+        uow.commit()
+    result = submit(ctx, "acme", customer())
+    assert result.decision.codes == (ReasonCode.CONTRACT,)
+    with ctx.uow() as uow:
+        assert uow.registrations.all() == []
+        entries = uow.session.execute(text("SELECT action, partner_id FROM audit_log")).all()
+    assert [tuple(e) for e in entries] == [("blocked", "acme")]
+
+
+def test_same_submission_twice_creates_one_registration(ctx: Context) -> None:
+    first = submit(ctx, "acme", customer())
+    again = submit(ctx, "acme", customer())
+    assert again.decision.outcome is Outcome.ALREADY_YOURS
+    assert not again.recorded
+    assert again.registration is not None and again.registration.id == first.registration.id  # type: ignore[union-attr]
+    with ctx.uow() as uow:
+        assert len(uow.registrations.all()) == 1
+
+
+def test_review_case_is_not_recorded_without_justification(ctx: Context) -> None:
+    result = submit(ctx, "acme", customer(country="FR"))
+    assert result.decision.outcome is Outcome.REVIEW
+    assert result.registration is None
+    with pytest.raises(JustificationRequired):
+        uc.request_review(
+            uc.Submit("acme", customer(country="FR"), justification="  "),
+            ctx.uow(),
+            ctx.policy,
+            ctx.calendar,
+            ctx.now(),
+        )
+
+
+def test_review_request_holds_the_customer_and_counts_toward_quota(
+    ctx: Context, clock: Clock
+) -> None:
+    result = uc.request_review(
+        uc.Submit("acme", customer(country="FR"), justification=" Met at a fair "),
+        ctx.uow(),
+        ctx.policy,
+        ctx.calendar,
+        ctx.now(),
+    )
+    registration = result.registration
+    assert registration is not None and registration.status is Status.PENDING_REVIEW
+    assert registration.justification == "Met at a fair"
+    # Wednesday 10:00 + 2 working days.
+    assert registration.review_due == clock.now + timedelta(days=2)
+    assert submit(ctx, "beta", customer(country="FR")).decision.codes == (
+        ReasonCode.HELD_BY_OTHER_PARTNER,
+    )
+    use = uc.partner_standing("acme", ctx.uow(), ctx.policy, ctx.now())
+    assert use.held == 1
+
+
+def test_approve_starts_validity_then_second_decision_is_refused(
+    ctx: Context, clock: Clock
+) -> None:
+    pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
+    assert pending is not None and pending.id is not None
+    clock.advance(timedelta(hours=5))
+    approved = uc.approve(pending.id, "UREV1", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+    assert approved.status is Status.PREREGISTERED
+    assert approved.valid_until == clock.now + ctx.policy.validity
+    with pytest.raises(TransitionNotAllowed):
+        uc.reject(pending.id, "UREV2", "too late", REVIEWERS, ctx.uow(), ctx.now())
+    assert audit(ctx, pending.id)[-1] == ("approved", "pending_review", "preregistered")
+
+
+def test_reject_frees_the_customer(ctx: Context) -> None:
+    pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
+    assert pending is not None and pending.id is not None
+    rejected = uc.reject(pending.id, "UREV1", " Direct sales ", REVIEWERS, ctx.uow(), ctx.now())
+    assert (rejected.status, rejected.decision_note) == (Status.REJECTED, "Direct sales")
+    assert submit(ctx, "beta", customer(country="FR"), "ours").decision.outcome is Outcome.REVIEW
+
+
+def test_only_reviewers_decide_and_never_for_their_own_company(ctx: Context) -> None:
+    pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
+    assert pending is not None and pending.id is not None
+    with pytest.raises(NotAReviewer):
+        uc.approve(pending.id, "UNOBODY", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+    with pytest.raises(OwnCompanyReview):
+        uc.approve(pending.id, "UACME", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+    with ctx.uow() as uow:
+        assert uow.registrations.get(pending.id).status is Status.PENDING_REVIEW  # type: ignore[union-attr]
+
+
+def test_preconditions(ctx: Context) -> None:
+    with pytest.raises(NoContactOnFile):
+        submit(ctx, "mute", customer())
+    with pytest.raises(UnknownPartner):
+        submit(ctx, "ghost", customer())
+
+
+def test_quota_reached_refuses_and_frees_after_delete(ctx: Context, clock: Clock) -> None:
+    tight = Context(ctx.uow, type(ctx.policy)(quota=2), ctx.calendar, ctx.clock)
+    ids = [submit(tight, "acme", customer(n)).registration.id for n in (1, 2)]  # type: ignore[union-attr]
+    with pytest.raises(QuotaReached) as refused:
+        submit(tight, "acme", customer(3))
+    assert refused.value.held == 2
+    assert refused.value.next_expiry == clock.now + tight.policy.validity
+    uc.delete(ids[0], "acme", "Uacme", ctx.uow(), ctx.now())
+    assert submit(tight, "acme", customer(3)).recorded
+
+
+def test_delete_rules(ctx: Context) -> None:
+    mine = submit(ctx, "acme", customer(1)).registration
+    pending = submit(ctx, "acme", customer(2, country="FR"), "why").registration
+    assert mine and pending and mine.id and pending.id
+    with pytest.raises(RegistrationNotFound):
+        uc.delete(mine.id, "beta", "Ubeta", ctx.uow(), ctx.now())
+    results = uc.delete_many([mine.id, pending.id, 999], "acme", "Uacme", ctx.uow(), ctx.now())
+    assert [type(r.error).__name__ if r.error else "ok" for r in results] == [
+        "ok",
+        "TransitionNotAllowed",
+        "RegistrationNotFound",
+    ]
+    # Deleted is invalid at once: another partner may take the customer now.
+    assert submit(ctx, "beta", customer(1)).recorded
+
+
+def test_associate_and_opportunity(ctx: Context) -> None:
+    registration = submit(ctx, "acme", customer()).registration
+    assert registration is not None and registration.id is not None
+    opportunity = uc.create_opportunity(
+        registration.id, "acme", " Migration ", "Uacme", ctx.uow(), ctx.now()
+    )
+    assert opportunity.id is not None and opportunity.title == "Migration"
+    associated = uc.associate(registration.id, "it1@kunde.de", ctx.uow(), ctx.now())
+    assert associated.status is Status.ASSOCIATED
+    with pytest.raises(TransitionNotAllowed):
+        uc.associate(registration.id, "it1@kunde.de", ctx.uow(), ctx.now())
+    pending = submit(ctx, "acme", customer(2, country="FR"), "why").registration
+    assert pending is not None and pending.id is not None
+    with pytest.raises(OpportunityNotAllowed):
+        uc.create_opportunity(pending.id, "acme", "Too early", "Uacme", ctx.uow(), ctx.now())
+
+
+def test_expire_due_at_the_boundary(ctx: Context, clock: Clock) -> None:
+    registration = submit(ctx, "acme", customer()).registration
+    assert registration is not None and registration.valid_until is not None
+    clock.now = registration.valid_until - timedelta(microseconds=1)
+    assert uc.expire_due(ctx.uow(), ctx.now()) == []
+    clock.now = registration.valid_until
+    expired = uc.expire_due(ctx.uow(), ctx.now())
+    assert [r.id for r in expired] == [registration.id]
+    assert uc.expire_due(ctx.uow(), ctx.now()) == []
+    assert audit(ctx, registration.id or 0)[-1] == ("expired", "preregistered", "expired")
+
+
+def test_stale_registration_is_expired_when_someone_else_registers(
+    ctx: Context, clock: Clock
+) -> None:
+    registration = submit(ctx, "acme", customer()).registration
+    assert registration is not None and registration.valid_until is not None
+    clock.now = registration.valid_until + timedelta(minutes=1)
+    assert submit(ctx, "beta", customer()).recorded
+    with ctx.uow() as uow:
+        statuses = sorted(r.status.value for r in uow.registrations.all())
+    assert statuses == ["expired", "preregistered"]
+
+
+def test_directory_facts_are_used(ctx: Context, clock: Clock) -> None:
+    with ctx.uow() as uow:
+        uow.directory.upsert(
+            CustomerFacts(
+                mobile="+49301234001",
+                site=Site.INTL,
+                country="DE",
+                registered_at=clock.now - timedelta(days=30),
+                direct_sales_followup=True,
+            )
+        )
+        uow.commit()
+    result = submit(ctx, "acme", customer(1))
+    assert result.decision.codes == (ReasonCode.DIRECT_SALES_FOLLOWUP,)
