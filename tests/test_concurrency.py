@@ -37,7 +37,7 @@ def add_partners(ctx: Context, *ids: str) -> None:
     with ctx.uow() as uow:
         for partner_id in ids:
             uow.partners.add(
-                Partner(partner_id, partner_id.title(), "DE", email=f"s@{partner_id}.de")
+                Partner(partner_id, partner_id.title(), "DE", email=f"s@{partner_id}.de"), ctx.now()
             )
         uow.commit()
 

@@ -29,10 +29,11 @@ REVIEWERS = {"UREV1", "UREV2", "UACME"}
 def ctx(context: Context) -> Context:
     with context.uow() as uow:
         uow.partners.add(
-            Partner("acme", "Acme", "DE", email="sales@acme.de", slack_user_ids=("UACME",))
+            Partner("acme", "Acme", "DE", email="sales@acme.de", slack_user_ids=("UACME",)),
+            context.now(),
         )
-        uow.partners.add(Partner("beta", "Beta", "DE", mobile="+4930999999"))
-        uow.partners.add(Partner("mute", "Mute", "DE"))
+        uow.partners.add(Partner("beta", "Beta", "DE", mobile="+4930999999"), context.now())
+        uow.partners.add(Partner("mute", "Mute", "DE"), context.now())
         uow.commit()
     return context
 

@@ -33,7 +33,7 @@ from bot.domain.model import (
     Registration,
     Status,
 )
-from bot.services.ports import AuditEntry, Conflict
+from bot.services.ports import AuditEntry, Conflict, Upsert
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
 
@@ -54,37 +54,45 @@ class SqlPartners:
         link = self.session.get(PartnerUserRow, user_id)
         return self.get(link.partner_id) if link else None
 
-    def add(self, partner: Partner) -> None:
-        self.session.add(
-            PartnerRow(
-                id=partner.id,
-                name=partner.name,
-                country=partner.country,
-                email=partner.email,
-                mobile=partner.mobile,
-                created_at=datetime.now().astimezone(),
-            )
+    def add(self, partner: Partner, now: datetime) -> None:
+        row = PartnerRow(
+            id=partner.id,
+            name=partner.name,
+            country=partner.country,
+            email=partner.email,
+            mobile=partner.mobile,
+            created_at=now,
         )
-        self.session.flush()
-        self._link_users(partner)
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+                self.session.flush()
+                self._link_users(partner)
+        except IntegrityError as lost:
+            raise Conflict(str(lost.orig)) from lost
 
     def save(self, partner: Partner) -> None:
         row = self.session.get_one(PartnerRow, partner.id)
         row.name, row.country = partner.name, partner.country
         row.email, row.mobile = partner.email, partner.mobile
-        self._link_users(partner)
+        try:
+            with self.session.begin_nested():
+                self._link_users(partner)
+        except IntegrityError as lost:
+            raise Conflict(str(lost.orig)) from lost
 
     def list(self) -> Sequence[Partner]:
         rows = self.session.scalars(select(PartnerRow).order_by(PartnerRow.id))
         return [self._partner(row) for row in rows]
 
     def _link_users(self, partner: Partner) -> None:
+        """New links only: a user linked to another company makes the insert fail."""
         for user_id in partner.slack_user_ids:
             link = self.session.get(PartnerUserRow, user_id)
             if link is None:
                 self.session.add(PartnerUserRow(slack_user_id=user_id, partner_id=partner.id))
-            else:
-                link.partner_id = partner.id
+            elif link.partner_id != partner.id:
+                raise IntegrityError("link", None, ValueError(f"{user_id} is linked elsewhere"))
         self.session.flush()
 
     def _partner(self, row: PartnerRow) -> Partner:
@@ -188,18 +196,18 @@ class SqlDirectory:
         query = select(DirectoryEntryRow).where(or_(*same)).order_by(DirectoryEntryRow.key)
         return [facts_from_row(row) for row in self.session.scalars(query)]
 
-    def upsert(self, facts: CustomerFacts) -> bool:
+    def upsert(self, facts: CustomerFacts) -> Upsert:
         key = directory_key(facts)
         values = facts_values(facts)
         row = self.session.get(DirectoryEntryRow, key)
         if row is None:
             self.session.add(DirectoryEntryRow(key=key, **values))
-            return True
+            return "inserted"
         if all(getattr(row, name) == value for name, value in values.items()):
-            return False
+            return "unchanged"
         for name, value in values.items():
             setattr(row, name, value)
-        return True
+        return "updated"
 
 
 class SqlAuditLog:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Literal, Protocol, Self
 
 from bot.domain.model import (
     Customer,
@@ -16,6 +16,9 @@ from bot.domain.model import (
     Registration,
     Status,
 )
+
+
+Upsert = Literal["inserted", "updated", "unchanged"]
 
 
 class Conflict(Exception):
@@ -41,7 +44,10 @@ class Partners(Protocol):
         ...
 
     def for_slack_user(self, user_id: str) -> Partner | None: ...
-    def add(self, partner: Partner) -> None: ...
+    def add(self, partner: Partner, now: datetime) -> None:
+        """Store the company and link its Slack users; raises Conflict on a taken id or user."""
+        ...
+
     def save(self, partner: Partner) -> None: ...
     def list(self) -> Sequence[Partner]: ...
 
@@ -68,8 +74,8 @@ class Registrations(Protocol):
 
 class Directory(Protocol):
     def matching(self, email: str | None, mobile: str | None) -> Sequence[CustomerFacts]: ...
-    def upsert(self, facts: CustomerFacts) -> bool:
-        """Insert or update one account; True when something changed."""
+    def upsert(self, facts: CustomerFacts) -> Upsert:
+        """Insert or update one account, saying which it was."""
         ...
 
 
