@@ -16,7 +16,14 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A bounded connect: /healthz must answer 503, not hang, when the network drops packets.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -166,3 +166,24 @@ class OpportunityRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
+
+
+class OutboxRow(Base):
+    """A message owed to Slack (or email), written in the transaction that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(64))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)

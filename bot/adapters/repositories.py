@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from bot.adapters.orm import (
     AuditRow,
     DirectoryEntryRow,
     OpportunityRow,
+    OutboxRow,
     PartnerRow,
     PartnerUserRow,
     RegistrationRow,
@@ -33,7 +35,7 @@ from bot.domain.model import (
     Registration,
     Status,
 )
-from bot.services.ports import AuditEntry, Conflict, Upsert
+from bot.services.ports import AuditEntry, Conflict, Delivery, Kind, Notification, Upsert
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
 
@@ -269,3 +271,67 @@ class SqlOpportunities:
             opportunity.created_at,
             id=row.id,
         )
+
+
+class SqlOutbox:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.added = 0
+
+    def add(self, notification: Notification, now: datetime) -> None:
+        self.session.add(
+            OutboxRow(
+                kind=notification.kind.value,
+                recipient=notification.recipient,
+                registration_id=notification.registration_id,
+                payload=notification.payload,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+                result={},
+            )
+        )
+        self.added += 1
+
+    def claim(self, now: datetime, lease: timedelta, limit: int) -> Sequence[Delivery]:
+        free = or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now)
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now, free)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = []
+        for row in self.session.scalars(query):
+            row.claimed_until = now + lease
+            row.attempts += 1
+            notification = Notification(
+                Kind(row.kind), row.recipient, row.registration_id, dict(row.payload)
+            )
+            claimed.append(Delivery(row.id, notification, row.attempts))
+        self.session.flush()
+        return claimed
+
+    def sent(self, delivery_id: int, now: datetime, result: dict[str, Any]) -> None:
+        row = self.session.get_one(OutboxRow, delivery_id)
+        row.status, row.sent_at, row.result = "sent", now, result
+        row.claimed_until = None
+
+    def retry(self, delivery_id: int, at: datetime, error: str) -> None:
+        row = self.session.get_one(OutboxRow, delivery_id)
+        row.next_attempt_at, row.last_error, row.claimed_until = at, error, None
+
+    def dead(self, delivery_id: int, now: datetime, error: str) -> None:
+        row = self.session.get_one(OutboxRow, delivery_id)
+        row.status, row.last_error, row.claimed_until = "dead", error, None
+
+    def result_of(self, kind: Kind, registration_id: int) -> dict[str, Any] | None:
+        query = select(OutboxRow.result).where(
+            OutboxRow.kind == kind.value,
+            OutboxRow.registration_id == registration_id,
+            OutboxRow.status == "sent",
+        )
+        result = self.session.scalars(query.order_by(OutboxRow.id).limit(1)).first()
+        return dict(result) if result else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -11,10 +12,18 @@ from bot.adapters.repositories import (
     SqlAuditLog,
     SqlDirectory,
     SqlOpportunities,
+    SqlOutbox,
     SqlPartners,
     SqlRegistrations,
 )
-from bot.services.ports import AuditLog, Directory, Opportunities, Partners, Registrations
+from bot.services.ports import (
+    AuditLog,
+    Directory,
+    Opportunities,
+    Outbox,
+    Partners,
+    Registrations,
+)
 
 
 class SqlUnitOfWork:
@@ -26,9 +35,15 @@ class SqlUnitOfWork:
     directory: Directory
     audit: AuditLog
     opportunities: Opportunities
+    outbox: Outbox
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        on_outbox: Callable[[], None] | None = None,
+    ) -> None:
         self.session_factory = session_factory
+        self.on_outbox = on_outbox
 
     def __enter__(self) -> Self:
         self.session = self.session_factory()
@@ -37,6 +52,7 @@ class SqlUnitOfWork:
         self.directory = SqlDirectory(self.session)
         self.audit = SqlAuditLog(self.session)
         self.opportunities = SqlOpportunities(self.session)
+        self.outbox = self._outbox = SqlOutbox(self.session)
         return self
 
     def __exit__(
@@ -50,6 +66,10 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        # Messages owed are in the database now; wake whoever delivers them.
+        if self._outbox.added and self.on_outbox is not None:
+            self._outbox.added = 0
+            self.on_outbox()
 
     def rollback(self) -> None:
         self.session.rollback()

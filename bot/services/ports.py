@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 
@@ -16,7 +17,6 @@ from bot.domain.model import (
     Registration,
     Status,
 )
-
 
 Upsert = Literal["inserted", "updated", "unchanged"]
 
@@ -35,6 +35,49 @@ class AuditEntry:
     from_status: Status | None = None
     to_status: Status | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Kind(StrEnum):
+    """What a notification says; bot.blocks renders each one."""
+
+    REVIEW_REQUEST = "review_request"
+    REVIEW_DECIDED = "review_decided"
+    DECISION = "decision"
+
+
+REVIEWERS = "reviewers"
+"""Recipient meaning the reviewers' channel; any other recipient is a Slack user ID."""
+
+
+@dataclass(frozen=True)
+class Notification:
+    kind: Kind
+    recipient: str
+    registration_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A claimed outbox row: the notification, its id and how often it was tried."""
+
+    id: int
+    notification: Notification
+    attempts: int
+
+
+class Outbox(Protocol):
+    def add(self, notification: Notification, now: datetime) -> None: ...
+    def claim(self, now: datetime, lease: timedelta, limit: int) -> Sequence[Delivery]:
+        """Take due rows for `lease`; a crashed sender's rows come back when it runs out."""
+        ...
+
+    def sent(self, delivery_id: int, now: datetime, result: dict[str, Any]) -> None: ...
+    def retry(self, delivery_id: int, at: datetime, error: str) -> None: ...
+    def dead(self, delivery_id: int, now: datetime, error: str) -> None: ...
+    def result_of(self, kind: Kind, registration_id: int) -> dict[str, Any] | None:
+        """Where a delivered message landed (channel, ts), e.g. the review card."""
+        ...
 
 
 class Partners(Protocol):
@@ -94,6 +137,7 @@ class UnitOfWork(Protocol):
     directory: Directory
     audit: AuditLog
     opportunities: Opportunities
+    outbox: Outbox
 
     def __enter__(self) -> Self: ...
     def __exit__(

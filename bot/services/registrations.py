@@ -27,7 +27,14 @@ from bot.services.errors import (
     RegistrationNotFound,
     UnknownPartner,
 )
-from bot.services.ports import AuditEntry, Conflict, UnitOfWork
+from bot.services.ports import (
+    REVIEWERS,
+    AuditEntry,
+    Conflict,
+    Kind,
+    Notification,
+    UnitOfWork,
+)
 
 # A lost race against another transaction is retried this many times; the rules then
 # see the winner's registration and answer accordingly.
@@ -131,6 +138,8 @@ def _submit(
         if registration is not None and registration.id is None:
             uow.registrations.add(registration)
             _audit(uow, registration, now, cmd.actor, registration.status.value, None)
+            if registration.status is Status.PENDING_REVIEW:
+                uow.outbox.add(Notification(Kind.REVIEW_REQUEST, REVIEWERS, registration.id), now)
         uow.commit()
         return Submission(decision, registration)
 
@@ -144,11 +153,12 @@ def approve(
     now: datetime,
 ) -> Registration:
     with uow:
-        registration = _decidable(uow, registration_id, reviewer, reviewers)
+        registration, partner = _decidable(uow, registration_id, reviewer, reviewers)
         before = registration.status
         registration.approve(reviewer, now, policy.validity)
         uow.registrations.save(registration)
         _audit(uow, registration, now, reviewer, "approved", before)
+        _announce_decision(uow, registration, partner, now)
         uow.commit()
         return registration
 
@@ -162,11 +172,12 @@ def reject(
     now: datetime,
 ) -> Registration:
     with uow:
-        registration = _decidable(uow, registration_id, reviewer, reviewers)
+        registration, partner = _decidable(uow, registration_id, reviewer, reviewers)
         before = registration.status
         registration.reject(reviewer, reason.strip(), now)
         uow.registrations.save(registration)
         _audit(uow, registration, now, reviewer, "rejected", before, {"reason": reason.strip()})
+        _announce_decision(uow, registration, partner, now)
         uow.commit()
         return registration
 
@@ -296,16 +307,25 @@ def _own(uow: UnitOfWork, registration_id: int, partner_id: str) -> Registration
 
 def _decidable(
     uow: UnitOfWork, registration_id: int, reviewer: str, reviewers: Collection[str]
-) -> Registration:
+) -> tuple[Registration, Partner]:
     if reviewer not in reviewers:
         raise NotAReviewer()
     registration = uow.registrations.get(registration_id, lock=True)
     if registration is None:
         raise RegistrationNotFound()
-    partner = uow.partners.get(registration.partner_id)
-    if partner is not None and reviewer in partner.slack_user_ids:
+    partner = _partner(uow, registration.partner_id)
+    if reviewer in partner.slack_user_ids:
         raise OwnCompanyReview()
-    return registration
+    return registration, partner
+
+
+def _announce_decision(
+    uow: UnitOfWork, registration: Registration, partner: Partner, now: datetime
+) -> None:
+    """The card in the reviewers' channel changes in place; every company user gets a DM."""
+    uow.outbox.add(Notification(Kind.REVIEW_DECIDED, REVIEWERS, registration.id), now)
+    for user_id in partner.slack_user_ids:
+        uow.outbox.add(Notification(Kind.DECISION, user_id, registration.id), now)
 
 
 def _audit(

@@ -17,7 +17,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "directory_entries",
         sa.Column("key", sa.String(length=340), nullable=False),
@@ -154,7 +153,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("opportunities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_opportunities_registration_id"))
 

@@ -1,0 +1,78 @@
+"""The periodic jobs, and the APScheduler that ticks them inside `prereg serve` / `socket`.
+
+Every job claims its work in the database (rows locked, or skipped when another replica holds
+them), so each replica may run every job: nothing is done twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.bootstrap import Runtime
+from bot.services.registrations import expire_due
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    every: timedelta
+    run: Callable[[Runtime], object]
+
+
+def expire_registrations(runtime: Runtime) -> int:
+    """Pre-registrations past valid_until become expired: quota and the customer are freed."""
+    context = runtime.context
+    expired = expire_due(context.uow(), context.now())
+    if expired:
+        log.info("expired %d registration(s): %s", len(expired), [r.id for r in expired])
+    return len(expired)
+
+
+# Every periodic job, in the order `prereg sweep` (bot.cli) runs them. Later issues add the
+# expiry reminders, the review deadlines and the outbox delivery here.
+JOBS: tuple[Job, ...] = (Job("expire_due", timedelta(minutes=1), expire_registrations),)
+
+
+def build_scheduler(runtime: Runtime, jobs: Sequence[Job] = JOBS) -> BackgroundScheduler:
+    """Not started. Each job runs once at start (catching up at once), then at its interval."""
+    scheduler = BackgroundScheduler(
+        jobstores={"default": MemoryJobStore()},
+        executors={"default": ThreadPoolExecutor(max(len(jobs), 1))},
+        timezone=UTC,
+    )
+    start = datetime.now(UTC)
+    for job in jobs:
+        scheduler.add_job(
+            _guarded(job, runtime),
+            IntervalTrigger(seconds=job.every.total_seconds(), timezone=UTC),
+            id=job.id,
+            name=job.id,
+            next_run_time=start,
+            coalesce=True,  # runs missed while busy or asleep collapse into one
+            max_instances=1,
+            misfire_grace_time=max(int(job.every.total_seconds() // 2), 1),
+        )
+    return scheduler
+
+
+def _guarded(job: Job, runtime: Runtime) -> Callable[[], bool]:
+    def run() -> bool:
+        try:
+            job.run(runtime)
+            return True
+        except Exception:
+            log.exception("periodic job %s failed; it runs again at its next tick", job.id)
+            return False
+
+    run.__name__ = f"job_{job.id}"
+    return run

@@ -1,0 +1,169 @@
+"""Running the bot: HTTP mode behind waitress, or Socket Mode; the scheduler alongside.
+
+`bot.cli` calls `serve` or `socket` with a built `Runtime`; both block until SIGTERM or SIGINT,
+then stop taking work, stop the scheduler and dispose of the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+from flask import Blueprint
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+from bot.bootstrap import Runtime
+from bot.scheduler import build_scheduler
+from bot.settings import Settings, SettingsError
+from bot.slack_app import build_slack_app, redact
+from bot.web import create_web_app
+
+log = logging.getLogger(__name__)
+
+# waitress: a pool of request threads (Bolt acks on them, listeners run on their own pool),
+# bounded connections, idle connections dropped, no request body larger than Slack sends.
+WAITRESS: dict[str, Any] = {
+    "threads": 16,
+    "connection_limit": 256,
+    "channel_timeout": 30,
+    "cleanup_interval": 10,
+    "max_request_body_size": 1024 * 1024,
+    "asyncore_use_poll": True,
+}
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+
+
+def serve(runtime: Runtime, host: str, port: int, scheduler: bool) -> None:
+    """HTTP mode: `POST /slack/events`, `GET /healthz` and the web pages, served by waitress."""
+    configure_logging()
+    _require(runtime.settings, socket_mode=False)
+    slack_app = build_slack_app(runtime.settings, runtime.context)
+    web = create_web_app(slack_app, runtime.database_reachable, blueprints=web_pages(runtime))
+    server = create_server(web, host=host, port=port, **WAITRESS)
+    jobs = build_scheduler(runtime) if scheduler else None
+    with _on_stop_signal(_raise_system_exit):  # a second signal while stopping is ignored
+        try:
+            if jobs is not None:
+                jobs.start()
+            log.info(
+                "prereg serving on %s (Slack requests at /slack/events, scheduler %s)",
+                ", ".join(_urls(server)),
+                "on" if jobs is not None else "off",
+            )
+            server.run()  # returns on SystemExit / KeyboardInterrupt, raised by the signal
+        except SystemExit:
+            pass  # the signal arrived before the server loop ran
+        finally:
+            log.info("prereg stopping")
+            server.close()
+            _stop(slack_app, jobs, runtime)
+            log.info("prereg stopped")
+
+
+def socket(runtime: Runtime, scheduler: bool = True) -> None:
+    """Socket Mode: the same listeners over Slack's WebSocket; no public URL needed."""
+    configure_logging()
+    settings = runtime.settings
+    _require(settings, socket_mode=True)
+    assert settings.slack_app_token is not None
+    slack_app = build_slack_app(settings, runtime.context, socket_mode=True)
+    handler = SocketModeHandler(slack_app, settings.slack_app_token.get_secret_value())
+    jobs = build_scheduler(runtime) if scheduler else None
+    stopping = threading.Event()
+    with _on_stop_signal(stopping.set):
+        try:
+            handler.connect()  # type: ignore[no-untyped-call]
+            if jobs is not None:
+                jobs.start()
+            log.info("prereg connected over Socket Mode (scheduler %s)", "on" if jobs else "off")
+            stopping.wait()
+        finally:
+            log.info("prereg stopping")
+            handler.close()  # type: ignore[no-untyped-call]
+            _stop(slack_app, jobs, runtime)
+            log.info("prereg stopped")
+
+
+def web_pages(runtime: Runtime) -> list[Blueprint]:
+    """Pages besides Slack's endpoint and health; the invitation pages (/invite/<token>) go here."""
+    return []
+
+
+class OneLineFormatter(logging.Formatter):
+    """One line per record (tracebacks folded with ` | `), emails and tokens masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record)).replace("\n", " | ")
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Stdlib logging to stderr; idempotent, so every entry point may call it."""
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, OneLineFormatter) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
+    root.addHandler(handler)
+    root.setLevel(level)
+    # APScheduler announces every run at INFO; its warnings and errors are what matter.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _require(settings: Settings, socket_mode: bool) -> None:
+    missing = settings.missing_for_slack(socket_mode)
+    if missing:
+        raise SettingsError(
+            f"missing settings: {', '.join(missing)} (see README.md, section Settings)"
+        )
+
+
+def _urls(server: MultiSocketServer | BaseWSGIServer) -> list[str]:
+    if isinstance(server, MultiSocketServer):
+        listening = [(str(host), int(port)) for host, port in server.effective_listen]
+    else:
+        host, port = server.getsockname()
+        listening = [(str(host), int(port))]
+    return [f"http://[{h}]:{p}" if ":" in h else f"http://{h}:{p}" for h, p in listening]
+
+
+def _stop(slack_app: App, jobs: Any, runtime: Runtime) -> None:
+    if jobs is not None and jobs.running:
+        jobs.shutdown(wait=True)
+    # Listeners already running finish (each Web API call has a timeout); queued ones too.
+    slack_app.listener_runner.listener_executor.shutdown(wait=True)
+    runtime.close()
+
+
+def _raise_system_exit() -> None:
+    raise SystemExit(0)
+
+
+@contextmanager
+def _on_stop_signal(stop: Callable[[], None]) -> Iterator[None]:
+    """SIGTERM / SIGINT call `stop` once; signals only reach the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = threading.Event()
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        if stopping.is_set():
+            return
+        stopping.set()
+        log.info("received %s", signal.Signals(signum).name)
+        stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

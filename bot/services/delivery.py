@@ -1,0 +1,113 @@
+"""Delivering the outbox: claim due messages, hand each to a sender, record what happened."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.domain.model import Partner, Registration
+from bot.services.ports import Delivery, Kind, UnitOfWork
+
+LEASE = timedelta(minutes=2)
+"""A claimed row a sender never finished is retried after this: not lost, at most doubled."""
+
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+class RetryLater(Exception):
+    """A transient failure (rate limit, 5xx, network): try again after `after`, if given."""
+
+    def __init__(self, error: str, after: timedelta | None = None) -> None:
+        super().__init__(error)
+        self.after = after
+
+
+class Undeliverable(Exception):
+    """A permanent failure (channel_not_found, invalid_auth…): into the dead letters."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a message is about, loaded fresh when it is sent."""
+
+    registration: Registration | None = None
+    partner: Partner | None = None
+    review_card: dict[str, Any] | None = None
+
+
+class Sender(Protocol):
+    def send(self, delivery: Delivery, subject: Subject) -> dict[str, Any]:
+        """Deliver; return where it landed. Raise RetryLater or Undeliverable."""
+        ...
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff(attempts: int, jitter: Callable[[], float] = random.random) -> timedelta:
+    """Exponential with jitter: 2 s, 4 s, 8 s… up to half an hour, each ±50 %."""
+    base = min(timedelta(seconds=2 ** min(attempts, 20)), MAX_BACKOFF)
+    return base * (0.5 + jitter())
+
+
+def deliver_due(
+    uow: Callable[[], UnitOfWork],
+    sender: Sender,
+    clock: Callable[[], datetime],
+    limit: int = 50,
+) -> DeliveryReport:
+    report = DeliveryReport()
+    with uow() as claiming:
+        claimed = claiming.outbox.claim(clock(), LEASE, limit)
+        claiming.commit()
+    for delivery in claimed:
+        _deliver(delivery, uow, sender, clock, report)
+    return report
+
+
+def _deliver(
+    delivery: Delivery,
+    uow: Callable[[], UnitOfWork],
+    sender: Sender,
+    clock: Callable[[], datetime],
+    report: DeliveryReport,
+) -> None:
+    try:
+        result = sender.send(delivery, _subject(delivery, uow))
+    except RetryLater as failure:
+        wait = failure.after if failure.after is not None else backoff(delivery.attempts)
+        with uow() as recording:
+            recording.outbox.retry(delivery.id, clock() + wait, str(failure))
+            recording.commit()
+        report.retried += 1
+        report.errors.append(f"{delivery.id}: {failure}")
+    except Undeliverable as failure:
+        with uow() as recording:
+            recording.outbox.dead(delivery.id, clock(), str(failure))
+            recording.commit()
+        report.dead += 1
+        report.errors.append(f"{delivery.id}: {failure}")
+    else:
+        with uow() as recording:
+            recording.outbox.sent(delivery.id, clock(), result)
+            recording.commit()
+        report.sent += 1
+
+
+def _subject(delivery: Delivery, uow: Callable[[], UnitOfWork]) -> Subject:
+    registration_id = delivery.notification.registration_id
+    if registration_id is None:
+        return Subject()
+    with uow() as reading:
+        registration = reading.registrations.get(registration_id)
+        partner = reading.partners.get(registration.partner_id) if registration else None
+        card = reading.outbox.result_of(Kind.REVIEW_REQUEST, registration_id)
+    return Subject(registration, partner, card)

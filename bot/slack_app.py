@@ -1,0 +1,158 @@
+"""The Bolt app: one Web API client, one middleware that injects our services, one error handler.
+
+Listeners are registered by `bot.handlers.register`; they receive, by name, `services` (the
+use-case `Context`), `review_channel_id` and `reviewer_user_ids`, besides Bolt's own arguments.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_bolt.context.respond import Respond
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot import handlers
+from bot.services.context import Context
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again."
+# Listeners run on this many threads. With process_before_response=False a command's ack waits
+# for a free thread, so the pool must be larger than the bursts we expect (Slack waits 3 s).
+LISTENER_THREADS = 32
+WEB_API_TIMEOUT = 10  # seconds per Web API call, before the retry handlers step in
+
+_EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_TOKEN = re.compile(r"\b(xox[a-z]|xapp)-[A-Za-z0-9-]+")
+
+
+def redact(text: str) -> str:
+    """Mask emails (`j***@example.com`) and Slack tokens: logs never carry either."""
+    return _TOKEN.sub(r"\1-***", _EMAIL.sub(r"\1***@\2", text))
+
+
+def build_web_client(settings: Settings) -> WebClient:
+    """Retries connection errors, 429 (honouring Retry-After) and 5xx, twice each."""
+    token = settings.slack_bot_token
+    return WebClient(
+        base_url=settings.slack_api_url,
+        token=token.get_secret_value() if token else None,
+        timeout=WEB_API_TIMEOUT,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_slack_app(
+    settings: Settings,
+    services: Context,
+    *,
+    socket_mode: bool = False,
+    token_verification: bool = True,
+) -> App:
+    """The Bolt app with every listener registered. Calls auth.test unless told not to."""
+    if settings.slack_bot_token is None:
+        raise SettingsError("setting SLACK_BOT_TOKEN is missing: the bot token (xoxb-…)")
+    secret = settings.slack_signing_secret
+    if secret is None and not socket_mode:
+        raise SettingsError("setting SLACK_SIGNING_SECRET is missing: HTTP mode verifies requests")
+    _quiet_token_warning()
+    app = App(
+        name="prereg",
+        client=build_web_client(settings),
+        # Socket Mode requests are not signed; Bolt skips verification for them.
+        signing_secret=secret.get_secret_value() if secret else "",
+        token_verification_enabled=token_verification,
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+    )
+    app.middleware(_inject(settings, services))
+    app.error(handle_error)
+    handlers.register(app)
+    return app
+
+
+class _TokenSkipped(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins: it is the same."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _quiet_token_warning() -> None:
+    bolt = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _TokenSkipped) for f in bolt.filters):
+        bolt.addFilter(_TokenSkipped())
+
+
+def _inject(settings: Settings, services: Context) -> Callable[..., None]:
+    review_channel_id = settings.review_channel_id
+    reviewer_user_ids = settings.reviewer_user_ids
+
+    def inject_services(context: BoltContext, next_: Callable[[], None]) -> None:
+        context["services"] = services
+        context["review_channel_id"] = review_channel_id
+        context["reviewer_user_ids"] = reviewer_user_ids
+        next_()
+
+    return inject_services
+
+
+def handle_error(
+    error: Exception,
+    body: dict[str, Any],
+    context: BoltContext,
+    respond: Respond | None,
+    client: WebClient,
+) -> None:
+    """Log what failed, where and for whom (redacted); apologise to the user when we can."""
+    user_id, channel_id = context.user_id, context.channel_id
+    log.error(
+        "listener failed: %s team=%s user=%s channel=%s: %s\n%s",
+        describe(body),
+        context.team_id,
+        user_id,
+        channel_id,
+        redact(f"{type(error).__name__}: {error}"),
+        redact("".join(traceback.format_exception(error)).rstrip()),
+    )
+    if not user_id or body.get("type") == "event_callback":
+        return  # nobody asked: an event is not answered in the conversation
+    try:
+        if respond is not None and respond.response_url:
+            respond(text=APOLOGY, response_type="ephemeral", replace_original=False)
+        elif channel_id:
+            client.chat_postEphemeral(channel=channel_id, user=user_id, text=APOLOGY)
+    except Exception as apology_failed:
+        log.warning("could not apologise to user=%s: %s", user_id, redact(repr(apology_failed)))
+
+
+def describe(body: dict[str, Any]) -> str:
+    """What Slack sent, in a few words: `command=/preregister`, `event=app_home_opened`…"""
+    if "command" in body:
+        return f"command={body['command']}"
+    kind = body.get("type", "unknown")
+    if kind == "event_callback":
+        return f"event={body.get('event', {}).get('type')}"
+    if kind == "block_actions":
+        actions = ",".join(str(a.get("action_id")) for a in body.get("actions", []))
+        return f"block_actions={actions}"
+    if kind in ("view_submission", "view_closed"):
+        return f"{kind}={body.get('view', {}).get('callback_id')}"
+    return f"type={kind}"

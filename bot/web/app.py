@@ -1,0 +1,54 @@
+"""The WSGI app: Slack's requests through Bolt, the health check, and the pages blueprints add."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from slack_bolt import App
+from slack_bolt.adapter.flask import SlackRequestHandler
+
+log = logging.getLogger(__name__)
+
+# Slack's payloads are a few kilobytes; anything much larger is not Slack.
+MAX_BODY = 1024 * 1024
+
+
+def create_web_app(
+    slack_handler_app: App,
+    health: Callable[[], bool],
+    *,
+    blueprints: Iterable[Blueprint] = (),
+) -> Flask:
+    """`POST /slack/events` (Bolt verifies the signature: 401 otherwise), `GET /healthz`.
+
+    Further pages come as blueprints, e.g. the invitation pages (`/invite/<token>`), built by
+    the caller with what they need and passed in here.
+    """
+    web = Flask(__name__)
+    web.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    slack = SlackRequestHandler(slack_handler_app)
+
+    @web.post("/slack/events")
+    def slack_events() -> Response:
+        return slack.handle(request)
+
+    @web.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        up = _answers(health)
+        answer = jsonify(status="ok" if up else "unavailable")
+        answer.headers["Cache-Control"] = "no-store"
+        return answer, 200 if up else 503
+
+    for blueprint in blueprints:
+        web.register_blueprint(blueprint)
+    return web
+
+
+def _answers(health: Callable[[], bool]) -> bool:
+    try:
+        return health()
+    except Exception:
+        log.warning("health check failed", exc_info=True)
+        return False
