@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 
@@ -11,9 +12,11 @@ import holidays
 from sqlalchemy import Engine
 
 from bot.adapters.database import is_reachable, make_engine, session_factory, upgrade
+from bot.adapters.slack_sender import SlackSender, delivery_client
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
 from bot.services.context import Context
+from bot.services.delivery import DeliveryReport, deliver_due
 from bot.settings import Settings
 
 
@@ -28,9 +31,18 @@ class Runtime:
     settings: Settings
     engine: Engine
     context: Context
+    outbox_wake: threading.Event = field(default_factory=threading.Event)
+    """Set after every commit that wrote to the outbox."""
+    sender: SlackSender | None = None
+    """None without SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID: messages then wait in the outbox."""
 
     def database_reachable(self) -> bool:
         return is_reachable(self.engine)
+
+    def deliver_outbox(self) -> DeliveryReport:
+        if self.sender is None:
+            return DeliveryReport()
+        return deliver_due(self.context.uow, self.sender, self.context.clock)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -45,10 +57,18 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
         settings.business_timezone,
         holidays.country_holidays(country) if country else frozenset(),
     )
+    wake = threading.Event()
     context = Context(
-        uow=partial(SqlUnitOfWork, session_factory(engine)),
+        uow=partial(SqlUnitOfWork, session_factory(engine), on_outbox=wake.set),
         policy=settings.policy(),
         calendar=calendar,
         clock=clock,
     )
-    return Runtime(settings=settings, engine=engine, context=context)
+    return Runtime(settings, engine, context, wake, _sender(settings))
+
+
+def _sender(settings: Settings) -> SlackSender | None:
+    token, channel = settings.slack_bot_token, settings.review_channel_id
+    if token is None or not channel:
+        return None
+    return SlackSender(delivery_client(settings.slack_api_url, token.get_secret_value()), channel)

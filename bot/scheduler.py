@@ -38,9 +38,18 @@ def expire_registrations(runtime: Runtime) -> int:
     return len(expired)
 
 
-# Every periodic job, in the order `prereg sweep` (bot.cli) runs them. Later issues add the
-# expiry reminders, the review deadlines and the outbox delivery here.
-JOBS: tuple[Job, ...] = (Job("expire_due", timedelta(minutes=1), expire_registrations),)
+def deliver_outbox(runtime: Runtime) -> str:
+    """Messages whose retry fell due, or left behind by a replica that stopped mid-send."""
+    report = runtime.deliver_outbox()
+    return f"sent {report.sent}, retrying {report.retried}, dead {report.dead}"
+
+
+# Every periodic job, in the order `prereg sweep` (bot.cli) runs them: expiries first, so the
+# messages they cause go out in the same sweep.
+JOBS: tuple[Job, ...] = (
+    Job("expire_due", timedelta(minutes=1), expire_registrations),
+    Job("deliver_outbox", timedelta(seconds=30), deliver_outbox),
+)
 
 
 def build_scheduler(runtime: Runtime, jobs: Sequence[Job] = JOBS) -> BackgroundScheduler:

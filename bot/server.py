@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
@@ -20,6 +21,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
+from bot.adapters.outbox_worker import OutboxWorker
 from bot.bootstrap import Runtime
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError
@@ -41,16 +43,42 @@ WAITRESS: dict[str, Any] = {
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 
 
-def serve(runtime: Runtime, host: str, port: int, scheduler: bool) -> None:
-    """HTTP mode: `POST /slack/events`, `GET /healthz` and the web pages, served by waitress."""
-    configure_logging()
+@dataclass(frozen=True)
+class HttpStack:
+    """What HTTP mode runs: the waitress server, the Bolt app behind it, the outbox worker."""
+
+    server: MultiSocketServer | BaseWSGIServer
+    slack_app: App
+    outbox: OutboxWorker
+
+    def urls(self) -> list[str]:
+        return _urls(self.server)
+
+
+def http_stack(runtime: Runtime, host: str, port: int) -> HttpStack:
+    """Built, listening, not yet serving: `stack.server.run()` serves until closed."""
     _require(runtime.settings, socket_mode=False)
     slack_app = build_slack_app(runtime.settings, runtime.context)
     web = create_web_app(slack_app, runtime.database_reachable, blueprints=web_pages(runtime))
     server = create_server(web, host=host, port=port, **WAITRESS)
+    return HttpStack(server, slack_app, OutboxWorker(runtime.deliver_outbox, runtime.outbox_wake))
+
+
+def stop(stack: HttpStack, runtime: Runtime, jobs: Any = None) -> None:
+    """Stop taking requests, then finish what is running, then close the database."""
+    stack.server.close()
+    _stop(stack.slack_app, jobs, stack.outbox, runtime)
+
+
+def serve(runtime: Runtime, host: str, port: int, scheduler: bool) -> None:
+    """HTTP mode: `POST /slack/events`, `GET /healthz` and the web pages, served by waitress."""
+    configure_logging()
+    stack = http_stack(runtime, host, port)
+    server, outbox = stack.server, stack.outbox
     jobs = build_scheduler(runtime) if scheduler else None
     with _on_stop_signal(_raise_system_exit):  # a second signal while stopping is ignored
         try:
+            outbox.start()
             if jobs is not None:
                 jobs.start()
             log.info(
@@ -63,8 +91,7 @@ def serve(runtime: Runtime, host: str, port: int, scheduler: bool) -> None:
             pass  # the signal arrived before the server loop ran
         finally:
             log.info("prereg stopping")
-            server.close()
-            _stop(slack_app, jobs, runtime)
+            stop(stack, runtime, jobs)
             log.info("prereg stopped")
 
 
@@ -77,10 +104,12 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
     slack_app = build_slack_app(settings, runtime.context, socket_mode=True)
     handler = SocketModeHandler(slack_app, settings.slack_app_token.get_secret_value())
     jobs = build_scheduler(runtime) if scheduler else None
+    outbox = OutboxWorker(runtime.deliver_outbox, runtime.outbox_wake)
     stopping = threading.Event()
     with _on_stop_signal(stopping.set):
         try:
             handler.connect()  # type: ignore[no-untyped-call]
+            outbox.start()
             if jobs is not None:
                 jobs.start()
             log.info("prereg connected over Socket Mode (scheduler %s)", "on" if jobs else "off")
@@ -88,7 +117,7 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
         finally:
             log.info("prereg stopping")
             handler.close()  # type: ignore[no-untyped-call]
-            _stop(slack_app, jobs, runtime)
+            _stop(slack_app, jobs, outbox, runtime)
             log.info("prereg stopped")
 
 
@@ -134,11 +163,12 @@ def _urls(server: MultiSocketServer | BaseWSGIServer) -> list[str]:
     return [f"http://[{h}]:{p}" if ":" in h else f"http://{h}:{p}" for h, p in listening]
 
 
-def _stop(slack_app: App, jobs: Any, runtime: Runtime) -> None:
+def _stop(slack_app: App, jobs: Any, outbox: OutboxWorker, runtime: Runtime) -> None:
     if jobs is not None and jobs.running:
         jobs.shutdown(wait=True)
     # Listeners already running finish (each Web API call has a timeout); queued ones too.
     slack_app.listener_runner.listener_executor.shutdown(wait=True)
+    outbox.stop()  # after the listeners: what they wrote is delivered, or stays for next time
     runtime.close()
 
 

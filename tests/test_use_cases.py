@@ -135,8 +135,9 @@ def test_review_request_holds_the_customer_and_counts_toward_quota(
     assert submit(ctx, "beta", customer(country="FR")).decision.codes == (
         ReasonCode.HELD_BY_OTHER_PARTNER,
     )
-    use = uc.partner_standing("acme", ctx.uow(), ctx.policy, ctx.now())
-    assert use.held == 1
+    standing = uc.standing_of_user("UACME", ctx.uow(), ctx.policy, ctx.now())
+    assert standing.quota.held == 1
+    assert [r.id for r in standing.active] == [registration.id]
 
 
 def test_approve_starts_validity_then_second_decision_is_refused(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.domain.policy import QuotaUse
 
 
 class DomainError(Exception):
@@ -27,11 +30,21 @@ class NoContactOnFile(DomainError):
         super().__init__("the partner company has neither a mobile number nor an email on file")
 
 
-@dataclass
 class QuotaReached(DomainError):
-    held: int
-    quota: int
-    next_expiry: datetime | None
+    """The company holds as many active registrations as the quota allows."""
 
-    def __str__(self) -> str:
-        return f"quota reached: {self.held} of {self.quota} active registrations held"
+    def __init__(self, use: QuotaUse) -> None:
+        super().__init__(f"quota reached: {use.held} of {use.quota} active registrations held")
+        self.use = use
+
+    @property
+    def held(self) -> int:
+        return self.use.held
+
+    @property
+    def quota(self) -> int:
+        return self.use.quota
+
+    @property
+    def next_expiry(self) -> datetime | None:
+        return self.use.next_expiry

@@ -45,4 +45,4 @@ def check_preconditions(partner: Partner, use: QuotaUse) -> None:
     if not partner.has_contact():
         raise NoContactOnFile()
     if use.reached:
-        raise QuotaReached(use.held, use.quota, use.next_expiry)
+        raise QuotaReached(use)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import home
+from bot.handlers import commands, home, preregister, profile, review
 
 
 def register(app: App) -> None:
+    commands.register(app)
+    preregister.register(app)
+    profile.register(app)
+    review.register(app)
     home.register(app)

@@ -15,6 +15,8 @@ LEASE = timedelta(minutes=2)
 """A claimed row a sender never finished is retried after this: not lost, at most doubled."""
 
 MAX_BACKOFF = timedelta(minutes=30)
+MAX_ATTEMPTS = 15
+"""About a day of backing off; then the message is a dead letter an operator can retry."""
 
 
 class RetryLater(Exception):
@@ -50,6 +52,8 @@ class DeliveryReport:
     retried: int = 0
     dead: int = 0
     errors: list[str] = field(default_factory=list)
+    claimed_all: bool = False
+    """As many rows were due as one round takes: there may be more waiting."""
 
 
 def backoff(attempts: int, jitter: Callable[[], float] = random.random) -> timedelta:
@@ -70,6 +74,7 @@ def deliver_due(
         claiming.commit()
     for delivery in claimed:
         _deliver(delivery, uow, sender, clock, report)
+    report.claimed_all = len(claimed) == limit
     return report
 
 
@@ -83,16 +88,18 @@ def _deliver(
     try:
         result = sender.send(delivery, _subject(delivery, uow))
     except RetryLater as failure:
-        wait = failure.after if failure.after is not None else backoff(delivery.attempts)
-        with uow() as recording:
-            recording.outbox.retry(delivery.id, clock() + wait, str(failure))
-            recording.commit()
-        report.retried += 1
+        if delivery.attempts >= MAX_ATTEMPTS:
+            _give_up(delivery, uow, clock, f"gave up after {delivery.attempts} attempts: {failure}")
+            report.dead += 1
+        else:
+            wait = failure.after if failure.after is not None else backoff(delivery.attempts)
+            with uow() as recording:
+                recording.outbox.retry(delivery.id, clock() + wait, str(failure))
+                recording.commit()
+            report.retried += 1
         report.errors.append(f"{delivery.id}: {failure}")
     except Undeliverable as failure:
-        with uow() as recording:
-            recording.outbox.dead(delivery.id, clock(), str(failure))
-            recording.commit()
+        _give_up(delivery, uow, clock, str(failure))
         report.dead += 1
         report.errors.append(f"{delivery.id}: {failure}")
     else:
@@ -100,6 +107,14 @@ def _deliver(
             recording.outbox.sent(delivery.id, clock(), result)
             recording.commit()
         report.sent += 1
+
+
+def _give_up(
+    delivery: Delivery, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], error: str
+) -> None:
+    with uow() as recording:
+        recording.outbox.dead(delivery.id, clock(), error)
+        recording.commit()
 
 
 def _subject(delivery: Delivery, uow: Callable[[], UnitOfWork]) -> Subject:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, NoContactOnFile
 from bot.domain.identity import (
     InvalidEmail,
     InvalidMobile,
@@ -16,7 +16,8 @@ from bot.domain.identity import (
     normalize_mobile,
 )
 from bot.domain.model import Partner
-from bot.services.ports import Conflict, UnitOfWork
+from bot.services.errors import UnknownPartner
+from bot.services.ports import AuditEntry, Conflict, UnitOfWork
 
 # Lengths are the database's column widths: PostgreSQL refuses longer values, SQLite not.
 _PARTNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -116,3 +117,43 @@ def _optional(raw: str | None, normalize: _Normalizer, problems: list[str]) -> s
     except (InvalidEmail, InvalidMobile) as error:
         problems.append(str(error))
         return None
+
+
+def partner_for_user(user_id: str, uow: UnitOfWork) -> Partner:
+    """The company a Slack user works for; raises UnknownPartner when none."""
+    with uow:
+        partner = uow.partners.for_slack_user(user_id)
+    if partner is None:
+        raise UnknownPartner(user_id)
+    return partner
+
+
+def set_contact(
+    partner_id: str,
+    email: str | None,
+    mobile: str | None,
+    actor: str,
+    uow: UnitOfWork,
+    now: datetime,
+) -> Partner:
+    """The company's contact on file: at least one of a valid email or mobile."""
+    with uow:
+        partner = uow.partners.lock(partner_id)
+        if partner is None:
+            raise UnknownPartner(partner_id)
+        before = (partner.email, partner.mobile)
+        partner.email, partner.mobile = email, mobile
+        if not partner.has_contact():
+            raise NoContactOnFile()
+        uow.partners.save(partner)
+        uow.audit.record(
+            AuditEntry(
+                at=now,
+                action="contact_updated",
+                actor=actor,
+                partner_id=partner_id,
+                detail={"before": list(before), "after": [email, mobile]},
+            )
+        )
+        uow.commit()
+        return partner

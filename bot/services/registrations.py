@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.eligibility import Decision, Outcome, decide
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, TransitionNotAllowed
 from bot.domain.model import (
     ACTIVE_STATUSES,
     Customer,
@@ -60,13 +60,34 @@ class Submission:
         return self.registration is not None and self.decision.outcome is not Outcome.ALREADY_YOURS
 
 
-def partner_standing(partner_id: str, uow: UnitOfWork, policy: Policy, now: datetime) -> QuotaUse:
-    """Preconditions before anyone types a form: raises NoContactOnFile or QuotaReached."""
+@dataclass(frozen=True)
+class Standing:
+    """A Slack user's company, its quota use and its active registrations, soonest end first."""
+
+    partner: Partner
+    quota: QuotaUse
+    active: list[Registration]
+
+    def check(self) -> None:
+        """Preconditions before anyone types a form: raises NoContactOnFile or QuotaReached."""
+        check_preconditions(self.partner, self.quota)
+
+
+def standing_of_user(user_id: str, uow: UnitOfWork, policy: Policy, now: datetime) -> Standing:
+    """Raises UnknownPartner when the Slack user is linked to no company."""
     with uow:
-        partner = _partner(uow, partner_id)
-        use = _quota(uow, partner, policy, now)
-        check_preconditions(partner, use)
-        return use
+        partner = uow.partners.for_slack_user(user_id)
+        if partner is None:
+            raise UnknownPartner(user_id)
+        held = uow.registrations.of_partner(partner.id, tuple(ACTIVE_STATUSES))
+    active = sorted((r for r in held if r.is_active(now)), key=_soonest_end)
+    return Standing(partner, quota_use(active, policy, now), active)
+
+
+def _soonest_end(registration: Registration) -> tuple[int, datetime]:
+    # Pending reviews have no end yet: they come after every dated one.
+    end = registration.valid_until or registration.review_due or registration.created_at
+    return (registration.valid_until is None, end)
 
 
 def preregister(
@@ -273,6 +294,25 @@ def expire_due(uow: UnitOfWork, now: datetime, batch: int = 100) -> list[Registr
         expired.extend(due)
         if len(due) < batch:
             return expired
+
+
+def get_registration(registration_id: int, uow: UnitOfWork) -> Registration:
+    with uow:
+        registration = uow.registrations.get(registration_id)
+    if registration is None:
+        raise RegistrationNotFound()
+    return registration
+
+
+def check_can_decide(
+    registration_id: int, reviewer: str, reviewers: Collection[str], uow: UnitOfWork
+) -> Registration:
+    """Before a reviewer types a rejection reason: may they, and is it still undecided?"""
+    with uow:
+        registration, _ = _decidable(uow, registration_id, reviewer, reviewers)
+    if registration.status is not Status.PENDING_REVIEW:
+        raise TransitionNotAllowed("decide", registration.status)
+    return registration
 
 
 def list_registrations(partner_id: str, uow: UnitOfWork) -> Sequence[Registration]:

@@ -1,0 +1,50 @@
+"""One thread per process that delivers the outbox as soon as a commit says there is mail."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from bot.services.delivery import DeliveryReport
+
+log = logging.getLogger(__name__)
+
+
+class OutboxWorker:
+    """Woken by `wake` (set after each commit that wrote to the outbox) or every `poll` seconds,
+    which is when retries fall due. Several replicas may run one each: rows are claimed."""
+
+    def __init__(
+        self,
+        deliver: Callable[[], DeliveryReport],
+        wake: threading.Event,
+        poll: float = 2.0,
+    ) -> None:
+        self.deliver = deliver
+        self.wake = wake
+        self.poll = poll
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self.wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self.wake.wait(self.poll)
+            self.wake.clear()
+            try:
+                while not self._stopping.is_set():
+                    report = self.deliver()
+                    for error in report.errors:
+                        log.warning("outbox delivery failed: %s", error)
+                    if not report.claimed_all:
+                        break
+            except Exception:
+                log.exception("outbox delivery crashed; retrying at the next wake-up")

@@ -1,0 +1,110 @@
+"""Sends outbox notifications to Slack, and sorts Slack's failures into retry or give up."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+
+from bot.blocks.notifications import render
+from bot.services.delivery import RetryLater, Subject, Undeliverable
+from bot.services.ports import REVIEWERS, Delivery, Kind
+
+log = logging.getLogger(__name__)
+
+# Errors that will not go away by trying again: the message goes to the dead letters.
+PERMANENT = frozenset(
+    {
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "invalid_arguments",
+        "invalid_auth",
+        "invalid_blocks",
+        "is_archived",
+        "message_not_found",
+        "missing_scope",
+        "msg_too_long",
+        "no_text",
+        "not_authed",
+        "not_in_channel",
+        "token_revoked",
+        "user_not_found",
+        "user_disabled",
+    }
+)
+
+METADATA_EVENT = "prereg_outbox"
+
+
+def delivery_client(base_url: str, token: str, timeout: int = 10) -> WebClient:
+    """No rate-limit or 5xx retries inside the client: the outbox schedules those itself."""
+    return WebClient(
+        base_url=base_url,
+        token=token,
+        timeout=timeout,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+    )
+
+
+class SlackSender:
+    def __init__(self, client: WebClient, review_channel: str) -> None:
+        self.client = client
+        self.review_channel = review_channel
+
+    def send(self, delivery: Delivery, subject: Subject) -> dict[str, Any]:
+        notification = delivery.notification
+        try:
+            message = render(notification.kind, subject)
+        except ValueError as nothing_to_say:  # e.g. its registration is gone
+            raise Undeliverable(f"cannot render: {nothing_to_say}") from nothing_to_say
+        try:
+            if notification.kind is Kind.REVIEW_DECIDED:
+                return self._update_card(subject, message.as_kwargs())
+            response = self.client.chat_postMessage(
+                channel=self._channel(notification.recipient),
+                unfurl_links=False,
+                unfurl_media=False,
+                # Marks the message with its outbox row, so a re-send can be recognised.
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"id": delivery.id}},
+                **message.as_kwargs(),
+            )
+        except SlackApiError as failure:
+            raise _classified(failure) from failure
+        except (SlackClientError, OSError) as failure:
+            raise RetryLater(f"{type(failure).__name__}: {failure}") from failure
+        return {"channel": response["channel"], "ts": response["ts"]}
+
+    def _update_card(self, subject: Subject, message: dict[str, Any]) -> dict[str, Any]:
+        card = subject.review_card
+        if card is None:
+            # The request itself is still on its way; once posted it shows the decision anyway.
+            raise RetryLater("the review card is not posted yet")
+        response = self.client.chat_update(channel=card["channel"], ts=card["ts"], **message)
+        return {"channel": response["channel"], "ts": response["ts"]}
+
+    def _channel(self, recipient: str) -> str:
+        if recipient == REVIEWERS:
+            return self.review_channel
+        opened = self.client.conversations_open(users=recipient)
+        return str(opened["channel"]["id"])
+
+
+def _classified(failure: SlackApiError) -> Exception:
+    response = failure.response
+    error = str(response.get("error", "unknown_error"))
+    if response.status_code == 429:
+        headers = {str(k).lower(): v for k, v in (response.headers or {}).items()}
+        retry_after = headers.get("retry-after")
+        value = retry_after[0] if isinstance(retry_after, list) else retry_after
+        seconds = int(value) if value is not None and str(value).isdigit() else None
+        return RetryLater("ratelimited", timedelta(seconds=seconds) if seconds else None)
+    if response.status_code >= 500:
+        return RetryLater(f"HTTP {response.status_code}: {error}")
+    if error in PERMANENT:
+        return Undeliverable(error)
+    return RetryLater(error)

@@ -1,0 +1,1 @@
+"""Block Kit builders: small pure functions from domain objects to Slack's dicts."""

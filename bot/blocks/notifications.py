@@ -1,0 +1,109 @@
+"""The one place the outbox dispatcher turns a notification into a message.
+
+Each kind has one renderer in RENDERERS; a new kind (reminder, expiry,
+association…) adds one function and one entry. Renderers work from the
+subject's current state, so a message sent late tells the truth as it is now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.blocks.message import Block, Message
+from bot.blocks.review import review_card
+from bot.blocks.text import clip, escape_clip, slack_date
+from bot.domain.model import Partner, Registration, Status
+from bot.services.delivery import Subject
+from bot.services.ports import Kind
+
+SECTION_LIMIT = 3000
+NAME_LIMIT = 200
+
+Renderer = Callable[[Subject], Message]
+
+
+def render(kind: Kind, subject: Subject) -> Message:
+    """The message for one notification; ValueError when the subject lacks what it needs."""
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        raise ValueError(f"no message is defined for notification kind {kind!r}")
+    return renderer(subject)
+
+
+def _review_card(subject: Subject) -> Message:
+    registration, partner = _registration(subject), _partner(subject)
+    return review_card(registration, partner)
+
+
+def _decision(subject: Subject) -> Message:
+    """A DM to each of the partner company's users once a reviewer has decided."""
+    registration = _registration(subject)
+    if registration.decided_by is None or registration.status is Status.PENDING_REVIEW:
+        raise ValueError(f"registration {registration.id} has not been decided")
+    name = f"*{escape_clip(registration.customer.name, NAME_LIMIT)}*"
+    if registration.status is Status.REJECTED or registration.decision_note is not None:
+        return _rejected(registration, name)
+    return _approved(registration, name, subject.partner)
+
+
+def _approved(registration: Registration, name: str, partner: Partner | None) -> Message:
+    company = f" ({escape_clip(partner.name, NAME_LIMIT)})" if partner is not None else ""
+    until = registration.valid_until
+    headline = f"✅ {name} is pre-registered for your company{company}"
+    if until is not None:
+        headline += f" until {slack_date(until)}"
+    next_steps = (
+        "*Next steps*\n"
+        "• Invite the customer to register and associate with your company: "
+        "`/preregister list` has the invitation link, QR code and email.\n"
+        "• Create an opportunity for this customer when you are ready.\n"
+        "• The reservation ends on its date unless the customer associates first."
+    )
+    blocks: list[Block] = [_section(headline), _section(next_steps)]
+    if registration.status is not Status.PREREGISTERED:
+        blocks.append(_context(f"Since then: {registration.status.value.replace('_', ' ')}."))
+    return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
+
+
+def _rejected(registration: Registration, name: str) -> Message:
+    headline = f"❌ The review request for {name} was rejected"
+    reason_head = "*Reviewer's reason*\n"
+    reason = registration.decision_note or "No reason was given."
+    what_now = (
+        "*What you can do*\n"
+        "• Talk to your ecosystem manager if you think the decision should change.\n"
+        "• If something has changed, run `/preregister` again with a fuller justification."
+    )
+    blocks: list[Block] = [
+        _section(headline),
+        _section(reason_head + escape_clip(reason, SECTION_LIMIT - len(reason_head))),
+        _section(what_now),
+    ]
+    return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
+
+
+def _registration(subject: Subject) -> Registration:
+    if subject.registration is None:
+        raise ValueError("this notification needs the registration it is about")
+    return subject.registration
+
+
+def _partner(subject: Subject) -> Partner:
+    if subject.partner is None:
+        raise ValueError("this notification needs the partner company of the registration")
+    return subject.partner
+
+
+def _section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, SECTION_LIMIT)}}
+
+
+def _context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
+
+
+RENDERERS: dict[Kind, Renderer] = {
+    Kind.REVIEW_REQUEST: _review_card,
+    Kind.REVIEW_DECIDED: _review_card,
+    Kind.DECISION: _decision,
+}

@@ -1,0 +1,142 @@
+"""Pieces the partner's views and messages share: text objects, inputs, the customer summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.blocks.countries import country_name
+from bot.blocks.message import Block
+from bot.blocks.text import clip, escape_clip, partner_reason
+from bot.domain.model import Customer, Reason
+
+VALUE = "value"  # action_id of every input element: state.values[block_id]["value"]
+
+TITLE_LIMIT = 24  # modal title, submit and close
+FIELD_LIMIT = 2000  # one section field
+NONE_GIVEN = "—"
+
+
+def plain(text: str, limit: int = 3000) -> dict[str, Any]:
+    """A plain_text object: safe for anything a user typed (Slack parses nothing in it)."""
+    return {"type": "plain_text", "text": clip(text, limit) or NONE_GIVEN, "emoji": True}
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn object: only our own words, or user text passed through escape()."""
+    return {"type": "mrkdwn", "text": text}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def context(*texts: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts]}
+
+
+def modal(
+    callback_id: str,
+    title: str,
+    blocks: list[Block],
+    *,
+    submit: str | None = None,
+    close: str = "Cancel",
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, TITLE_LIMIT),
+        "close": plain(close, TITLE_LIMIT),
+        "blocks": blocks,
+    }
+    if submit is not None:
+        view["submit"] = plain(submit, TITLE_LIMIT)
+    return view
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool,
+    hint: str | None,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    initial: str | None = None,
+    *,
+    max_length: int,
+    optional: bool = True,
+    multiline: bool = False,
+    placeholder: str | None = None,
+    hint: str | None = None,
+) -> Block:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": VALUE,
+        "max_length": max_length,
+    }
+    if multiline:
+        element["multiline"] = True
+    if initial:
+        element["initial_value"] = clip(initial, max_length)
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    return _input(block_id, label, element, optional=optional, hint=hint)
+
+
+def email_input(
+    block_id: str,
+    label: str,
+    initial: str | None = None,
+    *,
+    optional: bool = True,
+    placeholder: str | None = None,
+    hint: str | None = None,
+) -> Block:
+    element: dict[str, Any] = {"type": "email_text_input", "action_id": VALUE}
+    if initial:
+        element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    return _input(block_id, label, element, optional=optional, hint=hint)
+
+
+def field(label: str, value: str | None) -> dict[str, Any]:
+    """One section field: our bold label over the user's value, escaped."""
+    shown = escape_clip(value, FIELD_LIMIT - len(label) - 3) if value else NONE_GIVEN
+    return mrkdwn(f"*{label}*\n{shown}")
+
+
+def customer_fields(customer: Customer) -> Block:
+    """The customer as the partner typed it (normalized), safe to show."""
+    return {
+        "type": "section",
+        "fields": [
+            field("Customer", customer.name),
+            field("Country / region", country_name(customer.country)),
+            field("Email", customer.email),
+            field("Mobile", customer.mobile),
+        ],
+    }
+
+
+def reason_lines(reasons: Iterable[Reason]) -> str:
+    """Each reason once, in the partner's words, as bullets. Evidence is never shown."""
+    words = dict.fromkeys(partner_reason(r) for r in reasons)
+    return "\n".join(f"• {w}" for w in words)

@@ -1,0 +1,176 @@
+"""Parsing what Slack sends into typed values, once, at the boundary (pydantic)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from bot.blocks import preregister as ids
+from bot.blocks.preregister import FormValues
+from bot.domain.identity import (
+    InvalidEmail,
+    InvalidMobile,
+    is_country_code,
+    normalize_email,
+    normalize_mobile,
+)
+from bot.domain.model import Customer
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ids.NAME_MAX)
+]
+EmailText = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=320)]
+MobileText = Annotated[
+    str | None, StringConstraints(strip_whitespace=True, max_length=ids.MOBILE_MAX)
+]
+Industry = Annotated[
+    str | None, StringConstraints(strip_whitespace=True, max_length=ids.INDUSTRY_MAX)
+]
+Notes = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=ids.NOTES_MAX)]
+Justification = Annotated[
+    str | None, StringConstraints(strip_whitespace=True, max_length=ids.JUSTIFICATION_MAX)
+]
+
+
+class FieldErrors(Exception):
+    """Messages keyed by the input's block id, as `response_action: errors` wants them."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def state_values(view: dict[str, Any]) -> dict[str, Any]:
+    """`view.state.values` flattened to {block_id: value}: text, selected option or None."""
+    flat: dict[str, Any] = {}
+    for block_id, actions in (view.get("state", {}).get("values") or {}).items():
+        for element in actions.values():
+            if "selected_option" in element:
+                option = element["selected_option"]
+                flat[block_id] = option["value"] if option else None
+            else:
+                value = element.get("value")
+                flat[block_id] = value if value is None or value.strip() else None
+    return flat
+
+
+class CustomerForm(BaseModel):
+    """The pre-registration modal, validated: email and mobile normalized."""
+
+    # The country comes first: the mobile is read with it as the default region.
+    country: str
+    customer_name: Name
+    email: EmailText = None
+    mobile: MobileText = None
+    industry: Industry = None
+    notes: Notes = None
+    justification: Justification = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if not is_country_code(value):
+            raise ValueError("Choose a country from the list.")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return normalize_email(value)
+        except InvalidEmail:
+            raise ValueError("This is not a valid email address.") from None
+
+    @field_validator("mobile")
+    @classmethod
+    def _mobile(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        try:
+            return normalize_mobile(value, info.data.get("country") or "")
+        except InvalidMobile:
+            raise ValueError(
+                "This is not a valid mobile number: include the country code,"
+                " or choose the customer's country."
+            ) from None
+
+    @model_validator(mode="after")
+    def _contact(self) -> CustomerForm:
+        if self.email is None and self.mobile is None:
+            raise _FieldError(ids.EMAIL, "Give an email or a mobile number (or both).")
+        return self
+
+    def customer(self) -> Customer:
+        return Customer(
+            name=self.customer_name,
+            country=self.country,
+            email=self.email,
+            mobile=self.mobile,
+            industry=self.industry,
+            notes=self.notes,
+        )
+
+
+class _FieldError(ValueError):
+    def __init__(self, block_id: str, message: str) -> None:
+        super().__init__(message)
+        self.block_id = block_id
+
+
+MESSAGES = {
+    "string_too_short": "This can't be empty.",
+    "missing": "This is required.",
+    "string_too_long": "This is too long: at most {max_length} characters.",
+    "string_type": "This is required.",
+}
+
+
+def parse_customer_form(view: dict[str, Any]) -> CustomerForm:
+    """Raises FieldErrors naming each bad input; nothing is stored on error."""
+    raw = state_values(view)
+    try:
+        return CustomerForm.model_validate(raw)
+    except ValidationError as invalid:
+        raise FieldErrors(_errors(invalid)) from None
+
+
+def form_values(view: dict[str, Any], partner_country: str) -> FormValues:
+    """What was typed, unvalidated, to show the form again as the partner left it."""
+    raw = state_values(view)
+    return FormValues(
+        country=raw.get(ids.COUNTRY) or partner_country,
+        customer_name=raw.get(ids.CUSTOMER_NAME),
+        email=raw.get(ids.EMAIL),
+        mobile=raw.get(ids.MOBILE),
+        industry=raw.get(ids.INDUSTRY),
+        notes=raw.get(ids.NOTES),
+        justification=raw.get(ids.JUSTIFICATION),
+    )
+
+
+def _errors(invalid: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in invalid.errors():
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, _FieldError):
+            errors.setdefault(cause.block_id, str(cause))
+            continue
+        block_id = str(error["loc"][0]) if error["loc"] else ids.CUSTOMER_NAME
+        template = MESSAGES.get(error["type"])
+        message = (
+            template.format(**(error.get("ctx") or {}))
+            if template
+            else str(error["msg"]).removeprefix("Value error, ")
+        )
+        errors.setdefault(block_id, message)
+    return errors

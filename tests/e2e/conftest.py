@@ -1,0 +1,115 @@
+"""The whole bot over real HTTP (waitress, Bolt, signing) against the Slack stand-in.
+
+Each test gets a fresh database (SQLite and PostgreSQL), a clock it moves by hand, the
+stand-in playing Slack's Web API, and a driver playing Slack towards the bot.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import Runtime, build
+from bot.domain.model import Partner
+from bot.server import HttpStack, http_stack, stop
+from bot.services.context import Context
+from bot.settings import Settings
+from tests.conftest import Clock
+from tests.slack_driver import SlackDriver
+from tests.slack_standin import SlackStandin
+
+SECRET = "e2e-signing-secret"
+REVIEW_CHANNEL = "C0REVIEW"
+REVIEWERS = ("UREV1", "UREV2", "UACME2")  # UACME2 also works for Acme: may not decide its cases
+
+ACME = Partner(
+    "acme",
+    "Acme Cloud Partners",
+    "DE",
+    email="sales@acme.example",
+    slack_user_ids=("UACME1", "UACME2"),
+)
+BETA = Partner("beta", "Beta Systems", "DE", mobile="+4930999999", slack_user_ids=("UBETA1",))
+MUTE = Partner("mute", "Mute & Co", "FR", slack_user_ids=("UMUTE1",))
+
+
+@dataclass
+class Bot:
+    """The running bot and the two sides of Slack around it."""
+
+    runtime: Runtime
+    stack: HttpStack
+    slack: SlackStandin
+    driver: SlackDriver
+    clock: Clock
+
+    @property
+    def context(self) -> Context:
+        return self.runtime.context
+
+    def modal(self, user: str) -> dict[str, Any]:
+        view = self.slack.current_modal(user)
+        assert view is not None, f"no modal open for {user}"
+        return view
+
+    def text_of(self, view_or_message: dict[str, Any]) -> str:
+        """All visible text, to assert on what a person reads."""
+        return (
+            _texts(view_or_message.get("blocks") or []) + " " + str(view_or_message.get("text", ""))
+        )
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "condition not met in time"
+            time.sleep(0.02)
+
+
+def _texts(node: Any) -> str:
+    if isinstance(node, dict):
+        own = node.get("text") if isinstance(node.get("text"), str) else ""
+        return " ".join([own] + [_texts(v) for k, v in node.items() if k != "text" or not own])
+    if isinstance(node, list):
+        return " ".join(_texts(item) for item in node)
+    return ""
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandin]:
+    with SlackStandin() as standin:
+        yield standin
+
+
+@pytest.fixture
+def bot(database_url: str, clock: Clock, slack: SlackStandin) -> Iterator[Bot]:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        slack_bot_token=slack.token,
+        slack_signing_secret=SECRET,
+        slack_api_url=slack.url,
+        review_channel_id=REVIEW_CHANNEL,
+        reviewer_user_ids=",".join(REVIEWERS),
+        invite_secret="e2e-invite-secret",
+        prereg_quota=3,
+    )
+    runtime = build(settings, clock=clock)
+    with runtime.context.uow() as uow:
+        for partner in (ACME, BETA, MUTE):
+            uow.partners.add(partner, clock.now)
+        uow.commit()
+    stack = http_stack(runtime, "127.0.0.1", 0)
+    serving = threading.Thread(target=stack.server.run, name="waitress", daemon=True)
+    serving.start()
+    stack.outbox.start()
+    url = stack.urls()[0] + "/slack/events"
+    try:
+        yield Bot(runtime, stack, slack, SlackDriver(url, SECRET, standin=slack), clock)
+    finally:
+        stop(stack, runtime)
+        serving.join(5)
