@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import commands, home, preregister, profile, review
+from bot.handlers import commands, home, manage, preregister, profile, review
 
 
 def register(app: App) -> None:
@@ -12,4 +12,5 @@ def register(app: App) -> None:
     preregister.register(app)
     profile.register(app)
     review.register(app)
+    manage.register(app)
     home.register(app)

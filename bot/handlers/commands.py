@@ -19,6 +19,7 @@ from bot.blocks.preregister import (
 )
 from bot.blocks.profile import profile_modal
 from bot.domain.errors import NoContactOnFile, QuotaReached
+from bot.handlers import manage
 from bot.services.context import Context
 from bot.services.errors import UnknownPartner
 from bot.services.partners import partner_for_user
@@ -51,6 +52,10 @@ def preregister_command(
             open_form(cmd, client, respond, services)
         case "profile":
             open_profile(cmd.user_id, cmd.trigger_id, client, respond, services, push=False)
+        case "list":
+            manage.show_list(cmd.user_id, respond, services)
+        case "delete":
+            manage.open_delete_many(cmd.user_id, cmd.trigger_id, client, respond, services)
         case "help":
             respond(**help_message(services.policy).as_kwargs())
         case _:

@@ -49,13 +49,15 @@ class FieldErrors(Exception):
 
 
 def state_values(view: dict[str, Any]) -> dict[str, Any]:
-    """`view.state.values` flattened to {block_id: value}: text, selected option or None."""
+    """`view.state.values` flattened to {block_id: value}: text, chosen option(s) or None."""
     flat: dict[str, Any] = {}
     for block_id, actions in (view.get("state", {}).get("values") or {}).items():
         for element in actions.values():
             if "selected_option" in element:
                 option = element["selected_option"]
                 flat[block_id] = option["value"] if option else None
+            elif "selected_options" in element:
+                flat[block_id] = [option["value"] for option in element["selected_options"]]
             else:
                 value = element.get("value")
                 flat[block_id] = value if value is None or value.strip() else None

@@ -315,6 +315,12 @@ def check_can_decide(
     return registration
 
 
+def own_registration(registration_id: int, partner_id: str, uow: UnitOfWork) -> Registration:
+    """One of the company's registrations; another company's is as if it did not exist."""
+    with uow:
+        return _own(uow, registration_id, partner_id)
+
+
 def list_registrations(partner_id: str, uow: UnitOfWork) -> Sequence[Registration]:
     with uow:
         return uow.registrations.of_partner(partner_id)
