@@ -23,6 +23,7 @@ from bot.adapters.export import write_csv, write_json
 from bot.bootstrap import Runtime, build
 from bot.domain.errors import DomainError
 from bot.domain.model import Partner
+from bot.services.delivery import outbox_entries, retry_dead_letter
 from bot.services.directory import import_directory
 from bot.services.partners import AddPartner, add_partner, list_partners
 from bot.settings import Settings, SettingsError, load_settings
@@ -119,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--partner", metavar="ID", help="only this partner company's")
     export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
     export.set_defaults(command=_export)
+
+    outbox = _group(commands, "outbox", "messages owed to Slack")
+    listing = _sub(outbox, "list", "the newest messages, with their state and last error")
+    listing.add_argument("--failed", action="store_true", help="only the dead letters")
+    listing.set_defaults(command=_outbox_list)
+    retry = _sub(outbox, "retry", "send a dead letter again")
+    retry.add_argument("id", type=int, metavar="ID")
+    retry.set_defaults(command=_outbox_retry)
 
     sweep = _sub(commands, "sweep", "run every periodic job once, now, then exit")
     sweep.set_defaults(command=_sweep)
@@ -243,6 +252,39 @@ def _export(args: argparse.Namespace) -> int:
     return OK
 
 
+def _outbox_list(args: argparse.Namespace) -> int:
+    with _runtime() as runtime:
+        entries = outbox_entries(runtime.context.uow(), failed_only=args.failed)
+    if not entries:
+        print("no dead letters" if args.failed else "the outbox is empty")
+    header = ["id", "kind", "to", "registration", "status", "attempts", "created", "last error"]
+    rows = [
+        [
+            str(e.id),
+            e.kind,
+            e.recipient,
+            str(e.registration_id or ""),
+            e.status,
+            str(e.attempts),
+            e.created_at.isoformat(timespec="seconds"),
+            (e.last_error or "").replace("\n", " ")[:80],
+        ]
+        for e in entries
+    ]
+    for line in _columns(header, rows):
+        print(line)
+    return OK
+
+
+def _outbox_retry(args: argparse.Namespace) -> int:
+    with _runtime() as runtime:
+        revived = retry_dead_letter(args.id, runtime.context.uow(), runtime.context.now())
+    if not revived:
+        return _fail(f"no dead letter with id {args.id}", REFUSED)
+    print(f"message {args.id} is queued again; a running bot (or `prereg sweep`) sends it")
+    return OK
+
+
 def _sweep(args: argparse.Namespace) -> int:
     # The scheduler's list is the one place periodic jobs are named; apscheduler loads here only.
     from bot.scheduler import JOBS
@@ -317,12 +359,17 @@ def _revision(engine: Engine) -> str | None:
 
 
 def _table(header: list[str], partners: Sequence[Partner]) -> Iterator[str]:
-    if not partners:
-        return
-    rows = [header] + [
+    rows = [
         [p.id, p.name, p.country, p.email or "", p.mobile or "", ",".join(p.slack_user_ids)]
         for p in partners
     ]
+    return _columns(header, rows)
+
+
+def _columns(header: list[str], body: list[list[str]]) -> Iterator[str]:
+    if not body:
+        return
+    rows = [header, *body]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
         yield "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

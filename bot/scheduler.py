@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import Runtime
 from bot.services.registrations import expire_due
+from bot.services.reminders import send_reminders
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +39,30 @@ def expire_registrations(runtime: Runtime) -> int:
     return len(expired)
 
 
+def remind(runtime: Runtime) -> int:
+    """Partners before expiry, reviewers halfway to and at the review deadline."""
+    context = runtime.context
+    return send_reminders(
+        context.uow(),
+        context.policy,
+        context.calendar,
+        runtime.settings.reviewer_user_ids,
+        context.now(),
+    )
+
+
 def deliver_outbox(runtime: Runtime) -> str:
     """Messages whose retry fell due, or left behind by a replica that stopped mid-send."""
     report = runtime.deliver_outbox()
     return f"sent {report.sent}, retrying {report.retried}, dead {report.dead}"
 
 
-# Every periodic job, in the order `prereg sweep` (bot.cli) runs them: expiries first, so the
-# messages they cause go out in the same sweep.
+# Every periodic job, in the order `prereg sweep` (bot.cli) runs them: expiries first (a
+# reminder for what just expired is then not sent), delivery last, so the messages the
+# others cause go out in the same sweep.
 JOBS: tuple[Job, ...] = (
     Job("expire_due", timedelta(minutes=1), expire_registrations),
+    Job("send_reminders", timedelta(minutes=1), remind),
     Job("deliver_outbox", timedelta(seconds=30), deliver_outbox),
 )
 

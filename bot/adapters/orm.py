@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -187,3 +188,18 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ReminderRow(Base):
+    """A checkpoint reached: the unique key makes each reminder happen once, across replicas."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("registration_id", "nudge", "offset_seconds"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"))
+    nudge: Mapped[str] = mapped_column(String(20))
+    offset_seconds: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    sent: Mapped[bool] = mapped_column(Boolean)

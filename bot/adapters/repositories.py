@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from bot.adapters.orm import (
     PartnerRow,
     PartnerUserRow,
     RegistrationRow,
+    ReminderRow,
 )
 from bot.domain.model import (
     ACTIVE_STATUSES,
@@ -35,7 +36,16 @@ from bot.domain.model import (
     Registration,
     Status,
 )
-from bot.services.ports import AuditEntry, Conflict, Delivery, Kind, Notification, Upsert
+from bot.domain.reminders import Checkpoint, Nudge
+from bot.services.ports import (
+    AuditEntry,
+    Conflict,
+    Delivery,
+    Kind,
+    Notification,
+    OutboxEntry,
+    Upsert,
+)
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
 
@@ -167,6 +177,16 @@ class SqlRegistrations:
         query = select(RegistrationRow).order_by(RegistrationRow.id)
         if partner_id is not None:
             query = query.where(RegistrationRow.partner_id == partner_id)
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
+    def awaiting_checkpoints(self, now: datetime, horizon: timedelta) -> Sequence[Registration]:
+        pending = RegistrationRow.status == Status.PENDING_REVIEW.value
+        ending = and_(
+            RegistrationRow.status == Status.PREREGISTERED.value,
+            RegistrationRow.valid_until > now,
+            RegistrationRow.valid_until <= now + horizon,
+        )
+        query = select(RegistrationRow).where(or_(pending, ending)).order_by(RegistrationRow.id)
         return [registration_from_row(row) for row in self.session.scalars(query)]
 
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
@@ -327,6 +347,33 @@ class SqlOutbox:
         row = self.session.get_one(OutboxRow, delivery_id)
         row.status, row.last_error, row.claimed_until = "dead", error, None
 
+    def entries(self, failed_only: bool, limit: int) -> Sequence[OutboxEntry]:
+        query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        if failed_only:
+            query = query.where(OutboxRow.status == "dead")
+        return [
+            OutboxEntry(
+                id=row.id,
+                kind=row.kind,
+                recipient=row.recipient,
+                registration_id=row.registration_id,
+                status=row.status,
+                attempts=row.attempts,
+                created_at=row.created_at,
+                next_attempt_at=row.next_attempt_at,
+                sent_at=row.sent_at,
+                last_error=row.last_error,
+            )
+            for row in self.session.scalars(query)
+        ]
+
+    def revive(self, delivery_id: int, now: datetime) -> bool:
+        row = self.session.get(OutboxRow, delivery_id, with_for_update=True)
+        if row is None or row.status != "dead":
+            return False
+        row.status, row.next_attempt_at, row.attempts, row.claimed_until = "pending", now, 0, None
+        return True
+
     def result_of(self, kind: Kind, registration_id: int) -> dict[str, Any] | None:
         query = select(OutboxRow.result).where(
             OutboxRow.kind == kind.value,
@@ -335,3 +382,32 @@ class SqlOutbox:
         )
         result = self.session.scalars(query.order_by(OutboxRow.id).limit(1)).first()
         return dict(result) if result else None
+
+
+class SqlReminders:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def recorded(self, registration_id: int) -> set[tuple[Nudge, datetime]]:
+        query = select(ReminderRow.nudge, ReminderRow.due_at).where(
+            ReminderRow.registration_id == registration_id
+        )
+        return {(Nudge(nudge), at) for nudge, at in self.session.execute(query)}
+
+    def record(
+        self, registration_id: int, checkpoint: Checkpoint, sent: bool, now: datetime
+    ) -> bool:
+        row = ReminderRow(
+            registration_id=registration_id,
+            nudge=checkpoint.nudge.value,
+            offset_seconds=int(checkpoint.offset.total_seconds()),
+            due_at=checkpoint.at,
+            recorded_at=now,
+            sent=sent,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return False
+        return True

@@ -40,6 +40,9 @@ PERMANENT = frozenset(
 
 METADATA_EVENT = "prereg_outbox"
 
+# Reminders about a review go in the thread of its card in the reviewers' channel.
+IN_THREAD = frozenset({Kind.REVIEW_HALFWAY, Kind.REVIEW_OVERDUE})
+
 
 def delivery_client(base_url: str, token: str, timeout: int = 10) -> WebClient:
     """No rate-limit or 5xx retries inside the client: the outbox schedules those itself."""
@@ -65,8 +68,13 @@ class SlackSender:
         try:
             if notification.kind is Kind.REVIEW_DECIDED:
                 return self._update_card(subject, message.as_kwargs())
+            where: dict[str, Any] = (
+                self._thread(subject)
+                if notification.kind in IN_THREAD
+                else {"channel": self._channel(notification.recipient)}
+            )
             response = self.client.chat_postMessage(
-                channel=self._channel(notification.recipient),
+                **where,
                 unfurl_links=False,
                 unfurl_media=False,
                 # Marks the message with its outbox row, so a re-send can be recognised.
@@ -80,18 +88,26 @@ class SlackSender:
         return {"channel": response["channel"], "ts": response["ts"]}
 
     def _update_card(self, subject: Subject, message: dict[str, Any]) -> dict[str, Any]:
-        card = subject.review_card
-        if card is None:
-            # The request itself is still on its way; once posted it shows the decision anyway.
-            raise RetryLater("the review card is not posted yet")
+        card = _card(subject)
         response = self.client.chat_update(channel=card["channel"], ts=card["ts"], **message)
         return {"channel": response["channel"], "ts": response["ts"]}
+
+    def _thread(self, subject: Subject) -> dict[str, Any]:
+        card = _card(subject)
+        return {"channel": card["channel"], "thread_ts": card["ts"]}
 
     def _channel(self, recipient: str) -> str:
         if recipient == REVIEWERS:
             return self.review_channel
         opened = self.client.conversations_open(users=recipient)
         return str(opened["channel"]["id"])
+
+
+def _card(subject: Subject) -> dict[str, Any]:
+    if subject.review_card is None:
+        # The request itself is still on its way; once posted it shows the current state.
+        raise RetryLater("the review card is not posted yet")
+    return subject.review_card
 
 
 def _classified(failure: SlackApiError) -> Exception:

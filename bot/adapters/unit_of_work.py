@@ -15,6 +15,7 @@ from bot.adapters.repositories import (
     SqlOutbox,
     SqlPartners,
     SqlRegistrations,
+    SqlReminders,
 )
 from bot.services.ports import (
     AuditLog,
@@ -23,6 +24,7 @@ from bot.services.ports import (
     Outbox,
     Partners,
     Registrations,
+    Reminders,
 )
 
 
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     opportunities: Opportunities
     outbox: Outbox
+    reminders: Reminders
 
     def __init__(
         self,
@@ -53,6 +56,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(self.session)
         self.opportunities = SqlOpportunities(self.session)
         self.outbox = self._outbox = SqlOutbox(self.session)
+        self.reminders = SqlReminders(self.session)
         return self
 
     def __exit__(

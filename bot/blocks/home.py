@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.blocks.message import Block
@@ -16,6 +17,7 @@ LISTED = 30  # two blocks each: well inside the home tab's 100 blocks
 def home_view(
     user_id: str,
     policy: Policy,
+    now: datetime,
     partner: Partner | None = None,
     quota: QuotaUse | None = None,
     active: list[Registration] | None = None,
@@ -40,11 +42,13 @@ def home_view(
             )
         )
     else:
-        blocks += _company(partner, quota, active or [])
+        blocks += _company(partner, quota, active or [], now)
     return {"type": "home", "blocks": blocks}
 
 
-def _company(partner: Partner, quota: QuotaUse, active: list[Registration]) -> list[Block]:
+def _company(
+    partner: Partner, quota: QuotaUse, active: list[Registration], now: datetime
+) -> list[Block]:
     summary = (
         f"*Quota:* {quota.held} of {quota.quota} active registrations held, {quota.left} left."
     )
@@ -60,16 +64,19 @@ def _company(partner: Partner, quota: QuotaUse, active: list[Registration]) -> l
         )
     for registration in active[:LISTED]:
         blocks.append({"type": "section", "text": plain(registration.customer.name)})
-        blocks.append({"type": "context", "elements": [_status(registration)]})
+        blocks.append({"type": "context", "elements": [_status(registration, now)]})
     if len(active) > LISTED:
         more = len(active) - LISTED
         blocks.append(section(f"…and {more} more: `/preregister list` shows them all."))
     return blocks
 
 
-def _status(registration: Registration) -> dict[str, str]:
-    if registration.status is Status.PENDING_REVIEW and registration.review_due is not None:
-        text = f"Waiting for review, answer due {slack_date(registration.review_due)}"
+def _status(registration: Registration, now: datetime) -> dict[str, str]:
+    due = registration.review_due
+    if registration.status is Status.PENDING_REVIEW and due is not None and due <= now:
+        text = f":warning: Review overdue: the answer was due {slack_date(due)}"
+    elif registration.status is Status.PENDING_REVIEW and due is not None:
+        text = f"Waiting for review, answer due {slack_date(due)}"
     elif registration.valid_until is not None:
         text = f"Pre-registered until {slack_date(registration.valid_until)}"
     else:

@@ -10,6 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.blocks.message import Block, Message
+from bot.blocks.reminders import (
+    expired_notice,
+    expiry_reminder,
+    review_halfway,
+    review_overdue,
+)
 from bot.blocks.review import review_card
 from bot.blocks.text import clip, escape_clip, slack_date
 from bot.domain.model import Partner, Registration, Status
@@ -102,8 +108,35 @@ def _context(mrkdwn: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
 
 
+def _expiry_reminder(subject: Subject) -> Message:
+    return expiry_reminder(_dated(subject, "valid_until"))
+
+
+def _expired(subject: Subject) -> Message:
+    return expired_notice(_registration(subject))
+
+
+def _review_halfway(subject: Subject) -> Message:
+    return review_halfway(_dated(subject, "review_due"))
+
+
+def _review_overdue(subject: Subject) -> Message:
+    return review_overdue(_dated(subject, "review_due"), subject.payload.get("reviewers", ()))
+
+
+def _dated(subject: Subject, moment: str) -> Registration:
+    registration = _registration(subject)
+    if getattr(registration, moment) is None:
+        raise ValueError(f"registration {registration.id} has no {moment}")
+    return registration
+
+
 RENDERERS: dict[Kind, Renderer] = {
     Kind.REVIEW_REQUEST: _review_card,
     Kind.REVIEW_DECIDED: _review_card,
     Kind.DECISION: _decision,
+    Kind.EXPIRY_REMINDER: _expiry_reminder,
+    Kind.EXPIRED: _expired,
+    Kind.REVIEW_HALFWAY: _review_halfway,
+    Kind.REVIEW_OVERDUE: _review_overdue,
 }

@@ -60,3 +60,36 @@ class WorkingCalendar:
         while not self.is_working_day(d):
             d += _ONE_DAY
         return d
+
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """How much working-day wall-clock time lies between two moments."""
+        cursor, stop = self._wall(start), self._wall(end)
+        total = timedelta()
+        while cursor < stop:
+            midnight = datetime.combine(cursor.date() + _ONE_DAY, time())
+            if self.is_working_day(cursor.date()):
+                total += min(midnight, stop) - cursor
+            cursor = midnight
+        return total
+
+    def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
+        """The moment `amount` of working-day time after `start` (used for halfway marks)."""
+        cursor = self._wall(start)
+        remaining = amount
+        while True:
+            midnight = datetime.combine(cursor.date() + _ONE_DAY, time())
+            if self.is_working_day(cursor.date()):
+                if remaining <= midnight - cursor:
+                    return (cursor + remaining).replace(tzinfo=self.timezone).astimezone(UTC)
+                remaining -= midnight - cursor
+            cursor = midnight
+
+    def halfway(self, start: datetime, due: datetime) -> datetime:
+        """When half the working time from `start` to `due` has passed."""
+        return self.add_working_time(start, self.working_time(start, due) / 2)
+
+    def _wall(self, moment: datetime) -> datetime:
+        """The business zone's wall clock, naive: days are counted on it."""
+        if moment.tzinfo is None:
+            raise ValueError("moments must be timezone-aware")
+        return moment.astimezone(self.timezone).replace(tzinfo=None)

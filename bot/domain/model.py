@@ -193,6 +193,12 @@ class Registration:
         self._require("delete", Status.PREREGISTERED, Status.EXPIRED, Status.REJECTED)
         self.status = Status.DELETED
 
+    def renew(self, now: datetime, validity: timedelta) -> None:
+        """Starts over for the full validity; the rules must have been run again first."""
+        if self.status is not Status.PREREGISTERED or not self.is_active(now):
+            raise TransitionNotAllowed("renew", self._effective_status(now))
+        self.valid_until = now + validity
+
     def expire(self, now: datetime) -> None:
         if not self.is_due_to_expire(now):
             raise TransitionNotAllowed("expire", self.status)

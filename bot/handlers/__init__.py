@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import commands, home, manage, preregister, profile, review
+from bot.handlers import commands, home, manage, preregister, profile, renew, review
 
 
 def register(app: App) -> None:
@@ -13,4 +13,5 @@ def register(app: App) -> None:
     profile.register(app)
     review.register(app)
     manage.register(app)
+    renew.register(app)
     home.register(app)

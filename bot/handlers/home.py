@@ -27,12 +27,13 @@ def open_home(event: dict[str, Any], client: WebClient, services: Context) -> No
     opened = HomeOpened.model_validate(event)
     if opened.tab != "home":  # the Messages tab fires the same event
         return
+    now = services.now()
     try:
-        standing = standing_of_user(opened.user, services.uow(), services.policy, services.now())
+        standing = standing_of_user(opened.user, services.uow(), services.policy, now)
     except UnknownPartner:
-        view = home_view(opened.user, services.policy)
+        view = home_view(opened.user, services.policy, now)
     else:
         view = home_view(
-            opened.user, services.policy, standing.partner, standing.quota, standing.active
+            opened.user, services.policy, now, standing.partner, standing.quota, standing.active
         )
     client.views_publish(user_id=opened.user, view=view)

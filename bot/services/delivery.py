@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,7 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.model import Partner, Registration
-from bot.services.ports import Delivery, Kind, UnitOfWork
+from bot.services.ports import Delivery, Kind, OutboxEntry, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 """A claimed row a sender never finished is retried after this: not lost, at most doubled."""
@@ -38,6 +41,8 @@ class Subject:
     registration: Registration | None = None
     partner: Partner | None = None
     review_card: dict[str, Any] | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    """What the notification itself carries (e.g. whom to mention)."""
 
 
 class Sender(Protocol):
@@ -88,25 +93,41 @@ def _deliver(
     try:
         result = sender.send(delivery, _subject(delivery, uow))
     except RetryLater as failure:
-        if delivery.attempts >= MAX_ATTEMPTS:
-            _give_up(delivery, uow, clock, f"gave up after {delivery.attempts} attempts: {failure}")
-            report.dead += 1
-        else:
-            wait = failure.after if failure.after is not None else backoff(delivery.attempts)
-            with uow() as recording:
-                recording.outbox.retry(delivery.id, clock() + wait, str(failure))
-                recording.commit()
-            report.retried += 1
-        report.errors.append(f"{delivery.id}: {failure}")
+        _retry(delivery, uow, clock, report, str(failure), failure.after)
     except Undeliverable as failure:
         _give_up(delivery, uow, clock, str(failure))
         report.dead += 1
         report.errors.append(f"{delivery.id}: {failure}")
+    except Exception as bug:
+        # Not a failure the sender knows about (a rendering or database bug): this row is
+        # retried with backoff like any transient failure, and the rest of the batch goes on.
+        log.exception("outbox row %s: unexpected error while sending", delivery.id)
+        _retry(delivery, uow, clock, report, f"{type(bug).__name__}: {bug}", None)
     else:
         with uow() as recording:
             recording.outbox.sent(delivery.id, clock(), result)
             recording.commit()
         report.sent += 1
+
+
+def _retry(
+    delivery: Delivery,
+    uow: Callable[[], UnitOfWork],
+    clock: Callable[[], datetime],
+    report: DeliveryReport,
+    error: str,
+    after: timedelta | None,
+) -> None:
+    if delivery.attempts >= MAX_ATTEMPTS:
+        _give_up(delivery, uow, clock, f"gave up after {delivery.attempts} attempts: {error}")
+        report.dead += 1
+    else:
+        wait = after if after is not None else backoff(delivery.attempts)
+        with uow() as recording:
+            recording.outbox.retry(delivery.id, clock() + wait, error)
+            recording.commit()
+        report.retried += 1
+    report.errors.append(f"{delivery.id}: {error}")
 
 
 def _give_up(
@@ -119,10 +140,24 @@ def _give_up(
 
 def _subject(delivery: Delivery, uow: Callable[[], UnitOfWork]) -> Subject:
     registration_id = delivery.notification.registration_id
+    payload = dict(delivery.notification.payload)
     if registration_id is None:
-        return Subject()
+        return Subject(payload=payload)
     with uow() as reading:
         registration = reading.registrations.get(registration_id)
         partner = reading.partners.get(registration.partner_id) if registration else None
         card = reading.outbox.result_of(Kind.REVIEW_REQUEST, registration_id)
-    return Subject(registration, partner, card)
+    return Subject(registration, partner, card, payload)
+
+
+def outbox_entries(uow: UnitOfWork, failed_only: bool, limit: int = 100) -> list[OutboxEntry]:
+    with uow:
+        return list(uow.outbox.entries(failed_only, limit))
+
+
+def retry_dead_letter(delivery_id: int, uow: UnitOfWork, now: datetime) -> bool:
+    """An operator sends a dead letter again (after fixing, say, the channel)."""
+    with uow:
+        revived = uow.outbox.revive(delivery_id, now)
+        uow.commit()
+    return revived

@@ -17,6 +17,7 @@ from bot.domain.model import (
     Registration,
     Status,
 )
+from bot.domain.reminders import Checkpoint, Nudge
 
 Upsert = Literal["inserted", "updated", "unchanged"]
 
@@ -43,6 +44,10 @@ class Kind(StrEnum):
     REVIEW_REQUEST = "review_request"
     REVIEW_DECIDED = "review_decided"
     DECISION = "decision"
+    EXPIRY_REMINDER = "expiry_reminder"
+    EXPIRED = "expired"
+    REVIEW_HALFWAY = "review_halfway"
+    REVIEW_OVERDUE = "review_overdue"
 
 
 REVIEWERS = "reviewers"
@@ -66,6 +71,22 @@ class Delivery:
     attempts: int
 
 
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One outbox row as an operator sees it."""
+
+    id: int
+    kind: str
+    recipient: str
+    registration_id: int | None
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+
 class Outbox(Protocol):
     def add(self, notification: Notification, now: datetime) -> None: ...
     def claim(self, now: datetime, lease: timedelta, limit: int) -> Sequence[Delivery]:
@@ -75,8 +96,25 @@ class Outbox(Protocol):
     def sent(self, delivery_id: int, now: datetime, result: dict[str, Any]) -> None: ...
     def retry(self, delivery_id: int, at: datetime, error: str) -> None: ...
     def dead(self, delivery_id: int, now: datetime, error: str) -> None: ...
+    def entries(self, failed_only: bool, limit: int) -> Sequence[OutboxEntry]: ...
+    def revive(self, delivery_id: int, now: datetime) -> bool:
+        """A dead letter back to pending, due now; False when there is no such dead row."""
+        ...
+
     def result_of(self, kind: Kind, registration_id: int) -> dict[str, Any] | None:
         """Where a delivered message landed (channel, ts), e.g. the review card."""
+        ...
+
+
+class Reminders(Protocol):
+    def recorded(self, registration_id: int) -> set[tuple[Nudge, datetime]]:
+        """The checkpoints already reached, by kind and moment."""
+        ...
+
+    def record(
+        self, registration_id: int, checkpoint: Checkpoint, sent: bool, now: datetime
+    ) -> bool:
+        """Claim the checkpoint; False when another process got there first."""
         ...
 
 
@@ -110,6 +148,10 @@ class Registrations(Protocol):
         self, partner_id: str, statuses: Sequence[Status] | None = None
     ) -> Sequence[Registration]: ...
     def all(self, partner_id: str | None = None) -> Sequence[Registration]: ...
+    def awaiting_checkpoints(self, now: datetime, horizon: timedelta) -> Sequence[Registration]:
+        """Pending reviews, and preregistered ones ending within `horizon` of now."""
+        ...
+
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
         """Preregistered past valid_until, locked; others running the same job skip them."""
         ...
@@ -138,6 +180,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     opportunities: Opportunities
     outbox: Outbox
+    reminders: Reminders
 
     def __enter__(self) -> Self: ...
     def __exit__(

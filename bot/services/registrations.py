@@ -165,6 +165,41 @@ def _submit(
         return Submission(decision, registration)
 
 
+def renew(
+    registration_id: int,
+    partner_id: str,
+    actor: str | None,
+    uow: UnitOfWork,
+    policy: Policy,
+    now: datetime,
+) -> Submission:
+    """Run the rules again for a customer the company holds; if still eligible, start over.
+
+    Otherwise nothing changes: the reservation ends on its date (a review needs a new
+    request, with a justification, once it has ended).
+    """
+    with uow:
+        partner = _partner(uow, partner_id, lock=True)
+        registration = _own(uow, registration_id, partner_id)
+        others = [
+            r
+            for r in uow.registrations.conflicting(registration.customer)
+            if r.id != registration.id
+        ]
+        customer = registration.customer
+        facts = uow.directory.matching(customer.email, customer.mobile)
+        decision = decide(customer, partner, facts, others, policy, now)
+        if decision.outcome is Outcome.ELIGIBLE:
+            before = registration.status
+            registration.renew(now, policy.validity)
+            uow.registrations.save(registration)
+            _audit(uow, registration, now, actor, "renewed", before)
+            uow.commit()
+        elif registration.status is not Status.PREREGISTERED or not registration.is_active(now):
+            raise TransitionNotAllowed("renew", registration.status)
+        return Submission(decision, registration)
+
+
 def approve(
     registration_id: int,
     reviewer: str,
@@ -327,10 +362,14 @@ def list_registrations(partner_id: str, uow: UnitOfWork) -> Sequence[Registratio
 
 
 def _expire(uow: UnitOfWork, registration: Registration, now: datetime) -> None:
+    """Frees quota and the customer; the company's users are told."""
     before = registration.status
     registration.expire(now)
     uow.registrations.save(registration)
     _audit(uow, registration, now, None, "expired", before)
+    partner = uow.partners.get(registration.partner_id)
+    for user_id in partner.slack_user_ids if partner else ():
+        uow.outbox.add(Notification(Kind.EXPIRED, user_id, registration.id), now)
 
 
 def _partner(uow: UnitOfWork, partner_id: str, lock: bool = False) -> Partner:
