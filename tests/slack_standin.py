@@ -1301,7 +1301,7 @@ class SlackStandin:
                 "channel": channel,
                 "user": user,
                 "text": payload.get("text", ""),
-                "blocks": payload.get("blocks"),
+                "blocks": _with_generated_ids(payload["blocks"]) if payload.get("blocks") else None,
                 "thread_ts": None,
                 "message_ts": self.api.clock.next(),
             }

@@ -60,9 +60,8 @@ def _approved(registration: Registration, name: str, partner: Partner | None) ->
         headline += f" until {slack_date(until)}"
     next_steps = (
         "*Next steps*\n"
-        "• Invite the customer to register and associate with your company: "
-        "`/preregister list` has the invitation link, QR code and email.\n"
-        "• Create an opportunity for this customer when you are ready.\n"
+        "• Invite the customer to register and associate with your company.\n"
+        "• Create an opportunity for this customer from `/preregister list`.\n"
         "• The reservation ends on its date unless the customer associates first."
     )
     blocks: list[Block] = [_section(headline), _section(next_steps)]

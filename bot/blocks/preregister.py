@@ -170,14 +170,13 @@ def _reference(registration: Registration, *more: str) -> list[Block]:
 def registered_view(registration: Registration) -> dict[str, Any]:
     until = registration.valid_until
     headline = f"Pre-registered until {slack_date(until)}" if until else "Pre-registered"
-    same_email = " They must use the email you gave here." if registration.customer.email else ""
+    same_email = " with the email you gave here" if registration.customer.email else ""
     blocks = [
         section(f":white_check_mark: *{headline}*\nThe customer is reserved for your company."),
         customer_fields(registration.customer),
         section(
             "*Next steps*\n"
-            "1. Invite the customer to register and associate with your company: I'll send you"
-            f" the invitation in a DM shortly.{same_email}\n"
+            f"1. Invite the customer to register and associate with your company{same_email}.\n"
             "2. Create an opportunity for this customer from `/preregister list`."
         ),
         *_reference(registration),

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from bot.blocks.message import Block, Message
 from bot.blocks.partner import context, plain, reason_lines, section
 from bot.blocks.text import escape_clip, is_slack_user_id, slack_date
-from bot.domain.model import Reason, Registration
+from bot.domain.model import Reason, Registration, Status
 
 RENEW = "renew"
 NAME_LIMIT = 200
@@ -62,6 +62,8 @@ def expired_notice(registration: Registration) -> Message:
 def review_halfway(registration: Registration) -> Message:
     due = registration.review_due
     assert due is not None
+    if registration.status is not Status.PENDING_REVIEW:
+        return _decided_meanwhile()
     text = f"⏰ Half the answer time has passed: please decide by {slack_date(due)}."
     return Message(text, [section(text)])
 
@@ -69,8 +71,16 @@ def review_halfway(registration: Registration) -> Message:
 def review_overdue(registration: Registration, reviewers: Iterable[str]) -> Message:
     due = registration.review_due
     assert due is not None
+    if registration.status is not Status.PENDING_REVIEW:
+        return _decided_meanwhile()
     mentions = "".join(f"<@{u}> " for u in reviewers if is_slack_user_id(u))
     text = f"🚨 {mentions}this request was due {slack_date(due)} and is still waiting."
+    return Message(text, [section(text)])
+
+
+def _decided_meanwhile() -> Message:
+    """A chase that went out late (Slack was down) after a reviewer decided: nobody is pinged."""
+    text = "✅ This request was decided meanwhile: nothing is left to do."
     return Message(text, [section(text)])
 
 

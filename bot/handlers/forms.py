@@ -143,7 +143,7 @@ def parse_customer_form(view: dict[str, Any]) -> CustomerForm:
     try:
         return CustomerForm.model_validate(raw)
     except ValidationError as invalid:
-        raise FieldErrors(_errors(invalid)) from None
+        raise FieldErrors(field_errors(invalid)) from None
 
 
 def form_values(view: dict[str, Any], partner_country: str) -> FormValues:
@@ -160,7 +160,8 @@ def form_values(view: dict[str, Any], partner_country: str) -> FormValues:
     )
 
 
-def _errors(invalid: ValidationError) -> dict[str, str]:
+def field_errors(invalid: ValidationError) -> dict[str, str]:
+    """One message per input (keyed by block id = field name), in the user's words."""
     errors: dict[str, str] = {}
     for error in invalid.errors():
         cause = (error.get("ctx") or {}).get("error")

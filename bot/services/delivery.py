@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 """A claimed row a sender never finished is retried after this: not lost, at most doubled."""
+
+SEND_BUDGET = timedelta(minutes=1)
+"""The longest one send may take (a DM is two Web API calls, each with a 10 s timeout and one
+connection retry). A row is sent only while this much of its lease is left, so that no row is
+still being sent when its lease runs out and another dispatcher may claim it."""
 
 MAX_BACKOFF = timedelta(minutes=30)
 MAX_ATTEMPTS = 15
@@ -74,13 +79,31 @@ def deliver_due(
     limit: int = 50,
 ) -> DeliveryReport:
     report = DeliveryReport()
+    claimed_at = clock()
     with uow() as claiming:
-        claimed = claiming.outbox.claim(clock(), LEASE, limit)
+        claimed = claiming.outbox.claim(claimed_at, LEASE, limit)
         claiming.commit()
-    for delivery in claimed:
+    last_start = claimed_at + LEASE - SEND_BUDGET
+    for position, delivery in enumerate(claimed):
+        if clock() > last_start:
+            # A slow round: hand the rest back, due now, rather than send them late. (Past the
+            # lease they are anyone's already: handing them back could undo another's claim.)
+            if clock() < claimed_at + LEASE:
+                _release(claimed[position:], uow, clock)
+            report.claimed_all = True
+            return report
         _deliver(delivery, uow, sender, clock, report)
     report.claimed_all = len(claimed) == limit
     return report
+
+
+def _release(
+    deliveries: Sequence[Delivery], uow: Callable[[], UnitOfWork], clock: Callable[[], datetime]
+) -> None:
+    with uow() as recording:
+        for delivery in deliveries:
+            recording.outbox.retry(delivery.id, clock(), "not sent: its lease ran out first")
+        recording.commit()
 
 
 def _deliver(

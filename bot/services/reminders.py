@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.model import Registration
@@ -30,12 +30,15 @@ def send_reminders(
     After downtime only the latest checkpoint reached is sent; earlier ones are recorded
     unsent, and nothing is sent for a registration that already ended.
     """
-    horizon = max(policy.reminders, default=policy.validity)
+    # An offset as long as the validity would fall before the reservation began: a "reminder"
+    # right after pre-registering (PREREG_VALIDITY=36h with the default 3d,1d) says nothing.
+    offsets = tuple(offset for offset in policy.reminders if offset < policy.validity)
+    horizon = max(offsets, default=timedelta())
     sent = 0
     with uow:
         for registration in uow.registrations.awaiting_checkpoints(now, horizon):
             assert registration.id is not None
-            reached = due(registration, policy.reminders, calendar, now)
+            reached = due(registration, offsets, calendar, now)
             done = uow.reminders.recorded(registration.id)
             for checkpoint in reached.passed:
                 if (checkpoint.nudge, checkpoint.at) in done:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot import server as bot_server
 from bot.bootstrap import Runtime, build
 from bot.domain.model import Partner
 from bot.server import HttpStack, http_stack, stop
@@ -77,6 +78,13 @@ def _texts(node: Any) -> str:
     if isinstance(node, list):
         return " ".join(_texts(item) for item in node)
     return ""
+
+
+@pytest.fixture(autouse=True)
+def _quick_server_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """waitress notices that it was closed only when its poll loop times out (1 s by
+    default), which made each test's teardown last up to a second."""
+    monkeypatch.setitem(bot_server.WAITRESS, "asyncore_loop_timeout", 0.05)
 
 
 @pytest.fixture
