@@ -53,8 +53,13 @@ def remind(runtime: Runtime) -> int:
 
 def deliver_outbox(runtime: Runtime) -> str:
     """Messages whose retry fell due, or left behind by a replica that stopped mid-send."""
+    if runtime.sender is None:
+        return "not sending: SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID are needed; messages wait"
     report = runtime.deliver_outbox()
-    return f"sent {report.sent}, retrying {report.retried}, dead {report.dead}"
+    return (
+        f"sent {report.sent}, retrying {report.retried}, dead {report.dead},"
+        f" skipped {report.skipped}"
+    )
 
 
 # Every periodic job, in the order `prereg sweep` (bot.cli) runs them: expiries first (a

@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
 from bot.adapters.slack_sender import METADATA_EVENT, SlackSender, delivery_client
+from bot.blocks.notifications import render
 from bot.bootstrap import Runtime
-from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration
+from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration, Status
 from bot.services.delivery import (
     LEASE,
     MAX_ATTEMPTS,
     MAX_BACKOFF,
     DeliveryReport,
+    Obsolete,
     RetryLater,
     Subject,
     Undeliverable,
@@ -165,6 +167,30 @@ def test_undeliverable_goes_to_the_dead_letters_at_once(runtime: Runtime, clock:
     clock.advance(timedelta(days=2))
     assert deliver(runtime, sender, clock).dead == 0
     assert len(sender.sent) == 1, "a dead letter is not retried"
+
+
+def test_an_obsolete_message_is_skipped_not_sent_nor_retried(
+    runtime: Runtime, clock: Clock
+) -> None:
+    (outbox_id,) = add(runtime)
+    sender = FakeSender(lambda d: Obsolete("the review was decided meanwhile"))
+
+    report = deliver(runtime, sender, clock)
+
+    assert (report.sent, report.retried, report.dead, report.skipped) == (0, 0, 0, 1)
+    assert row(runtime, outbox_id).status == "skipped"
+    clock.advance(timedelta(days=2))
+    assert deliver(runtime, sender, clock).skipped == 0
+    assert len(sender.sent) == 1
+
+
+def test_a_reminder_for_a_deleted_registration_is_obsolete() -> None:
+    deleted = approved()
+    deleted.status = Status.DELETED
+    with pytest.raises(Obsolete):
+        render(Kind.EXPIRY_REMINDER, Subject(deleted, None))
+    with pytest.raises(Obsolete):
+        render(Kind.REVIEW_OVERDUE, Subject(approved(), None, payload={"reviewers": ["UREV1"]}))
 
 
 def test_a_message_that_keeps_failing_dies_after_max_attempts(

@@ -194,7 +194,8 @@ class ReminderRow(Base):
     """A checkpoint reached: the unique key makes each reminder happen once, across replicas."""
 
     __tablename__ = "reminders"
-    __table_args__ = (UniqueConstraint("registration_id", "nudge", "offset_seconds"),)
+    # Keyed by the moment: a renewed registration reaches new checkpoints.
+    __table_args__ = (UniqueConstraint("registration_id", "nudge", "due_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"))

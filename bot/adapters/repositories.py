@@ -374,6 +374,10 @@ class SqlOutbox:
         row.status, row.next_attempt_at, row.attempts, row.claimed_until = "pending", now, 0, None
         return True
 
+    def skipped(self, delivery_id: int, now: datetime, reason: str) -> None:
+        row = self.session.get_one(OutboxRow, delivery_id)
+        row.status, row.sent_at, row.last_error, row.claimed_until = "skipped", now, reason, None
+
     def result_of(self, kind: Kind, registration_id: int) -> dict[str, Any] | None:
         query = select(OutboxRow.result).where(
             OutboxRow.kind == kind.value,

@@ -8,6 +8,7 @@ from bot.blocks.message import Block, Message
 from bot.blocks.partner import context, plain, reason_lines, section
 from bot.blocks.text import escape_clip, is_slack_user_id, slack_date
 from bot.domain.model import Reason, Registration, Status
+from bot.services.delivery import Obsolete
 
 RENEW = "renew"
 NAME_LIMIT = 200
@@ -20,7 +21,8 @@ def _name(registration: Registration) -> str:
 def expiry_reminder(registration: Registration) -> Message:
     """To each of the company's users, at each configured offset before the end."""
     until = registration.valid_until
-    assert until is not None
+    if registration.status is not Status.PREREGISTERED or until is None:
+        raise Obsolete(f"the registration is {registration.status.value} now")
     headline = (
         f"⏳ {_name(registration)} stays reserved for your company until {slack_date(until)}."
     )
@@ -63,7 +65,7 @@ def review_halfway(registration: Registration) -> Message:
     due = registration.review_due
     assert due is not None
     if registration.status is not Status.PENDING_REVIEW:
-        return _decided_meanwhile()
+        raise Obsolete("the review was decided meanwhile")
     text = f"⏰ Half the answer time has passed: please decide by {slack_date(due)}."
     return Message(text, [section(text)])
 
@@ -72,15 +74,9 @@ def review_overdue(registration: Registration, reviewers: Iterable[str]) -> Mess
     due = registration.review_due
     assert due is not None
     if registration.status is not Status.PENDING_REVIEW:
-        return _decided_meanwhile()
+        raise Obsolete("the review was decided meanwhile")
     mentions = "".join(f"<@{u}> " for u in reviewers if is_slack_user_id(u))
     text = f"🚨 {mentions}this request was due {slack_date(due)} and is still waiting."
-    return Message(text, [section(text)])
-
-
-def _decided_meanwhile() -> Message:
-    """A chase that went out late (Slack was down) after a reviewer decided: nobody is pinged."""
-    text = "✅ This request was decided meanwhile: nothing is left to do."
     return Message(text, [section(text)])
 
 

@@ -36,11 +36,6 @@ class Decision:
         return tuple(r.code for r in self.reasons)
 
 
-class _Blocked(Exception):
-    def __init__(self, decision: Decision) -> None:
-        self.decision = decision
-
-
 def decide(
     customer: Customer,
     partner: Partner,
@@ -54,33 +49,16 @@ def decide(
     `facts` are the directory entries matching the customer's email or mobile;
     `conflicting` the registrations that do. Inactive ones are ignored here.
     """
-    try:
-        return _evaluate(customer, partner, facts, conflicting, policy, now)
-    except _Blocked as blocked:
-        return blocked.decision
-
-
-def _evaluate(
-    customer: Customer,
-    partner: Partner,
-    facts: Sequence[CustomerFacts],
-    conflicting: Sequence[Registration],
-    policy: Policy,
-    now: datetime,
-) -> Decision:
-    def block(code: ReasonCode, **evidence: str) -> _Blocked:
-        return _Blocked(Decision(Outcome.BLOCK, (Reason(code, evidence),)))
-
     # Row 1: associated with a partner (any partner, this one included).
     for f in facts:
         if f.associated_partner_id:
-            raise block(ReasonCode.ASSOCIATED, **_match(customer, f))
+            return _block(ReasonCode.ASSOCIATED, **_match(customer, f))
 
     # Rows 2 and 3: an active registration already holds the customer.
     active = [r for r in conflicting if r.is_active(now)]
     for r in active:
         if r.partner_id != partner.id:
-            raise block(ReasonCode.HELD_BY_OTHER_PARTNER, registration_id=str(r.id))
+            return _block(ReasonCode.HELD_BY_OTHER_PARTNER, registration_id=str(r.id))
     if active:
         mine = active[0]
         return Decision(Outcome.ALREADY_YOURS, (Reason(ReasonCode.ALREADY_YOURS),), mine)
@@ -88,7 +66,7 @@ def _evaluate(
     # Row 4: a contract with the cloud.
     for f in facts:
         if f.has_contract:
-            raise block(ReasonCode.CONTRACT, **_match(customer, f))
+            return _block(ReasonCode.CONTRACT, **_match(customer, f))
 
     reviews: list[Reason] = []
 
@@ -101,11 +79,11 @@ def _evaluate(
         # Row 6: spend without direct sales following up.
         for f in facts:
             if f.has_spend and not f.direct_sales_followup:
-                raise block(ReasonCode.SPEND_WITHOUT_FOLLOWUP, **_match(customer, f))
+                return _block(ReasonCode.SPEND_WITHOUT_FOLLOWUP, **_match(customer, f))
         # Row 7: already registered on a site.
         for f in facts:
             if f.site is not None:
-                raise block(ReasonCode.REGISTERED, site=f.site.value, **_match(customer, f))
+                return _block(ReasonCode.REGISTERED, site=f.site.value, **_match(customer, f))
 
     # Row 8: the directory's country when registered, else the one typed.
     country, source = customer.country, "typed"
@@ -129,6 +107,10 @@ def _evaluate(
     if reviews:
         return Decision(Outcome.REVIEW, tuple(reviews))
     return Decision(Outcome.ELIGIBLE)
+
+
+def _block(code: ReasonCode, **evidence: str) -> Decision:
+    return Decision(Outcome.BLOCK, (Reason(code, evidence),))
 
 
 def _seasoned(f: CustomerFacts, policy: Policy, now: datetime) -> bool:

@@ -35,6 +35,10 @@ class RetryLater(Exception):
         self.after = after
 
 
+class Obsolete(Exception):
+    """The message no longer applies (its review was decided, its customer deleted): skip it."""
+
+
 class Undeliverable(Exception):
     """A permanent failure (channel_not_found, invalid_auth…): into the dead letters."""
 
@@ -52,7 +56,7 @@ class Subject:
 
 class Sender(Protocol):
     def send(self, delivery: Delivery, subject: Subject) -> dict[str, Any]:
-        """Deliver; return where it landed. Raise RetryLater or Undeliverable."""
+        """Deliver; return where it landed. Raise RetryLater, Undeliverable or Obsolete."""
         ...
 
 
@@ -61,6 +65,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    skipped: int = 0
     errors: list[str] = field(default_factory=list)
     claimed_all: bool = False
     """As many rows were due as one round takes: there may be more waiting."""
@@ -117,6 +122,11 @@ def _deliver(
         result = sender.send(delivery, _subject(delivery, uow))
     except RetryLater as failure:
         _retry(delivery, uow, clock, report, str(failure), failure.after)
+    except Obsolete as moot:
+        with uow() as recording:
+            recording.outbox.skipped(delivery.id, clock(), str(moot))
+            recording.commit()
+        report.skipped += 1
     except Undeliverable as failure:
         _give_up(delivery, uow, clock, str(failure))
         report.dead += 1

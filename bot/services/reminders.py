@@ -68,5 +68,8 @@ def _notify(
         return
     payload: dict[str, object] = {}
     if checkpoint.nudge is Nudge.REVIEW_OVERDUE:
-        payload["reviewers"] = sorted(reviewers)
+        # Only those who may decide it: not the requesting company's own people.
+        partner = uow.partners.get(registration.partner_id)
+        own = set(partner.slack_user_ids) if partner else set()
+        payload["reviewers"] = sorted(set(reviewers) - own)
     uow.outbox.add(Notification(kind, REVIEWERS, registration.id, payload), now)
