@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     BaseModel,
@@ -64,14 +64,55 @@ def state_values(view: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-class CustomerForm(BaseModel):
-    """The pre-registration modal, validated: email and mobile normalized."""
+def _email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalize_email(value)
+    except InvalidEmail:
+        raise ValueError("This is not a valid email address.") from None
 
-    # The country comes first: the mobile is read with it as the default region.
-    country: str
-    customer_name: Name
+
+def _mobile(value: str | None, country: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalize_mobile(value, country)
+    except InvalidMobile:
+        raise ValueError(
+            "This is not a valid mobile number: include the country code,"
+            " or write it as dialled in the selected country."
+        ) from None
+
+
+class ContactForm(BaseModel):
+    """An email and a mobile, at least one; the mobile read with `context["country"]`."""
+
     email: EmailText = None
     mobile: MobileText = None
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str | None) -> str | None:
+        return _email(value)
+
+    @field_validator("mobile")
+    @classmethod
+    def _valid_mobile(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _mobile(value, (info.context or {}).get("country") or "")
+
+    @model_validator(mode="after")
+    def _contact(self) -> Self:
+        if self.email is None and self.mobile is None:
+            raise _FieldError(ids.EMAIL, "Give an email or a mobile number (or both).")
+        return self
+
+
+class CustomerForm(ContactForm):
+    """The pre-registration modal, validated: email and mobile normalized."""
+
+    country: str
+    customer_name: Name
     industry: Industry = None
     notes: Notes = None
     justification: Justification = None
@@ -82,35 +123,6 @@ class CustomerForm(BaseModel):
         if not is_country_code(value):
             raise ValueError("Choose a country from the list.")
         return value
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return normalize_email(value)
-        except InvalidEmail:
-            raise ValueError("This is not a valid email address.") from None
-
-    @field_validator("mobile")
-    @classmethod
-    def _mobile(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None:
-            return None
-        try:
-            return normalize_mobile(value, info.data.get("country") or "")
-        except InvalidMobile:
-            raise ValueError(
-                "This is not a valid mobile number: include the country code,"
-                " or choose the customer's country."
-            ) from None
-
-    @model_validator(mode="after")
-    def _contact(self) -> CustomerForm:
-        if self.email is None and self.mobile is None:
-            raise _FieldError(ids.EMAIL, "Give an email or a mobile number (or both).")
-        return self
 
     def customer(self) -> Customer:
         return Customer(
@@ -140,8 +152,18 @@ MESSAGES = {
 def parse_customer_form(view: dict[str, Any]) -> CustomerForm:
     """Raises FieldErrors naming each bad input; nothing is stored on error."""
     raw = state_values(view)
+    # The mobile is read with the customer's chosen country as its default region.
+    context = {"country": raw.get(ids.COUNTRY) or ""}
     try:
-        return CustomerForm.model_validate(raw)
+        return CustomerForm.model_validate(raw, context=context)
+    except ValidationError as invalid:
+        raise FieldErrors(field_errors(invalid)) from None
+
+
+def parse_contact_form(view: dict[str, Any], country: str) -> ContactForm:
+    """The company contact modal; the mobile is read with the company's country."""
+    try:
+        return ContactForm.model_validate(state_values(view), context={"country": country})
     except ValidationError as invalid:
         raise FieldErrors(field_errors(invalid)) from None
 
