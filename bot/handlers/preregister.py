@@ -23,9 +23,9 @@ from bot.domain.errors import NoContactOnFile, QuotaReached
 from bot.domain.model import Partner, Status
 from bot.handlers.forms import CustomerForm, FieldErrors, form_values, parse_customer_form
 from bot.services.context import Context
-from bot.services.errors import UnknownPartner
+from bot.services.errors import JustificationRequired, UnknownPartner
 from bot.services.partners import partner_for_user
-from bot.services.registrations import Submission, Submit, preregister
+from bot.services.registrations import Submission, Submit, preregister, request_review
 
 JUSTIFY = "Tell the reviewers why this customer should be yours."
 
@@ -41,14 +41,14 @@ def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: 
     asks_review = view["callback_id"] == ids.PREREGISTER_REVIEW
     try:
         form = parse_customer_form(view)
-        if asks_review and not form.justification:
-            raise FieldErrors({ids.JUSTIFICATION: JUSTIFY})
     except FieldErrors as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
+    # The review step records the request; the first step records only an eligible customer.
+    submit = request_review if asks_review else preregister
     try:
         partner = partner_for_user(user_id, services.uow())
-        submitted = preregister(
+        submitted = submit(
             Submit(
                 partner.id,
                 form.customer(),
@@ -60,6 +60,9 @@ def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: 
             services.calendar,
             services.now(),
         )
+    except JustificationRequired:
+        ack(response_action="errors", errors={ids.JUSTIFICATION: JUSTIFY})
+        return
     except UnknownPartner:
         answer = notice_modal("Not linked", not_linked_message(user_id))
     except NoContactOnFile:
