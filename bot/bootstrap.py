@@ -11,7 +11,13 @@ from functools import partial
 import holidays
 from sqlalchemy import Engine
 
-from bot.adapters.database import is_reachable, make_engine, session_factory, upgrade
+from bot.adapters.database import (
+    is_reachable,
+    make_engine,
+    session_factory,
+    upgrade,
+    writer_turn,
+)
 from bot.adapters.slack_sender import SlackSender, delivery_client
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
@@ -59,7 +65,9 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
     )
     wake = threading.Event()
     context = Context(
-        uow=partial(SqlUnitOfWork, session_factory(engine), on_outbox=wake.set),
+        uow=partial(
+            SqlUnitOfWork, session_factory(engine), on_outbox=wake.set, turn=writer_turn(engine)
+        ),
         policy=settings.policy(),
         calendar=calendar,
         clock=clock,

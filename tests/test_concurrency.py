@@ -1,4 +1,9 @@
-"""Exclusivity and quota hold under concurrency by the database's own guarantees."""
+"""Exclusivity and quota hold under concurrency by the database's own guarantees.
+
+The units of work here skip the in-process writer queue that the bot uses on SQLite
+(bot.adapters.database.writer_turn), so only the database keeps the rules, as it must
+for several processes.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,13 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 
 import pytest
 
+from bot.adapters.database import session_factory
+from bot.adapters.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import Runtime
 from bot.domain.eligibility import Outcome
 from bot.domain.errors import QuotaReached
 from bot.domain.model import Customer, Partner, Status
@@ -16,6 +25,12 @@ from bot.services import registrations as uc
 from bot.services.context import Context
 
 ROUNDS = 20
+
+
+@pytest.fixture
+def context(runtime: Runtime) -> Context:
+    bare = partial(SqlUnitOfWork, session_factory(runtime.engine))
+    return replace(runtime.context, uow=bare)
 
 
 def race(workers: int, attempt: Callable[[int], object]) -> list[object]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,13 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def writer_turn(engine: Engine) -> AbstractContextManager[Any] | None:
+    """SQLite has one writer at a time. Threads of one process queue on a lock for their
+    turn instead of polling SQLite's busy handler, whose sleeps of up to 100 ms let
+    unlucky waiters starve for seconds. Other processes still wait on the busy timeout."""
+    return threading.RLock() if engine.dialect.name == "sqlite" else None
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

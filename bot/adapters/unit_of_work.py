@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,11 +45,14 @@ class SqlUnitOfWork:
         self,
         session_factory: sessionmaker[Session],
         on_outbox: Callable[[], None] | None = None,
+        turn: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.on_outbox = on_outbox
+        self.turn = turn or nullcontext()
 
     def __enter__(self) -> Self:
+        self.turn.__enter__()
         self.session = self.session_factory()
         self.partners = SqlPartners(self.session)
         self.registrations = SqlRegistrations(self.session)
@@ -65,8 +69,11 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        try:
+            self.session.rollback()
+            self.session.close()
+        finally:
+            self.turn.__exit__(exc_type, exc, tb)
 
     def commit(self) -> None:
         self.session.commit()
