@@ -28,7 +28,8 @@ from bot.domain.model import Customer, CustomerFacts, Registration, Status
 from bot.services.context import Context
 from bot.services.directory import import_directory
 from bot.services.partners import AddPartner, add_partner
-from bot.services.registrations import Submit, approve, preregister
+from bot.services.registrations import Submit, preregister
+from bot.services.reviews import approve
 from bot.settings import Settings
 from tests.conftest import Clock
 

@@ -18,8 +18,9 @@ from bot.domain.model import Customer, Registration, Status
 from bot.domain.reminders import Checkpoint, Nudge, checkpoints, due
 from bot.services.context import Context
 from bot.services.partners import AddPartner, add_partner
-from bot.services.registrations import Submit, approve, expire_due, preregister, renew
+from bot.services.registrations import Submit, expire_due, preregister, renew
 from bot.services.reminders import send_reminders
+from bot.services.reviews import approve
 from tests.conftest import Clock
 
 DAY = timedelta(days=1)

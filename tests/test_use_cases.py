@@ -11,6 +11,7 @@ from bot.domain.eligibility import Outcome
 from bot.domain.errors import NoContactOnFile, QuotaReached, TransitionNotAllowed
 from bot.domain.model import Customer, CustomerFacts, Partner, ReasonCode, Site, Status
 from bot.services import registrations as uc
+from bot.services import reviews
 from bot.services.context import Context
 from bot.services.errors import (
     JustificationRequired,
@@ -146,18 +147,20 @@ def test_approve_starts_validity_then_second_decision_is_refused(
     pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
     assert pending is not None and pending.id is not None
     clock.advance(timedelta(hours=5))
-    approved = uc.approve(pending.id, "UREV1", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+    approved = reviews.approve(pending.id, "UREV1", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
     assert approved.status is Status.PREREGISTERED
     assert approved.valid_until == clock.now + ctx.policy.validity
     with pytest.raises(TransitionNotAllowed):
-        uc.reject(pending.id, "UREV2", "too late", REVIEWERS, ctx.uow(), ctx.now())
+        reviews.reject(pending.id, "UREV2", "too late", REVIEWERS, ctx.uow(), ctx.now())
     assert audit(ctx, pending.id)[-1] == ("approved", "pending_review", "preregistered")
 
 
 def test_reject_frees_the_customer(ctx: Context) -> None:
     pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
     assert pending is not None and pending.id is not None
-    rejected = uc.reject(pending.id, "UREV1", " Direct sales ", REVIEWERS, ctx.uow(), ctx.now())
+    rejected = reviews.reject(
+        pending.id, "UREV1", " Direct sales ", REVIEWERS, ctx.uow(), ctx.now()
+    )
     assert (rejected.status, rejected.decision_note) == (Status.REJECTED, "Direct sales")
     assert submit(ctx, "beta", customer(country="FR"), "ours").decision.outcome is Outcome.REVIEW
 
@@ -166,9 +169,9 @@ def test_only_reviewers_decide_and_never_for_their_own_company(ctx: Context) -> 
     pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
     assert pending is not None and pending.id is not None
     with pytest.raises(NotAReviewer):
-        uc.approve(pending.id, "UNOBODY", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+        reviews.approve(pending.id, "UNOBODY", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
     with pytest.raises(OwnCompanyReview):
-        uc.approve(pending.id, "UACME", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+        reviews.approve(pending.id, "UACME", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
     with ctx.uow() as uow:
         assert uow.registrations.get(pending.id).status is Status.PENDING_REVIEW  # type: ignore[union-attr]
 

@@ -27,7 +27,8 @@ from bot.domain.errors import DomainError, TransitionNotAllowed
 from bot.handlers.forms import state_values
 from bot.services.context import Context
 from bot.services.errors import NotAReviewer, OwnCompanyReview, RegistrationNotFound
-from bot.services.registrations import approve, check_can_decide, get_registration, reject
+from bot.services.registrations import get_registration
+from bot.services.reviews import approve, check_can_decide, reject
 
 GONE = "This review request no longer exists."
 

@@ -1,8 +1,8 @@
-"""Use cases: one function each, one transaction each, over a unit of work."""
+"""Use cases of a company's registrations: one function each, one transaction each."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,16 +14,13 @@ from bot.domain.model import (
     Customer,
     Opportunity,
     Partner,
-    Reason,
     Registration,
     Status,
 )
 from bot.domain.policy import Policy, QuotaUse, check_preconditions, quota_use
 from bot.services.errors import (
     JustificationRequired,
-    NotAReviewer,
     OpportunityNotAllowed,
-    OwnCompanyReview,
     RegistrationNotFound,
     UnknownPartner,
 )
@@ -35,6 +32,7 @@ from bot.services.ports import (
     Notification,
     UnitOfWork,
 )
+from bot.services.records import audit, own, partner_of, reason_json
 
 # A lost race against another transaction is retried this many times; the rules then
 # see the winner's registration and answer accordingly.
@@ -116,7 +114,7 @@ def _submit(
     cmd: Submit, uow: UnitOfWork, policy: Policy, calendar: WorkingCalendar, now: datetime
 ) -> Submission:
     with uow:
-        partner = _partner(uow, cmd.partner_id, lock=True)
+        partner = partner_of(uow, cmd.partner_id, lock=True)
         conflicting = list(uow.registrations.conflicting(cmd.customer))
         for stale in [r for r in conflicting if r.is_due_to_expire(now)]:
             _expire(uow, stale, now)
@@ -149,7 +147,7 @@ def _submit(
                     actor=cmd.actor,
                     partner_id=partner.id,
                     detail={
-                        "reasons": [_reason_json(r) for r in decision.reasons],
+                        "reasons": [reason_json(r) for r in decision.reasons],
                         "email": cmd.customer.email,
                         "mobile": cmd.customer.mobile,
                     },
@@ -158,7 +156,7 @@ def _submit(
 
         if registration is not None and registration.id is None:
             uow.registrations.add(registration)
-            _audit(uow, registration, now, cmd.actor, registration.status.value, None)
+            audit(uow, registration, now, cmd.actor, registration.status.value, None)
             if registration.status is Status.PENDING_REVIEW:
                 uow.outbox.add(Notification(Kind.REVIEW_REQUEST, REVIEWERS, registration.id), now)
         uow.commit()
@@ -179,8 +177,8 @@ def renew(
     request, with a justification, once it has ended).
     """
     with uow:
-        partner = _partner(uow, partner_id, lock=True)
-        registration = _own(uow, registration_id, partner_id)
+        partner = partner_of(uow, partner_id, lock=True)
+        registration = own(uow, registration_id, partner_id)
         others = [
             r
             for r in uow.registrations.conflicting(registration.customer)
@@ -193,60 +191,22 @@ def renew(
             before = registration.status
             registration.renew(now, policy.validity)
             uow.registrations.save(registration)
-            _audit(uow, registration, now, actor, "renewed", before)
+            audit(uow, registration, now, actor, "renewed", before)
             uow.commit()
         elif registration.status is not Status.PREREGISTERED or not registration.is_active(now):
             raise TransitionNotAllowed("renew", registration.status)
         return Submission(decision, registration)
 
 
-def approve(
-    registration_id: int,
-    reviewer: str,
-    reviewers: Collection[str],
-    uow: UnitOfWork,
-    policy: Policy,
-    now: datetime,
-) -> Registration:
-    with uow:
-        registration, partner = _decidable(uow, registration_id, reviewer, reviewers)
-        before = registration.status
-        registration.approve(reviewer, now, policy.validity)
-        uow.registrations.save(registration)
-        _audit(uow, registration, now, reviewer, "approved", before)
-        _announce_decision(uow, registration, partner, now)
-        uow.commit()
-        return registration
-
-
-def reject(
-    registration_id: int,
-    reviewer: str,
-    reason: str,
-    reviewers: Collection[str],
-    uow: UnitOfWork,
-    now: datetime,
-) -> Registration:
-    with uow:
-        registration, partner = _decidable(uow, registration_id, reviewer, reviewers)
-        before = registration.status
-        registration.reject(reviewer, reason.strip(), now)
-        uow.registrations.save(registration)
-        _audit(uow, registration, now, reviewer, "rejected", before, {"reason": reason.strip()})
-        _announce_decision(uow, registration, partner, now)
-        uow.commit()
-        return registration
-
-
 def delete(
     registration_id: int, partner_id: str, actor: str | None, uow: UnitOfWork, now: datetime
 ) -> Registration:
     with uow:
-        registration = _own(uow, registration_id, partner_id)
+        registration = own(uow, registration_id, partner_id)
         before = registration.status
         registration.delete()
         uow.registrations.save(registration)
-        _audit(uow, registration, now, actor, "deleted", before)
+        audit(uow, registration, now, actor, "deleted", before)
         uow.commit()
         return registration
 
@@ -285,7 +245,7 @@ def associate(registration_id: int, email: str, uow: UnitOfWork, now: datetime) 
         before = registration.status
         registration.associate(email, now)
         uow.registrations.save(registration)
-        _audit(uow, registration, now, "customer", "associated", before)
+        audit(uow, registration, now, "customer", "associated", before)
         uow.commit()
         return registration
 
@@ -299,7 +259,7 @@ def create_opportunity(
     now: datetime,
 ) -> Opportunity:
     with uow:
-        registration = _own(uow, registration_id, partner_id)
+        registration = own(uow, registration_id, partner_id)
         if not registration.allows_opportunity(now):
             raise OpportunityNotAllowed()
         opportunity = uow.opportunities.add(Opportunity(registration_id, title.strip(), actor, now))
@@ -339,21 +299,10 @@ def get_registration(registration_id: int, uow: UnitOfWork) -> Registration:
     return registration
 
 
-def check_can_decide(
-    registration_id: int, reviewer: str, reviewers: Collection[str], uow: UnitOfWork
-) -> Registration:
-    """Before a reviewer types a rejection reason: may they, and is it still undecided?"""
-    with uow:
-        registration, _ = _decidable(uow, registration_id, reviewer, reviewers)
-    if registration.status is not Status.PENDING_REVIEW:
-        raise TransitionNotAllowed("decide", registration.status)
-    return registration
-
-
 def own_registration(registration_id: int, partner_id: str, uow: UnitOfWork) -> Registration:
     """One of the company's registrations; another company's is as if it did not exist."""
     with uow:
-        return _own(uow, registration_id, partner_id)
+        return own(uow, registration_id, partner_id)
 
 
 def list_registrations(partner_id: str, uow: UnitOfWork) -> Sequence[Registration]:
@@ -366,75 +315,11 @@ def _expire(uow: UnitOfWork, registration: Registration, now: datetime) -> None:
     before = registration.status
     registration.expire(now)
     uow.registrations.save(registration)
-    _audit(uow, registration, now, None, "expired", before)
+    audit(uow, registration, now, None, "expired", before)
     partner = uow.partners.get(registration.partner_id)
     for user_id in partner.slack_user_ids if partner else ():
         uow.outbox.add(Notification(Kind.EXPIRED, user_id, registration.id), now)
 
 
-def _partner(uow: UnitOfWork, partner_id: str, lock: bool = False) -> Partner:
-    partner = uow.partners.lock(partner_id) if lock else uow.partners.get(partner_id)
-    if partner is None:
-        raise UnknownPartner(partner_id)
-    return partner
-
-
 def _quota(uow: UnitOfWork, partner: Partner, policy: Policy, now: datetime) -> QuotaUse:
     return quota_use(uow.registrations.of_partner(partner.id, tuple(ACTIVE_STATUSES)), policy, now)
-
-
-def _own(uow: UnitOfWork, registration_id: int, partner_id: str) -> Registration:
-    registration = uow.registrations.get(registration_id, lock=True)
-    if registration is None or registration.partner_id != partner_id:
-        raise RegistrationNotFound()
-    return registration
-
-
-def _decidable(
-    uow: UnitOfWork, registration_id: int, reviewer: str, reviewers: Collection[str]
-) -> tuple[Registration, Partner]:
-    if reviewer not in reviewers:
-        raise NotAReviewer()
-    registration = uow.registrations.get(registration_id, lock=True)
-    if registration is None:
-        raise RegistrationNotFound()
-    partner = _partner(uow, registration.partner_id)
-    if reviewer in partner.slack_user_ids:
-        raise OwnCompanyReview()
-    return registration, partner
-
-
-def _announce_decision(
-    uow: UnitOfWork, registration: Registration, partner: Partner, now: datetime
-) -> None:
-    """The card in the reviewers' channel changes in place; every company user gets a DM."""
-    uow.outbox.add(Notification(Kind.REVIEW_DECIDED, REVIEWERS, registration.id), now)
-    for user_id in partner.slack_user_ids:
-        uow.outbox.add(Notification(Kind.DECISION, user_id, registration.id), now)
-
-
-def _audit(
-    uow: UnitOfWork,
-    registration: Registration,
-    now: datetime,
-    actor: str | None,
-    action: str,
-    before: Status | None,
-    detail: dict[str, object] | None = None,
-) -> None:
-    uow.audit.record(
-        AuditEntry(
-            at=now,
-            action=action,
-            actor=actor,
-            partner_id=registration.partner_id,
-            registration_id=registration.id,
-            from_status=before,
-            to_status=registration.status,
-            detail={"reasons": [_reason_json(r) for r in registration.reasons], **(detail or {})},
-        )
-    )
-
-
-def _reason_json(reason: Reason) -> dict[str, object]:
-    return {"code": str(reason.code), "evidence": dict(reason.evidence)}

@@ -1,0 +1,50 @@
+"""What several use cases share: loading a company or its registration, and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.model import Partner, Reason, Registration, Status
+from bot.services.errors import RegistrationNotFound, UnknownPartner
+from bot.services.ports import AuditEntry, UnitOfWork
+
+
+def partner_of(uow: UnitOfWork, partner_id: str, lock: bool = False) -> Partner:
+    partner = uow.partners.lock(partner_id) if lock else uow.partners.get(partner_id)
+    if partner is None:
+        raise UnknownPartner(partner_id)
+    return partner
+
+
+def own(uow: UnitOfWork, registration_id: int, partner_id: str) -> Registration:
+    registration = uow.registrations.get(registration_id, lock=True)
+    if registration is None or registration.partner_id != partner_id:
+        raise RegistrationNotFound()
+    return registration
+
+
+def audit(
+    uow: UnitOfWork,
+    registration: Registration,
+    now: datetime,
+    actor: str | None,
+    action: str,
+    before: Status | None,
+    detail: dict[str, object] | None = None,
+) -> None:
+    uow.audit.record(
+        AuditEntry(
+            at=now,
+            action=action,
+            actor=actor,
+            partner_id=registration.partner_id,
+            registration_id=registration.id,
+            from_status=before,
+            to_status=registration.status,
+            detail={"reasons": [reason_json(r) for r in registration.reasons], **(detail or {})},
+        )
+    )
+
+
+def reason_json(reason: Reason) -> dict[str, object]:
+    return {"code": str(reason.code), "evidence": dict(reason.evidence)}
