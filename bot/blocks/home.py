@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.kit import header, plain, section
 from bot.blocks.message import Block
-from bot.blocks.partner import plain, section
-from bot.blocks.text import clip, duration_words, escape, slack_date
+from bot.blocks.text import duration_words, escape, slack_date
 from bot.domain.model import Partner, Registration, Status
 from bot.domain.policy import Policy, QuotaUse
 
@@ -24,7 +24,7 @@ def home_view(
 ) -> dict[str, Any]:
     """For a user linked to no company, `partner` is None and they are told whom to ask."""
     blocks: list[Block] = [
-        _header("Pre-register your customers"),
+        header("Pre-register your customers"),
         section(
             "Run `/preregister` to reserve a potential customer for your company for "
             f"{duration_words(policy.validity)}: fill in the customer's name, email or mobile "
@@ -54,7 +54,7 @@ def _company(
     )
     if quota.next_expiry is not None:
         summary += f" The next one expires {slack_date(quota.next_expiry)}."
-    blocks = [_header(partner.name or partner.id), section(summary)]
+    blocks = [header(partner.name or partner.id), section(summary)]
     if not partner.has_contact():
         blocks.append(
             section(
@@ -82,7 +82,3 @@ def _status(registration: Registration, now: datetime) -> dict[str, str]:
     else:
         text = registration.status.value.replace("_", " ").capitalize()
     return {"type": "mrkdwn", "text": text}
-
-
-def _header(text: str) -> Block:
-    return {"type": "header", "text": plain(clip(text, 150))}

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.kit import VALUE, context, modal, plain, section, text_input
 from bot.blocks.message import Block, Message
-from bot.blocks.partner import VALUE, context, modal, plain, section, text_input
 from bot.blocks.text import clip, escape_clip, slack_date
 from bot.domain.model import Registration, Status
 from bot.domain.policy import QuotaUse

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.blocks.kit import context, section
 from bot.blocks.message import Block, Message
 from bot.blocks.reminders import (
     expired_notice,
@@ -64,9 +65,9 @@ def _approved(registration: Registration, name: str, partner: Partner | None) ->
         "• Create an opportunity for this customer from `/preregister list`.\n"
         "• The reservation ends on its date unless the customer associates first."
     )
-    blocks: list[Block] = [_section(headline), _section(next_steps)]
+    blocks: list[Block] = [section(headline), section(next_steps)]
     if registration.status is not Status.PREREGISTERED:
-        blocks.append(_context(f"Since then: {registration.status.value.replace('_', ' ')}."))
+        blocks.append(context(f"Since then: {registration.status.value.replace('_', ' ')}."))
     return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
 
 
@@ -80,9 +81,9 @@ def _rejected(registration: Registration, name: str) -> Message:
         "• If something has changed, run `/preregister` again with a fuller justification."
     )
     blocks: list[Block] = [
-        _section(headline),
-        _section(reason_head + escape_clip(reason, SECTION_LIMIT - len(reason_head))),
-        _section(what_now),
+        section(headline),
+        section(reason_head + escape_clip(reason, SECTION_LIMIT - len(reason_head))),
+        section(what_now),
     ]
     return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
 
@@ -97,14 +98,6 @@ def _partner(subject: Subject) -> Partner:
     if subject.partner is None:
         raise ValueError("this notification needs the partner company of the registration")
     return subject.partner
-
-
-def _section(mrkdwn: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, SECTION_LIMIT)}}
-
-
-def _context(mrkdwn: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
 
 
 def _expiry_reminder(subject: Subject) -> Message:

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks.countries import country_option, country_option_groups
-from bot.blocks.message import Block, Message
-from bot.blocks.partner import VALUE as VALUE
-from bot.blocks.partner import (
+from bot.blocks.kit import VALUE as VALUE
+from bot.blocks.kit import (
     context,
     customer_fields,
     email_input,
@@ -19,6 +18,7 @@ from bot.blocks.partner import (
     section,
     text_input,
 )
+from bot.blocks.message import Block, Message
 from bot.blocks.text import (
     PARTNER_NEXT_STEP,
     duration_words,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.kit import context, email_input, field, modal, plain, text_input
 from bot.blocks.message import Block
-from bot.blocks.partner import context, email_input, field, modal, plain, text_input
 from bot.blocks.preregister import EMAIL, MOBILE, MOBILE_MAX
 from bot.domain.model import Partner
 

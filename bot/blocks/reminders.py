@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from bot.blocks.kit import context, plain, reason_lines, section
 from bot.blocks.message import Block, Message
-from bot.blocks.partner import context, plain, reason_lines, section
 from bot.blocks.text import escape_clip, is_slack_user_id, slack_date
 from bot.domain.model import Reason, Registration, Status
 from bot.services.delivery import Obsolete

@@ -12,6 +12,7 @@ from typing import Any
 
 import pycountry
 
+from bot.blocks.kit import field, header, mrkdwn, plain
 from bot.blocks.message import Block, Message
 from bot.blocks.text import (
     REVIEWER_WORDS,
@@ -32,7 +33,6 @@ REASON_MAX_LENGTH = 2000
 
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
-HEADER_LIMIT = 150
 CONTEXT_LIMIT = 3000
 TEXT_LIMIT = 3000  # our own cap for the notification fallback (Slack takes 40 000)
 MAX_REASON_BLOCKS = 20  # keeps the card far below Slack's ~50 blocks per message
@@ -57,18 +57,18 @@ def review_card(registration: Registration, partner: Partner) -> Message:
     registration_id = _id(registration)
     name = registration.customer.name
     blocks: list[Block] = [
-        {"type": "header", "text": _plain(clip(f"Review request: {name}", HEADER_LIMIT))},
+        header(f"Review request: {name}"),
         {"type": "section", "fields": _facts(registration, partner)},
         *_reasons(registration.reasons),
         *_typed_by_partner(registration),
-        {"type": "context", "elements": [_mrkdwn(_context_line(registration, registration_id))]},
+        {"type": "context", "elements": [mrkdwn(_context_line(registration, registration_id))]},
     ]
     if registration.status is Status.PENDING_REVIEW:
         blocks.append(_actions(registration_id))
         text = f"Review request: {_who_for_whom(registration, partner)}"
     else:
         outcome = decision_lines(registration)
-        blocks.append({"type": "section", "text": _mrkdwn(clip(outcome, SECTION_LIMIT))})
+        blocks.append({"type": "section", "text": mrkdwn(clip(outcome, SECTION_LIMIT))})
         text = f"{_headline(registration)}: {_who_for_whom(registration, partner)}"
     return Message(text=clip(text, TEXT_LIMIT), blocks=blocks)
 
@@ -93,27 +93,27 @@ def reject_modal(registration: Registration) -> dict[str, Any]:
         "type": "modal",
         "callback_id": REJECT_MODAL,
         "private_metadata": str(_id(registration)),
-        "title": _plain("Reject request"),
-        "submit": _plain("Reject"),
-        "close": _plain("Cancel"),
+        "title": plain("Reject request"),
+        "submit": plain("Reject"),
+        "close": plain("Cancel"),
         "blocks": [
             {
                 "type": "section",
-                "text": _plain(clip(f"Reject the review request for {name}?", SECTION_LIMIT)),
+                "text": plain(clip(f"Reject the review request for {name}?", SECTION_LIMIT)),
             },
             {
                 "type": "input",
                 "block_id": REASON_BLOCK,
-                "label": _plain("Reason"),
+                "label": plain("Reason"),
                 "optional": False,
                 "element": {
                     "type": "plain_text_input",
                     "action_id": REASON_ACTION,
                     "multiline": True,
                     "max_length": REASON_MAX_LENGTH,
-                    "placeholder": _plain("Why is this request rejected?"),
+                    "placeholder": plain("Why is this request rejected?"),
                 },
-                "hint": _plain("The partner's users receive this reason in a direct message."),
+                "hint": plain("The partner's users receive this reason in a direct message."),
             },
         ],
     }
@@ -140,38 +140,23 @@ def _id(registration: Registration) -> int:
     return registration.id
 
 
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text}
-
-
-def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
-
-
-def _refusal(mrkdwn: str) -> Message:
-    text = clip(f"🚫 {mrkdwn}", SECTION_LIMIT)
-    return Message(text=text, blocks=[{"type": "section", "text": _mrkdwn(text)}])
-
-
-def _field(label: str, value: str | None) -> dict[str, Any]:
-    """A labelled fact; `value` is user data, escaped here."""
-    head = f"*{label}*\n"
-    shown = escape_clip(value, FIELD_LIMIT - len(head)) if value else "—"
-    return _mrkdwn(head + shown)
+def _refusal(words: str) -> Message:
+    text = clip(f"🚫 {words}", SECTION_LIMIT)
+    return Message(text=text, blocks=[{"type": "section", "text": mrkdwn(text)}])
 
 
 def _facts(registration: Registration, partner: Partner) -> list[dict[str, Any]]:
     customer = registration.customer
     fields = [
-        _field("Customer", customer.name),
-        _field("Email", customer.email),
-        _field("Mobile", customer.mobile),
-        _field("Country / region", country_label(customer.country)),
-        _field("Partner company", f"{partner.name} ({partner.id})"),
-        _field("Partner country", country_label(partner.country)),
+        field("Customer", customer.name),
+        field("Email", customer.email),
+        field("Mobile", customer.mobile),
+        field("Country / region", country_label(customer.country)),
+        field("Partner company", f"{partner.name} ({partner.id})"),
+        field("Partner country", country_label(partner.country)),
     ]
     if customer.industry:
-        fields.append(_field("Industry", customer.industry))
+        fields.append(field("Industry", customer.industry))
     return fields
 
 
@@ -188,15 +173,15 @@ def country_label(code: str | None) -> str:
 
 def _reasons(reasons: tuple[Reason, ...]) -> list[Block]:
     if not reasons:
-        return [{"type": "section", "text": _mrkdwn("*Why it needs review*\nNo reason recorded.")}]
-    blocks: list[Block] = [{"type": "section", "text": _mrkdwn("*Why it needs review*")}]
+        return [{"type": "section", "text": mrkdwn("*Why it needs review*\nNo reason recorded.")}]
+    blocks: list[Block] = [{"type": "section", "text": mrkdwn("*Why it needs review*")}]
     shown = reasons[:MAX_REASON_BLOCKS]
     for reason in shown:
         lines = [f"*{REVIEWER_WORDS[reason.code]}*", *(f"• {x}" for x in evidence_lines(reason))]
-        blocks.append({"type": "section", "text": _mrkdwn(clip("\n".join(lines), SECTION_LIMIT))})
+        blocks.append({"type": "section", "text": mrkdwn(clip("\n".join(lines), SECTION_LIMIT))})
     if len(reasons) > len(shown):
         more = f"{len(reasons) - len(shown)} more reasons are not shown."
-        blocks.append({"type": "context", "elements": [_mrkdwn(more)]})
+        blocks.append({"type": "context", "elements": [mrkdwn(more)]})
     return blocks
 
 
@@ -255,7 +240,7 @@ def _typed_by_partner(registration: Registration) -> list[Block]:
         if value and value.strip():
             head = f"*{label}*\n"
             text = head + escape_clip(value, SECTION_LIMIT - len(head))
-            blocks.append({"type": "section", "text": _mrkdwn(text)})
+            blocks.append({"type": "section", "text": mrkdwn(text)})
     return blocks
 
 
@@ -279,14 +264,14 @@ def _actions(registration_id: int) -> Block:
             {
                 "type": "button",
                 "action_id": APPROVE,
-                "text": _plain("Approve"),
+                "text": plain("Approve"),
                 "style": "primary",
                 "value": value,
             },
             {
                 "type": "button",
                 "action_id": REJECT,
-                "text": _plain("Reject"),
+                "text": plain("Reject"),
                 "style": "danger",
                 "value": value,
             },

@@ -1,4 +1,4 @@
-"""Pieces the partner's views and messages share: text objects, inputs, the customer summary."""
+"""Block Kit pieces every builder shares: text objects, sections, inputs, modals, the customer."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ NONE_GIVEN = "—"
 
 
 def plain(text: str, limit: int = 3000) -> dict[str, Any]:
-    """A plain_text object: safe for anything a user typed (Slack parses nothing in it)."""
-    return {"type": "plain_text", "text": clip(text, limit) or NONE_GIVEN, "emoji": True}
+    """A plain_text object: safe for anything a user typed (Slack parses nothing in it).
+    Emoji shortcodes show as emoji, Slack's default for plain_text."""
+    return {"type": "plain_text", "text": clip(text, limit) or NONE_GIVEN}
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
@@ -27,8 +28,16 @@ def mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text}
 
 
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+
+
 def section(text: str) -> Block:
-    return {"type": "section", "text": mrkdwn(text)}
+    return {"type": "section", "text": mrkdwn(clip(text, SECTION_LIMIT))}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, HEADER_LIMIT)}
 
 
 def context(*texts: str) -> Block:
