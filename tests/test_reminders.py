@@ -21,6 +21,7 @@ from bot.services.partners import AddPartner, add_partner
 from bot.services.registrations import Submit, expire_due, preregister, renew
 from bot.services.reminders import send_reminders
 from bot.services.reviews import approve
+from tests import seeding
 from tests.conftest import Clock
 
 DAY = timedelta(days=1)
@@ -134,32 +135,11 @@ def acme(context: Context) -> None:
 
 
 def hold(context: Context, email: str = "einkauf@kunde.example") -> Registration:
-    done = preregister(
-        Submit("acme", Customer("Kunde GmbH", "DE", email=email), actor="UACME1"),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        context.now(),
-    )
-    assert done.registration is not None and done.registration.status is Status.PREREGISTERED
-    return done.registration
+    return seeding.hold(context, email)
 
 
 def ask_review(context: Context) -> Registration:
-    done = preregister(
-        Submit(
-            "acme",
-            Customer("Kunde SARL", "FR", email="achat@kunde.fr"),
-            actor="UACME1",
-            justification="Met at a fair",
-        ),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        context.now(),
-    )
-    assert done.registration is not None and done.registration.status is Status.PENDING_REVIEW
-    return done.registration
+    return seeding.ask_review(context, "achat@kunde.fr")
 
 
 def remind(context: Context) -> int:

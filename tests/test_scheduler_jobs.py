@@ -30,6 +30,7 @@ from bot.services.registrations import (
     standing_of_user,
 )
 from bot.settings import Settings
+from tests import seeding
 from tests.conftest import Clock
 
 DAY = timedelta(days=1)
@@ -60,34 +61,11 @@ def partners(runtime: Runtime) -> None:
 
 
 def hold(runtime: Runtime, email: str, partner: str = "acme") -> Registration:
-    context = runtime.context
-    done = preregister(
-        Submit(partner, Customer("Kunde GmbH", "DE", email=email), actor="UACME1"),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        context.now(),
-    )
-    assert done.registration is not None and done.registration.status is Status.PREREGISTERED
-    return done.registration
+    return seeding.hold(runtime.context, email, partner)
 
 
 def ask_review(runtime: Runtime, email: str) -> Registration:
-    context = runtime.context
-    done = preregister(
-        Submit(
-            "acme",
-            Customer("Kunde SARL", "FR", email=email),
-            actor="UACME1",
-            justification="Met at a fair",
-        ),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        context.now(),
-    )
-    assert done.registration is not None and done.registration.status is Status.PENDING_REVIEW
-    return done.registration
+    return seeding.ask_review(runtime.context, email)
 
 
 def outbox(runtime: Runtime, *kinds: str) -> list[tuple[str, str, int | None, dict[str, Any]]]:

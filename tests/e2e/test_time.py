@@ -24,12 +24,13 @@ from sqlalchemy.orm import Session
 from bot.adapters.orm import OutboxRow
 from bot.blocks.reminders import RENEW
 from bot.cli import main
-from bot.domain.model import Customer, CustomerFacts, Registration, Status
+from bot.domain.model import CustomerFacts, Registration, Status
 from bot.scheduler import JOBS
 from bot.services.delivery import LEASE, _subject
 from bot.services.directory import import_directory
-from bot.services.registrations import Submit, get_registration, preregister
+from bot.services.registrations import get_registration
 from bot.settings import Settings
+from tests import seeding
 from tests.e2e.conftest import REVIEW_CHANNEL, REVIEWERS, Bot
 from tests.slack_standin import Call
 
@@ -45,33 +46,12 @@ ACME_USERS = ("UACME1", "UACME2")
 
 def hold(bot: Bot, email: str = "einkauf@kunde.example") -> Registration:
     """ACME pre-registers a customer the rules let through at once."""
-    done = preregister(
-        Submit("acme", Customer("Kunde GmbH", "DE", email=email), actor="UACME1"),
-        bot.context.uow(),
-        bot.context.policy,
-        bot.context.calendar,
-        bot.context.now(),
-    )
-    assert done.registration is not None and done.registration.status is Status.PREREGISTERED
-    return done.registration
+    return seeding.hold(bot.context, email)
 
 
 def ask_review(bot: Bot) -> Registration:
     """ACME (DE) asks for a review of a French customer; the card's outbox row is written."""
-    done = preregister(
-        Submit(
-            "acme",
-            Customer("Kunde SARL", "FR", email="achat@kunde.fr"),
-            actor="UACME1",
-            justification="Met at a fair",
-        ),
-        bot.context.uow(),
-        bot.context.policy,
-        bot.context.calendar,
-        bot.context.now(),
-    )
-    assert done.registration is not None and done.registration.status is Status.PENDING_REVIEW
-    return done.registration
+    return seeding.ask_review(bot.context, "achat@kunde.fr")
 
 
 def registration(bot: Bot, registration_id: int | None) -> Registration:
