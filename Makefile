@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint lock
+.PHONY: install run test test-fast test-timeshift lint lock bench
 
 install: $(STAMP)
 
@@ -17,6 +17,16 @@ run: install
 
 test: install
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The domain, the parsers and the Block Kit builders: no database, no server, seconds.
+test-fast: install
+	$(VENV)/bin/python -m pytest -q tests/domain tests/blocks tests/test_settings.py tests/test_manifest.py $(PYTEST_ARGS)
+
+# The whole suite with every process's wall clock 400 days ahead (monotonic clocks and
+# sleeps stay real): a test that depends on today's date fails here.
+test-timeshift: install
+	PYTHONPATH=$(CURDIR)/.ci/timeshift PREREG_TIME_SHIFT_DAYS=400 \
+		$(VENV)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

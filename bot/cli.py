@@ -11,6 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -20,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from bot.adapters.database import make_engine, upgrade
 from bot.adapters.directory_csv import DirectoryFileError, parse_directory
 from bot.adapters.export import write_csv, write_json
-from bot.bootstrap import Runtime, build
+from bot.bootstrap import Runtime, build, utc_now
 from bot.domain.errors import DomainError
 from bot.domain.model import Partner
 from bot.services.delivery import outbox_entries, retry_dead_letter
@@ -78,12 +79,14 @@ class CannotStart(Exception):
     """The program cannot run at all as configured; one line says why."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = utc_now) -> int:
+    """`clock` is the one source of "now" for every command (tests pass their own)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help (0) or a usage error argparse has printed (2)
         return stop.code if isinstance(stop.code, int) else CANNOT_START
+    args.clock = clock
     command: Callable[[argparse.Namespace], int] = args.command
     try:
         return command(args)
@@ -161,7 +164,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Imported here, not at the top: the other commands need neither Slack nor the web server.
     from bot import server
 
-    with _runtime(settings) as runtime:
+    with _runtime(args, settings) as runtime:
         port = args.port or settings.port
         server.serve(runtime, host=args.host, port=port, scheduler=not args.no_scheduler)
     return OK
@@ -171,7 +174,7 @@ def _socket(args: argparse.Namespace) -> int:
     settings = _slack_settings(socket_mode=True, doing="start Socket Mode")
     from bot import server
 
-    with _runtime(settings) as runtime:
+    with _runtime(args, settings) as runtime:
         server.socket(runtime, scheduler=True)
     return OK
 
@@ -205,7 +208,7 @@ def _partners_add(args: argparse.Namespace) -> int:
         mobile=args.mobile,
         slack_user_ids=tuple(args.slack_users),
     )
-    with _runtime() as runtime:
+    with _runtime(args) as runtime:
         partner = add_partner(cmd, runtime.context.uow(), runtime.context.now())
     users = len(partner.slack_user_ids)
     print(f"added partner {partner.id}: {partner.name} ({partner.country}), {users} Slack user(s)")
@@ -215,7 +218,7 @@ def _partners_add(args: argparse.Namespace) -> int:
 
 
 def _partners_list(args: argparse.Namespace) -> int:
-    with _runtime() as runtime:
+    with _runtime(args) as runtime:
         partners = list_partners(runtime.context.uow())
     if not partners:
         print("no partners yet: add one with `prereg partners add`")
@@ -234,7 +237,7 @@ def _directory_import(args: argparse.Namespace) -> int:
         return _fail(f"{args.file}: {error}; nothing was loaded", REFUSED)
     for row_error in parsed.errors:
         print(row_error, file=sys.stderr)
-    with _runtime(settings) as runtime:
+    with _runtime(args, settings) as runtime:
         counts = import_directory(parsed.facts, runtime.context.uow())
     print(
         f"{len(parsed.facts)} rows loaded ({counts.inserted} inserted, {counts.updated} updated,"
@@ -244,7 +247,7 @@ def _directory_import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    with _runtime() as runtime, runtime.context.uow() as uow:
+    with _runtime(args) as runtime, runtime.context.uow() as uow:
         if args.partner is not None and uow.partners.get(args.partner) is None:
             return _fail(f'no partner with id "{args.partner}"', REFUSED)
         registrations = uow.registrations.all(args.partner)
@@ -253,7 +256,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _outbox_list(args: argparse.Namespace) -> int:
-    with _runtime() as runtime:
+    with _runtime(args) as runtime:
         entries = outbox_entries(runtime.context.uow(), failed_only=args.failed)
     if not entries:
         print("no dead letters" if args.failed else "the outbox is empty")
@@ -277,7 +280,7 @@ def _outbox_list(args: argparse.Namespace) -> int:
 
 
 def _outbox_retry(args: argparse.Namespace) -> int:
-    with _runtime() as runtime:
+    with _runtime(args) as runtime:
         revived = retry_dead_letter(args.id, runtime.context.uow(), runtime.context.now())
     if not revived:
         return _fail(f"no dead letter with id {args.id}", REFUSED)
@@ -290,7 +293,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from bot.scheduler import JOBS
 
     failed = []
-    with _runtime() as runtime:
+    with _runtime(args) as runtime:
         for job in JOBS:
             try:
                 result = job.run(runtime)
@@ -318,11 +321,11 @@ def _slack_settings(socket_mode: bool, doing: str) -> Settings:
 
 
 @contextmanager
-def _runtime(settings: Settings | None = None) -> Iterator[Runtime]:
+def _runtime(args: argparse.Namespace, settings: Settings | None = None) -> Iterator[Runtime]:
     """Built (the schema created or upgraded first), and closed whatever happens."""
     settings = settings or load_settings()
     with _database_errors(settings.database_url):
-        runtime = build(settings)
+        runtime = build(settings, clock=args.clock)
     try:
         yield runtime
     finally:

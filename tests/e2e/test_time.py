@@ -460,7 +460,7 @@ def test_a_permanent_error_is_a_dead_letter_the_cli_shows_and_sends_again(
     assert len(bot.slack.calls("chat.postMessage")) == 1
 
     capsys.readouterr()
-    assert main(["outbox", "list", "--failed"]) == 0
+    assert main(["outbox", "list", "--failed"], clock=bot.clock) == 0
     header, line = capsys.readouterr().out.splitlines()
     assert header.split()[:6] == ["id", "kind", "to", "registration", "status", "attempts"]
     assert line.split()[:6] == [
@@ -473,15 +473,15 @@ def test_a_permanent_error_is_a_dead_letter_the_cli_shows_and_sends_again(
     ]
     assert line.endswith(error)
 
-    assert main(["outbox", "retry", str(dead.id)]) == 0
+    assert main(["outbox", "retry", str(dead.id)], clock=bot.clock) == 0
     assert f"message {dead.id} is queued again" in capsys.readouterr().out
-    assert main(["outbox", "retry", str(dead.id)]) == 1  # no longer a dead letter
+    assert main(["outbox", "retry", str(dead.id)], clock=bot.clock) == 1  # no longer a dead letter
     assert capsys.readouterr().err == f"prereg: no dead letter with id {dead.id}\n"
-    assert main(["outbox", "list", "--failed"]) == 0
+    assert main(["outbox", "list", "--failed"], clock=bot.clock) == 0
     assert capsys.readouterr().out == "no dead letters\n"
 
-    # The CLI queued it for the wall clock's now (the running bot may already be sending it);
-    # the bot's clock catches up with that moment.
+    # The CLI queued it for its own now (the running bot may already be sending it); the
+    # bot's clock catches up with that moment.
     with bot.context.uow() as uow:
         (revived,) = [e for e in uow.outbox.entries(False, 10) if e.id == dead.id]
     bot.clock.now = max(bot.clock.now, revived.next_attempt_at)
