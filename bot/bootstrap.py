@@ -71,6 +71,7 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
         policy=settings.policy(),
         calendar=calendar,
         clock=clock,
+        reviewers=frozenset(settings.reviewer_user_ids),
     )
     return Runtime(settings, engine, context, wake, _sender(settings))
 

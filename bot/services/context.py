@@ -18,6 +18,8 @@ class Context:
     policy: Policy
     calendar: WorkingCalendar
     clock: Callable[[], datetime]
+    reviewers: frozenset[str] = frozenset()
+    """Slack user IDs allowed to decide reviews (REVIEWER_USER_IDS)."""
 
     def now(self) -> datetime:
         return self.clock()
