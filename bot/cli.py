@@ -22,11 +22,11 @@ from bot.adapters.database import make_engine, upgrade
 from bot.adapters.directory_csv import DirectoryFileError, parse_directory
 from bot.adapters.export import write_csv, write_json
 from bot.bootstrap import Runtime, build, utc_now
-from bot.domain.errors import DomainError
+from bot.domain.errors import Refusal
 from bot.domain.model import Partner
-from bot.services.delivery import outbox_entries, retry_dead_letter
+from bot.services.delivery import ListOutbox, RetryDeadLetter, outbox_entries, retry_dead_letter
 from bot.services.directory import import_directory
-from bot.services.partners import AddPartner, add_partner, list_partners
+from bot.services.partners import AddPartner, ListPartners, add_partner, list_partners
 from bot.settings import Settings, SettingsError, load_settings
 
 OK = 0
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = u
         return command(args)
     except (SettingsError, CannotStart) as error:
         return _fail(str(error), CANNOT_START)
-    except DomainError as error:
+    except Refusal as error:
         return _fail(str(error), REFUSED)
 
 
@@ -209,7 +209,7 @@ def _partners_add(args: argparse.Namespace) -> int:
         slack_user_ids=tuple(args.slack_users),
     )
     with _runtime(args) as runtime:
-        partner = add_partner(cmd, runtime.context.uow(), runtime.context.now())
+        partner = add_partner(cmd, runtime.context)
     users = len(partner.slack_user_ids)
     print(f"added partner {partner.id}: {partner.name} ({partner.country}), {users} Slack user(s)")
     if not partner.has_contact():
@@ -219,7 +219,7 @@ def _partners_add(args: argparse.Namespace) -> int:
 
 def _partners_list(args: argparse.Namespace) -> int:
     with _runtime(args) as runtime:
-        partners = list_partners(runtime.context.uow())
+        partners = list_partners(ListPartners(), runtime.context)
     if not partners:
         print("no partners yet: add one with `prereg partners add`")
     for line in _table(["id", "name", "country", "email", "mobile", "slack users"], partners):
@@ -257,7 +257,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _outbox_list(args: argparse.Namespace) -> int:
     with _runtime(args) as runtime:
-        entries = outbox_entries(runtime.context.uow(), failed_only=args.failed)
+        entries = outbox_entries(ListOutbox(failed_only=args.failed), runtime.context)
     if not entries:
         print("no dead letters" if args.failed else "the outbox is empty")
     header = ["id", "kind", "to", "registration", "status", "attempts", "created", "last error"]
@@ -281,7 +281,7 @@ def _outbox_list(args: argparse.Namespace) -> int:
 
 def _outbox_retry(args: argparse.Namespace) -> int:
     with _runtime(args) as runtime:
-        revived = retry_dead_letter(args.id, runtime.context.uow(), runtime.context.now())
+        revived = retry_dead_letter(RetryDeadLetter(args.id), runtime.context)
     if not revived:
         return _fail(f"no dead letter with id {args.id}", REFUSED)
     print(f"message {args.id} is queued again; a running bot (or `prereg sweep`) sends it")

@@ -17,8 +17,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import Runtime
-from bot.services.registrations import expire_due
-from bot.services.reminders import send_reminders
+from bot.services.registrations import ExpireDue, expire_due
+from bot.services.reminders import SendReminders, send_reminders
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,7 @@ class Job:
 
 def expire_registrations(runtime: Runtime) -> int:
     """Pre-registrations past valid_until become expired: quota and the customer are freed."""
-    context = runtime.context
-    expired = expire_due(context.uow(), context.now())
+    expired = expire_due(ExpireDue(), runtime.context)
     if expired:
         log.info("expired %d registration(s): %s", len(expired), [r.id for r in expired])
     return len(expired)
@@ -41,14 +40,7 @@ def expire_registrations(runtime: Runtime) -> int:
 
 def remind(runtime: Runtime) -> int:
     """Partners before expiry, reviewers halfway to and at the review deadline."""
-    context = runtime.context
-    return send_reminders(
-        context.uow(),
-        context.policy,
-        context.calendar,
-        runtime.settings.reviewer_user_ids,
-        context.now(),
-    )
+    return send_reminders(SendReminders(), runtime.context)
 
 
 def deliver_outbox(runtime: Runtime) -> str:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from bot.domain.model import Customer, Registration, Status
 from bot.services.context import Context
-from bot.services.registrations import Submit, preregister
+from bot.services.registrations import Preregister, preregister
 
 
-def hold(context: Context, email: str, partner: str = "acme") -> Registration:
-    """The partner pre-registers a customer the rules let through at once."""
-    done = preregister(
-        Submit(partner, Customer("Kunde GmbH", "DE", email=email), actor="UACME1"),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        context.now(),
-    )
+def hold(context: Context, email: str, user: str = "UACME1") -> Registration:
+    """The partner's user pre-registers a customer the rules let through at once."""
+    done = preregister(Preregister(user, Customer("Kunde GmbH", "DE", email=email)), context)
     assert done.registration is not None and done.registration.status is Status.PREREGISTERED
     return done.registration
 
@@ -23,16 +17,7 @@ def hold(context: Context, email: str, partner: str = "acme") -> Registration:
 def ask_review(context: Context, email: str) -> Registration:
     """ACME asks for a review of a French customer (country mismatch), with a justification."""
     done = preregister(
-        Submit(
-            "acme",
-            Customer("Kunde SARL", "FR", email=email),
-            actor="UACME1",
-            justification="Met at a fair",
-        ),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        context.now(),
+        Preregister("UACME1", Customer("Kunde SARL", "FR", email=email), "Met at a fair"), context
     )
     assert done.registration is not None and done.registration.status is Status.PENDING_REVIEW
     return done.registration

@@ -12,8 +12,8 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,8 @@ from bot.domain.model import Customer, CustomerFacts, Registration, Status
 from bot.services.context import Context
 from bot.services.directory import import_directory
 from bot.services.partners import AddPartner, add_partner
-from bot.services.registrations import Submit, preregister
-from bot.services.reviews import approve
+from bot.services.registrations import Preregister, preregister
+from bot.services.reviews import Approve, approve
 from bot.settings import Settings
 from tests.conftest import Clock
 
@@ -275,24 +275,26 @@ FORMULA_NAME = '=HYPERLINK("http://evil.example","click"), Inc.\nsecond line'
 def seed(context: Context) -> list[Registration]:
     """One of each shape: at once, approved after review, pending with two reasons."""
     add_partner(
-        AddPartner("acme", "Acme", "DE", email="sales@acme.example"), context.uow(), context.now()
+        AddPartner("acme", "Acme", "DE", email="sales@acme.example", slack_user_ids=("U0ACME1",)),
+        context,
     )
     add_partner(
-        AddPartner("globex", "Globex", "US", email="ops@globex.example"),
-        context.uow(),
-        context.now(),
+        AddPartner(
+            "globex", "Globex", "US", email="ops@globex.example", slack_user_ids=("U0GLOBEX1",)
+        ),
+        context,
     )
     import_directory([CustomerFacts(email="shop@example.com", online_sales=True)], context.uow())
 
     def submit(partner: str, customer: Customer, why: str | None = None) -> Registration:
-        cmd = Submit(partner, customer, actor="U0ACME1", justification=why)
-        done = preregister(cmd, context.uow(), context.policy, context.calendar, context.now())
+        cmd = Preregister(f"U0{partner.upper()}1", customer, why)
+        done = preregister(cmd, context)
         assert done.registration is not None
         return done.registration
 
     submit("acme", Customer(FORMULA_NAME, "DE", email="ceo@hyper.example", mobile="+4930901820"))
     cafe = submit("acme", Customer("Café Über", "FR", email="cafe@example.fr"), "met at a fair")
-    approve(cafe.id or 0, "U0REVIEW", {"U0REVIEW"}, context.uow(), context.policy, context.now())
+    approve(Approve("U0REVIEW", cafe.id or 0), replace(context, reviewers=frozenset({"U0REVIEW"})))
     submit("globex", Customer("-Minus Shop", "DE", email="shop@example.com"), "a good lead")
     with context.uow() as uow:
         return list(uow.registrations.all())
@@ -426,24 +428,27 @@ def test_export_in_a_real_process(tmp_path: Path, clock: Clock) -> None:
 def test_sweep_expires_what_is_past_due(
     context: Context, clock: Clock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # sweep runs on the real clock: one registration made 20 days ago, one yesterday.
+    # One registration made 20 days ago, one yesterday; sweep runs on the test's clock.
     add_partner(
-        AddPartner("acme", "Acme", "DE", email="sales@acme.example"), context.uow(), context.now()
+        AddPartner("acme", "Acme", "DE", email="sales@acme.example", slack_user_ids=("U0ACME1",)),
+        context,
     )
+    start = clock.now
     made = []
     for days_ago, email in ((20, "old@example.com"), (1, "new@example.com")):
-        clock.now = datetime.now(UTC) - timedelta(days=days_ago)
-        cmd = Submit("acme", Customer("Customer", "DE", email=email))
-        done = preregister(cmd, context.uow(), context.policy, context.calendar, context.now())
+        clock.now = start - timedelta(days=days_ago)
+        cmd = Preregister("U0ACME1", Customer("Customer", "DE", email=email))
+        done = preregister(cmd, context)
         assert done.registration is not None and done.registration.id is not None
         made.append(done.registration.id)
+    clock.now = start
 
-    assert main(["sweep"]) == 0
+    assert main(["sweep"], clock=clock) == 0
     assert "expire_due: 1" in capsys.readouterr().out.splitlines()
 
     with context.uow() as uow:
         statuses = [uow.registrations.get(i).status for i in made]  # type: ignore[union-attr]
     assert statuses == [Status.EXPIRED, Status.PREREGISTERED]
 
-    assert main(["sweep"]) == 0
+    assert main(["sweep"], clock=clock) == 0
     assert "expire_due: 0" in capsys.readouterr().out.splitlines()

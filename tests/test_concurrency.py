@@ -48,11 +48,23 @@ def race(workers: int, attempt: Callable[[int], object]) -> list[object]:
         return list(pool.map(run, range(workers)))
 
 
+def user_of(partner_id: str) -> str:
+    """Each company's one Slack user, who submits for it."""
+    return f"U{partner_id.upper()}1"
+
+
 def add_partners(ctx: Context, *ids: str) -> None:
     with ctx.uow() as uow:
         for partner_id in ids:
             uow.partners.add(
-                Partner(partner_id, partner_id.title(), "DE", email=f"s@{partner_id}.de"), ctx.now()
+                Partner(
+                    partner_id,
+                    partner_id.title(),
+                    "DE",
+                    email=f"s@{partner_id}.de",
+                    slack_user_ids=(user_of(partner_id),),
+                ),
+                ctx.now(),
             )
         uow.commit()
 
@@ -87,13 +99,7 @@ def test_partners_racing_for_one_customer_leave_exactly_one_holder(
                 else {"email": f"p{i}.c{round_}@kunde.de"}
             )
             who = Customer(f"Kunde {round_}", "DE", **same, **other)  # type: ignore[arg-type]
-            return uc.preregister(
-                uc.Submit(partners[i], who),
-                context.uow(),
-                context.policy,
-                context.calendar,
-                context.now(),
-            )
+            return uc.preregister(uc.Preregister(user_of(partners[i]), who), context)
 
         results = race(len(partners), attempt)
         errors = [r for r in results if isinstance(r, Exception)]
@@ -110,15 +116,11 @@ def test_concurrent_submissions_at_quota_minus_five_accept_exactly_five(context:
     add_partners(ctx, "acme")
     for n in range(quota - 5):
         who = Customer(f"Before {n}", "DE", email=f"before{n}@kunde.de")
-        assert uc.preregister(
-            uc.Submit("acme", who), ctx.uow(), ctx.policy, ctx.calendar, ctx.now()
-        ).recorded
+        assert uc.preregister(uc.Preregister("UACME1", who), ctx).recorded
 
     def attempt(i: int) -> object:
         who = Customer(f"Rush {i}", "DE", email=f"rush{i}@kunde.de")
-        return uc.preregister(
-            uc.Submit("acme", who), ctx.uow(), ctx.policy, ctx.calendar, ctx.now()
-        )
+        return uc.preregister(uc.Preregister("UACME1", who), ctx)
 
     results = race(20, attempt)
     accepted = [r for r in results if isinstance(r, uc.Submission) and r.recorded]

@@ -337,8 +337,7 @@ def test_the_subject_is_loaded_fresh_for_each_send(runtime: Runtime, clock: Cloc
                 clock.now + timedelta(days=2),
             )
         )
-        uow.outbox.add(Notification(Kind.REVIEW_REQUEST, REVIEWERS, registration.id), clock.now)
-        uow.commit()
+        uow.commit()  # the new request queues its card itself
     sender = FakeSender(lambda d: {"channel": "C0REVIEW", "ts": "5.0"})
     deliver(runtime, sender, clock)
     with runtime.context.uow() as uow:

@@ -19,7 +19,7 @@ from bot.cli import main
 from bot.domain.model import Customer
 from bot.services.delivery import LEASE
 from bot.services.partners import AddPartner, add_partner
-from bot.services.registrations import Submit, expire_due, preregister
+from bot.services.registrations import ExpireDue, Preregister, expire_due, preregister
 from bot.settings import Settings
 from tests.conftest import Clock
 
@@ -44,30 +44,20 @@ def mail(runtime: Runtime, clock: Clock) -> dict[str, int]:
         AddPartner(
             "acme", "Acme", "DE", email="sales@acme.example", slack_user_ids=("UACME1", "UACME2")
         ),
-        context.uow(),
-        context.now(),
+        context,
     )
     held = preregister(
-        Submit("acme", Customer("Kunde GmbH", "DE", email="einkauf@kunde.example")),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        context.now(),
+        Preregister("UACME1", Customer("Kunde GmbH", "DE", email="einkauf@kunde.example")), context
     )
     assert held.registration is not None and held.registration.valid_until is not None
     preregister(
-        Submit(
-            "acme",
-            Customer("Kunde SARL", "FR", email="achat@kunde.fr"),
-            justification="Met at a fair",
+        Preregister(
+            "UACME1", Customer("Kunde SARL", "FR", email="achat@kunde.fr"), "Met at a fair"
         ),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        context.now(),
+        context,
     )
     clock.now = held.registration.valid_until
-    expire_due(context.uow(), clock.now)
+    expire_due(ExpireDue(), context)
     with context.uow() as uow:
         card, first, second = uow.outbox.claim(clock.now, LEASE, 10)
         uow.outbox.dead(card.id, clock.now, LONG_ERROR)

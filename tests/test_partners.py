@@ -15,6 +15,7 @@ from bot.services.context import Context
 from bot.services.partners import (
     AddPartner,
     InvalidPartner,
+    ListPartners,
     PartnerExists,
     SlackUserTaken,
     add_partner,
@@ -36,7 +37,7 @@ ACME = AddPartner(
 
 
 def test_added_partner_is_normalized_and_listed(context: Context) -> None:
-    added = add_partner(ACME, context.uow(), context.now())
+    added = add_partner(ACME, context)
 
     expected = Partner(
         id="acme",
@@ -47,35 +48,33 @@ def test_added_partner_is_normalized_and_listed(context: Context) -> None:
         slack_user_ids=("U0ACME1", "U0ACME2"),
     )
     assert added == expected
-    assert list_partners(context.uow()) == [expected]
+    assert list_partners(ListPartners(), context) == [expected]
     with context.uow() as uow:
         assert uow.partners.for_slack_user("U0ACME2") == expected
 
 
 def test_contact_details_are_optional(context: Context) -> None:
-    added = add_partner(
-        AddPartner(id="p-2", name="Bare", country="FR"), context.uow(), context.now()
-    )
+    added = add_partner(AddPartner(id="p-2", name="Bare", country="FR"), context)
 
     assert (added.email, added.mobile, added.slack_user_ids) == (None, None, ())
     assert not added.has_contact()
 
 
 def test_a_duplicate_id_is_refused(context: Context) -> None:
-    add_partner(ACME, context.uow(), context.now())
+    add_partner(ACME, context)
 
     with pytest.raises(PartnerExists, match='a partner with id "acme" already exists'):
-        add_partner(AddPartner(id="acme", name="Other", country="FR"), context.uow(), context.now())
+        add_partner(AddPartner(id="acme", name="Other", country="FR"), context)
 
-    assert [p.name for p in list_partners(context.uow())] == ["Acme Cloud GmbH"]
+    assert [p.name for p in list_partners(ListPartners(), context)] == ["Acme Cloud GmbH"]
 
 
 def test_a_slack_user_of_another_company_is_refused_and_stays_there(context: Context) -> None:
-    add_partner(ACME, context.uow(), context.now())
+    add_partner(ACME, context)
     other = AddPartner(id="globex", name="Globex", country="US", slack_user_ids=("U0ACME2",))
 
     with pytest.raises(SlackUserTaken, match='U0ACME2 already belongs to partner "acme"'):
-        add_partner(other, context.uow(), context.now())
+        add_partner(other, context)
 
     with context.uow() as uow:
         owner = uow.partners.for_slack_user("U0ACME2")
@@ -94,7 +93,7 @@ def test_every_invalid_field_is_named_at_once(context: Context) -> None:
     )
 
     with pytest.raises(InvalidPartner) as refused:
-        add_partner(bad, context.uow(), context.now())
+        add_partner(bad, context)
 
     starts = [
         'bad id "no spaces!"',
@@ -109,19 +108,15 @@ def test_every_invalid_field_is_named_at_once(context: Context) -> None:
     for problem, start in zip(problems, starts, strict=True):
         assert problem.startswith(start)
     assert str(refused.value) == "; ".join(problems)  # the CLI's one line
-    assert list_partners(context.uow()) == []
+    assert list_partners(ListPartners(), context) == []
 
 
 def test_values_longer_than_the_columns_are_refused(context: Context) -> None:
     # PostgreSQL would refuse them with a traceback, SQLite would store them: neither is right.
     with pytest.raises(InvalidPartner, match="bad id"):
-        add_partner(
-            AddPartner(id="a" * 65, name="Long", country="DE"), context.uow(), context.now()
-        )
+        add_partner(AddPartner(id="a" * 65, name="Long", country="DE"), context)
     with pytest.raises(InvalidPartner, match="bad name"):
-        add_partner(
-            AddPartner(id="long", name="n" * 201, country="DE"), context.uow(), context.now()
-        )
+        add_partner(AddPartner(id="long", name="n" * 201, country="DE"), context)
 
 
 # --- the command ------------------------------------------------------------------------
@@ -165,7 +160,7 @@ def test_command_adds_and_lists(capsys: pytest.CaptureFixture[str], context: Con
     assert lines[1].startswith("acme  Acme Cloud GmbH  DE")
     assert lines[1].endswith("  U0ACME1,U0ACME2")
     assert lines[0].index("email") == lines[1].index("sales@acme.example")  # aligned
-    assert [p.id for p in list_partners(context.uow())] == ["acme"]
+    assert [p.id for p in list_partners(ListPartners(), context)] == ["acme"]
 
 
 @pytest.mark.usefixtures("cli_env")

@@ -18,9 +18,16 @@ from bot.domain.model import Customer, Registration, Status
 from bot.domain.reminders import Checkpoint, Nudge, checkpoints, due
 from bot.services.context import Context
 from bot.services.partners import AddPartner, add_partner
-from bot.services.registrations import Submit, expire_due, preregister, renew
-from bot.services.reminders import send_reminders
-from bot.services.reviews import approve
+from bot.services.registrations import (
+    ExpireDue,
+    Preregister,
+    Renew,
+    expire_due,
+    preregister,
+    renew,
+)
+from bot.services.reminders import SendReminders, send_reminders
+from bot.services.reviews import Approve, approve
 from tests import seeding
 from tests.conftest import Clock
 
@@ -129,8 +136,7 @@ def test_halfway_counts_working_time_only() -> None:
 def acme(context: Context) -> None:
     add_partner(
         AddPartner("acme", "Acme", "DE", email="sales@acme.example", slack_user_ids=ACME_USERS),
-        context.uow(),
-        context.now(),
+        context,
     )
 
 
@@ -143,7 +149,9 @@ def ask_review(context: Context) -> Registration:
 
 
 def remind(context: Context) -> int:
-    return send_reminders(context.uow(), context.policy, context.calendar, REVIEWERS, context.now())
+    return send_reminders(
+        SendReminders(), replace(context, policy=context.policy, reviewers=frozenset(REVIEWERS))
+    )
 
 
 def reminder_rows(runtime: Runtime) -> list[tuple[str, int, bool]]:
@@ -217,7 +225,7 @@ def test_after_downtime_past_the_end_no_reminder_at_all(
 
     clock.now = registration.valid_until + timedelta(hours=1)
     assert remind(context) == 0  # before the expiry job has run: still nothing
-    assert [r.id for r in expire_due(context.uow(), context.now())] == [registration.id]
+    assert [r.id for r in expire_due(ExpireDue(), context)] == [registration.id]
     assert remind(context) == 0
 
     assert reminder_rows(runtime) == []
@@ -233,7 +241,7 @@ def test_a_renewal_starts_the_reminders_over(
     clock.now = registration.valid_until - 3 * DAY
     assert remind(context) == 1
 
-    renewed = renew(registration.id, "acme", "UACME1", context.uow(), context.policy, clock.now)
+    renewed = renew(Renew("UACME1", registration.id), context)
     assert renewed.registration is not None and renewed.registration.valid_until is not None
     new_end = renewed.registration.valid_until
     assert new_end == clock.now + context.policy.validity
@@ -293,7 +301,7 @@ def test_a_review_found_past_its_deadline_gets_only_the_overdue_mention(
 def test_a_decided_review_is_not_chased(context: Context, runtime: Runtime, clock: Clock) -> None:
     request = ask_review(context)
     assert request.id is not None and request.review_due is not None
-    approve(request.id, "UREV1", REVIEWERS, context.uow(), context.policy, clock.now)
+    approve(Approve("UREV1", request.id), replace(context, reviewers=frozenset(REVIEWERS)))
 
     clock.now = request.review_due + DAY
     assert remind(context) == 0
@@ -310,17 +318,15 @@ def test_a_reminder_longer_than_the_validity_is_never_sent(
     # reservation even began; a "reminder" right after pre-registering would be noise.
     policy = replace(context.policy, validity=timedelta(hours=36))
     done = preregister(
-        Submit("acme", Customer("Kunde GmbH", "DE", email="einkauf@kunde.example")),
-        context.uow(),
-        policy,
-        context.calendar,
-        clock.now,
+        Preregister("UACME1", Customer("Kunde GmbH", "DE", email="einkauf@kunde.example")), context
     )
     assert done.registration is not None and done.registration.valid_until is not None
     end = done.registration.valid_until
 
     def tick() -> int:
-        return send_reminders(context.uow(), policy, context.calendar, REVIEWERS, clock.now)
+        return send_reminders(
+            SendReminders(), replace(context, policy=policy, reviewers=frozenset(REVIEWERS))
+        )
 
     assert tick() == 0
     clock.now = end - DAY - TICK

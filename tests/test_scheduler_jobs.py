@@ -22,12 +22,13 @@ from bot.cli import main
 from bot.domain.model import Customer, Registration, Status
 from bot.scheduler import JOBS, Job, build_scheduler, expire_registrations, remind
 from bot.services.partners import AddPartner, add_partner
+from bot.services.queries import GetRegistration, GetStanding, get_registration
+from bot.services.queries import standing as standing_of
 from bot.services.registrations import (
-    Submit,
+    ExpireDue,
+    Preregister,
     expire_due,
-    get_registration,
     preregister,
-    standing_of_user,
 )
 from bot.settings import Settings
 from tests import seeding
@@ -57,11 +58,11 @@ def partners(runtime: Runtime) -> None:
         AddPartner("acme", "Acme", "DE", email="sales@acme.example", slack_user_ids=ACME_USERS),
         AddPartner("beta", "Beta", "DE", mobile="+4930999999", slack_user_ids=("UBETA1",)),
     ):
-        add_partner(partner, context.uow(), context.now())
+        add_partner(partner, context)
 
 
 def hold(runtime: Runtime, email: str, partner: str = "acme") -> Registration:
-    return seeding.hold(runtime.context, email, partner)
+    return seeding.hold(runtime.context, email, {"acme": "UACME1", "beta": "UBETA1"}[partner])
 
 
 def ask_review(runtime: Runtime, email: str) -> Registration:
@@ -89,7 +90,7 @@ def reminders(runtime: Runtime) -> list[tuple[int, str, int, bool]]:
 
 def status_of(runtime: Runtime, registration: Registration) -> Status:
     assert registration.id is not None
-    return get_registration(registration.id, runtime.context.uow()).status
+    return get_registration(GetRegistration(registration.id), runtime.context).status
 
 
 def ended(registration: Registration) -> list[tuple[str, str, int | None, dict[str, Any]]]:
@@ -124,24 +125,20 @@ def test_expiry_happens_at_valid_until_not_a_microsecond_before(
     assert registration.valid_until is not None
 
     clock.now = registration.valid_until - TICK
-    assert expire_due(context.uow(), clock.now) == []
+    assert expire_due(ExpireDue(), context) == []
     assert status_of(runtime, registration) is Status.PREREGISTERED
-    assert standing_of_user("UACME1", context.uow(), context.policy, clock.now).quota.held == 1
+    assert standing_of(GetStanding("UACME1"), context).quota.held == 1
     # The customer is still held: another partner is refused.
     taken = preregister(
-        Submit("beta", Customer("Kunde", "DE", email="einkauf@kunde.example")),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        clock.now,
+        Preregister("UBETA1", Customer("Kunde", "DE", email="einkauf@kunde.example")), context
     )
     assert not taken.recorded
 
     clock.now = registration.valid_until
-    assert [r.id for r in expire_due(context.uow(), clock.now)] == [registration.id]
+    assert [r.id for r in expire_due(ExpireDue(), context)] == [registration.id]
 
     assert status_of(runtime, registration) is Status.EXPIRED
-    standing = standing_of_user("UACME1", context.uow(), context.policy, clock.now)
+    standing = standing_of(GetStanding("UACME1"), context)
     assert (standing.quota.held, standing.active) == (0, [])
     assert outbox(runtime) == ended(registration)  # one "ended" DM per company user
     # The job finds nothing more: each DM stays single.
@@ -149,11 +146,7 @@ def test_expiry_happens_at_valid_until_not_a_microsecond_before(
     assert outbox(runtime) == ended(registration)
     # The customer is free for anyone now.
     freed = preregister(
-        Submit("beta", Customer("Kunde", "DE", email="einkauf@kunde.example")),
-        context.uow(),
-        context.policy,
-        context.calendar,
-        clock.now,
+        Preregister("UBETA1", Customer("Kunde", "DE", email="einkauf@kunde.example")), context
     )
     assert freed.recorded and freed.registration is not None
     assert freed.registration.partner_id == "beta"

@@ -84,11 +84,9 @@ def seed(database_url: str) -> None:
     runtime = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
     context = runtime.context
     acme = AddPartner("acme", "Acme <Cloud> & Co", "DE", "x@acme.de", None, (PARTNER_USER,))
-    add_partner(acme, context.uow(), context.now())
+    add_partner(acme, context)
     who = Customer("Kunde <!channel> GmbH", "DE", email="it@kunde.de")
-    uc.preregister(
-        uc.Submit("acme", who), context.uow(), context.policy, context.calendar, context.now()
-    )
+    uc.preregister(uc.Preregister(PARTNER_USER, who), context)
     runtime.close()
 
 
@@ -369,11 +367,9 @@ def test_redaction_masks_emails_and_tokens() -> None:
 
 def test_scheduler_expires_due_registrations_at_start(runtime: Runtime, clock: Clock) -> None:
     context = runtime.context
-    add_partner(AddPartner("acme", "Acme", "DE", "x@acme.de"), context.uow(), context.now())
+    add_partner(AddPartner("acme", "Acme", "DE", "x@acme.de", None, ("UACME1",)), context)
     who = Customer("Kunde", "DE", email="it@kunde.de")
-    done = uc.preregister(
-        uc.Submit("acme", who), context.uow(), context.policy, context.calendar, context.now()
-    )
+    done = uc.preregister(uc.Preregister("UACME1", who), context)
     assert done.registration is not None and done.registration.id is not None
     clock.advance(context.policy.validity + timedelta(seconds=1))
 

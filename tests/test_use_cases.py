@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from bot.domain.eligibility import Outcome
-from bot.domain.errors import NoContactOnFile, QuotaReached, TransitionNotAllowed
+from bot.domain.errors import (
+    NoContactOnFile,
+    NotAReviewer,
+    OpportunityNotAllowed,
+    OwnCompanyReview,
+    QuotaReached,
+    TransitionNotAllowed,
+)
 from bot.domain.model import Customer, CustomerFacts, Partner, ReasonCode, Site, Status
 from bot.services import registrations as uc
 from bot.services import reviews
 from bot.services.context import Context
-from bot.services.errors import (
-    JustificationRequired,
-    NotAReviewer,
-    OpportunityNotAllowed,
-    OwnCompanyReview,
-    RegistrationNotFound,
-    UnknownPartner,
-)
+from bot.services.errors import JustificationRequired, RegistrationNotFound, UnknownPartner
+from bot.services.queries import GetStanding
+from bot.services.queries import standing as standing_of
 from tests.conftest import Clock
 
 REVIEWERS = {"UREV1", "UREV2", "UACME"}
@@ -30,11 +33,14 @@ REVIEWERS = {"UREV1", "UREV2", "UACME"}
 def ctx(context: Context) -> Context:
     with context.uow() as uow:
         uow.partners.add(
-            Partner("acme", "Acme", "DE", email="sales@acme.de", slack_user_ids=("UACME",)),
+            Partner("acme", "Acme", "DE", email="sales@acme.de", slack_user_ids=("UACME", "Uacme")),
             context.now(),
         )
-        uow.partners.add(Partner("beta", "Beta", "DE", mobile="+4930999999"), context.now())
-        uow.partners.add(Partner("mute", "Mute", "DE"), context.now())
+        uow.partners.add(
+            Partner("beta", "Beta", "DE", mobile="+4930999999", slack_user_ids=("Ubeta",)),
+            context.now(),
+        )
+        uow.partners.add(Partner("mute", "Mute", "DE", slack_user_ids=("Umute",)), context.now())
         uow.commit()
     return context
 
@@ -48,13 +54,7 @@ def customer(n: int = 1, country: str = "DE", **kw: str) -> Customer:
 def submit(
     ctx: Context, partner: str, who: Customer, justification: str | None = None
 ) -> uc.Submission:
-    return uc.preregister(
-        uc.Submit(partner, who, actor=f"U{partner}", justification=justification),
-        ctx.uow(),
-        ctx.policy,
-        ctx.calendar,
-        ctx.now(),
-    )
+    return uc.preregister(uc.Preregister(f"U{partner}", who, justification), ctx)
 
 
 def audit(ctx: Context, registration_id: int) -> list[tuple[str, str | None, str | None]]:
@@ -109,24 +109,14 @@ def test_review_case_is_not_recorded_without_justification(ctx: Context) -> None
     assert result.decision.outcome is Outcome.REVIEW
     assert result.registration is None
     with pytest.raises(JustificationRequired):
-        uc.request_review(
-            uc.Submit("acme", customer(country="FR"), justification="  "),
-            ctx.uow(),
-            ctx.policy,
-            ctx.calendar,
-            ctx.now(),
-        )
+        uc.request_review(uc.RequestReview("Uacme", customer(country="FR"), "  "), ctx)
 
 
 def test_review_request_holds_the_customer_and_counts_toward_quota(
     ctx: Context, clock: Clock
 ) -> None:
     result = uc.request_review(
-        uc.Submit("acme", customer(country="FR"), justification=" Met at a fair "),
-        ctx.uow(),
-        ctx.policy,
-        ctx.calendar,
-        ctx.now(),
+        uc.RequestReview("Uacme", customer(country="FR"), " Met at a fair "), ctx
     )
     registration = result.registration
     assert registration is not None and registration.status is Status.PENDING_REVIEW
@@ -136,7 +126,7 @@ def test_review_request_holds_the_customer_and_counts_toward_quota(
     assert submit(ctx, "beta", customer(country="FR")).decision.codes == (
         ReasonCode.HELD_BY_OTHER_PARTNER,
     )
-    standing = uc.standing_of_user("UACME", ctx.uow(), ctx.policy, ctx.now())
+    standing = standing_of(GetStanding("UACME"), ctx)
     assert standing.quota.held == 1
     assert [r.id for r in standing.active] == [registration.id]
 
@@ -147,11 +137,16 @@ def test_approve_starts_validity_then_second_decision_is_refused(
     pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
     assert pending is not None and pending.id is not None
     clock.advance(timedelta(hours=5))
-    approved = reviews.approve(pending.id, "UREV1", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+    approved = reviews.approve(
+        reviews.Approve("UREV1", pending.id), replace(ctx, reviewers=frozenset(REVIEWERS))
+    )
     assert approved.status is Status.PREREGISTERED
     assert approved.valid_until == clock.now + ctx.policy.validity
     with pytest.raises(TransitionNotAllowed):
-        reviews.reject(pending.id, "UREV2", "too late", REVIEWERS, ctx.uow(), ctx.now())
+        reviews.reject(
+            reviews.Reject("UREV2", pending.id, "too late"),
+            replace(ctx, reviewers=frozenset(REVIEWERS)),
+        )
     assert audit(ctx, pending.id)[-1] == ("approved", "pending_review", "preregistered")
 
 
@@ -159,7 +154,8 @@ def test_reject_frees_the_customer(ctx: Context) -> None:
     pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
     assert pending is not None and pending.id is not None
     rejected = reviews.reject(
-        pending.id, "UREV1", " Direct sales ", REVIEWERS, ctx.uow(), ctx.now()
+        reviews.Reject("UREV1", pending.id, " Direct sales "),
+        replace(ctx, reviewers=frozenset(REVIEWERS)),
     )
     assert (rejected.status, rejected.decision_note) == (Status.REJECTED, "Direct sales")
     assert submit(ctx, "beta", customer(country="FR"), "ours").decision.outcome is Outcome.REVIEW
@@ -169,9 +165,13 @@ def test_only_reviewers_decide_and_never_for_their_own_company(ctx: Context) -> 
     pending = submit(ctx, "acme", customer(country="FR"), "reason").registration
     assert pending is not None and pending.id is not None
     with pytest.raises(NotAReviewer):
-        reviews.approve(pending.id, "UNOBODY", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+        reviews.approve(
+            reviews.Approve("UNOBODY", pending.id), replace(ctx, reviewers=frozenset(REVIEWERS))
+        )
     with pytest.raises(OwnCompanyReview):
-        reviews.approve(pending.id, "UACME", REVIEWERS, ctx.uow(), ctx.policy, ctx.now())
+        reviews.approve(
+            reviews.Approve("UACME", pending.id), replace(ctx, reviewers=frozenset(REVIEWERS))
+        )
     with ctx.uow() as uow:
         assert uow.registrations.get(pending.id).status is Status.PENDING_REVIEW  # type: ignore[union-attr]
 
@@ -190,7 +190,7 @@ def test_quota_reached_refuses_and_frees_after_delete(ctx: Context, clock: Clock
         submit(tight, "acme", customer(3))
     assert refused.value.held == 2
     assert refused.value.next_expiry == clock.now + tight.policy.validity
-    uc.delete(ids[0], "acme", "Uacme", ctx.uow(), ctx.now())
+    uc.delete(uc.Delete("Uacme", ids[0]), ctx)
     assert submit(tight, "acme", customer(3)).recorded
 
 
@@ -199,8 +199,8 @@ def test_delete_rules(ctx: Context) -> None:
     pending = submit(ctx, "acme", customer(2, country="FR"), "why").registration
     assert mine and pending and mine.id and pending.id
     with pytest.raises(RegistrationNotFound):
-        uc.delete(mine.id, "beta", "Ubeta", ctx.uow(), ctx.now())
-    results = uc.delete_many([mine.id, pending.id, 999], "acme", "Uacme", ctx.uow(), ctx.now())
+        uc.delete(uc.Delete("Ubeta", mine.id), ctx)
+    results = uc.delete_many(uc.DeleteMany("Uacme", tuple([mine.id, pending.id, 999])), ctx)
     assert [type(r.error).__name__ if r.error else "ok" for r in results] == [
         "ok",
         "TransitionNotAllowed",
@@ -214,28 +214,28 @@ def test_associate_and_opportunity(ctx: Context) -> None:
     registration = submit(ctx, "acme", customer()).registration
     assert registration is not None and registration.id is not None
     opportunity = uc.create_opportunity(
-        registration.id, "acme", " Migration ", "Uacme", ctx.uow(), ctx.now()
+        uc.CreateOpportunity("Uacme", registration.id, " Migration "), ctx
     )
     assert opportunity.id is not None and opportunity.title == "Migration"
-    associated = uc.associate(registration.id, "it1@kunde.de", ctx.uow(), ctx.now())
+    associated = uc.associate(uc.Associate(registration.id, "it1@kunde.de"), ctx)
     assert associated.status is Status.ASSOCIATED
     with pytest.raises(TransitionNotAllowed):
-        uc.associate(registration.id, "it1@kunde.de", ctx.uow(), ctx.now())
+        uc.associate(uc.Associate(registration.id, "it1@kunde.de"), ctx)
     pending = submit(ctx, "acme", customer(2, country="FR"), "why").registration
     assert pending is not None and pending.id is not None
     with pytest.raises(OpportunityNotAllowed):
-        uc.create_opportunity(pending.id, "acme", "Too early", "Uacme", ctx.uow(), ctx.now())
+        uc.create_opportunity(uc.CreateOpportunity("Uacme", pending.id, "Too early"), ctx)
 
 
 def test_expire_due_at_the_boundary(ctx: Context, clock: Clock) -> None:
     registration = submit(ctx, "acme", customer()).registration
     assert registration is not None and registration.valid_until is not None
     clock.now = registration.valid_until - timedelta(microseconds=1)
-    assert uc.expire_due(ctx.uow(), ctx.now()) == []
+    assert uc.expire_due(uc.ExpireDue(), ctx) == []
     clock.now = registration.valid_until
-    expired = uc.expire_due(ctx.uow(), ctx.now())
+    expired = uc.expire_due(uc.ExpireDue(), ctx)
     assert [r.id for r in expired] == [registration.id]
-    assert uc.expire_due(ctx.uow(), ctx.now()) == []
+    assert uc.expire_due(uc.ExpireDue(), ctx) == []
     assert audit(ctx, registration.id or 0)[-1] == ("expired", "preregistered", "expired")
 
 

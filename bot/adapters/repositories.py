@@ -126,6 +126,8 @@ class SqlPartners:
 class SqlRegistrations:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.seen: dict[int, Registration] = {}
+        """Registrations this unit of work changed (by object): their events become messages."""
 
     def add(self, registration: Registration) -> Registration:
         row = registration_to_row(registration, RegistrationRow())
@@ -135,6 +137,7 @@ class SqlRegistrations:
         except IntegrityError as lost:
             raise Conflict(str(lost.orig)) from lost
         registration.id = row.id
+        self.touched(registration)
         return registration
 
     def get(self, registration_id: int, *, lock: bool = False) -> Registration | None:
@@ -149,6 +152,11 @@ class SqlRegistrations:
             self.session.flush()
         except IntegrityError as lost:
             raise Conflict(str(lost.orig)) from lost
+        self.touched(registration)
+
+    def touched(self, registration: Registration) -> None:
+        """Hand on its events at commit, also when nothing was stored (a reminder reached)."""
+        self.seen.setdefault(id(registration), registration)
 
     def conflicting(self, customer: Customer) -> Sequence[Registration]:
         same = []

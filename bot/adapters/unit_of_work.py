@@ -18,6 +18,8 @@ from bot.adapters.repositories import (
     SqlRegistrations,
     SqlReminders,
 )
+from bot.domain.model import Partner
+from bot.services.messages import notifications_for
 from bot.services.ports import (
     AuditLog,
     Directory,
@@ -55,7 +57,7 @@ class SqlUnitOfWork:
         self.turn.__enter__()
         self.session = self.session_factory()
         self.partners = SqlPartners(self.session)
-        self.registrations = SqlRegistrations(self.session)
+        self.registrations = self._registrations = SqlRegistrations(self.session)
         self.directory = SqlDirectory(self.session)
         self.audit = SqlAuditLog(self.session)
         self.opportunities = SqlOpportunities(self.session)
@@ -76,6 +78,7 @@ class SqlUnitOfWork:
             self.turn.__exit__(exc_type, exc, tb)
 
     def commit(self) -> None:
+        self._write_messages()
         self.session.commit()
         # Messages owed are in the database now; wake whoever delivers them.
         if self._outbox.added and self.on_outbox is not None:
@@ -84,3 +87,16 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def _write_messages(self) -> None:
+        """The events the registrations recorded become outbox rows, in this transaction."""
+        partners: dict[str, Partner | None] = {}
+        for registration in self._registrations.seen.values():
+            while registration.events:
+                event = registration.events.pop(0)
+                if registration.partner_id not in partners:
+                    partners[registration.partner_id] = self.partners.get(registration.partner_id)
+                partner = partners[registration.partner_id]
+                for notification in notifications_for(event, registration, partner):
+                    self.outbox.add(notification, event.at)
+        self._registrations.seen.clear()

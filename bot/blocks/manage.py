@@ -19,7 +19,6 @@ OPPORTUNITY = "opportunity"
 SELECTED = "registrations"
 TITLE = "title"
 LISTED = 40  # one block each, under Slack's ~50 blocks per message
-DELETABLE = frozenset({Status.PREREGISTERED, Status.EXPIRED, Status.REJECTED})
 
 _STATUS_WORDS = {
     Status.PENDING_REVIEW: "waiting for review",
@@ -70,7 +69,7 @@ def _row(registration: Registration, now: datetime) -> Block:
     options = []
     if registration.allows_opportunity(now):
         options.append(_option("Create opportunity", f"{OPPORTUNITY}:{registration.id}"))
-    if registration.status in DELETABLE:
+    if registration.can_delete:
         options.append(_option("Delete", f"delete:{registration.id}"))
     if options:
         block["accessory"] = {"type": "overflow", "action_id": MANAGE, "options": options}
@@ -95,7 +94,7 @@ def delete_confirm_modal(registration: Registration) -> dict[str, Any]:
 
 
 def delete_many_modal(registrations: Sequence[Registration]) -> dict[str, Any]:
-    deletable = [r for r in registrations if r.status in DELETABLE][:100]
+    deletable = [r for r in registrations if r.can_delete][:100]
     if not deletable:
         blocks = [
             section(

@@ -131,3 +131,36 @@ def _followup_evidence(customer: Customer, f: CustomerFacts) -> dict[str, str]:
     if f.registered_at is not None:
         evidence["registered_at"] = f.registered_at.isoformat()
     return evidence
+
+
+def registration_for(
+    decision: Decision,
+    partner: Partner,
+    customer: Customer,
+    justification: str | None,
+    now: datetime,
+    policy: Policy,
+    review_due: datetime,
+    actor: str | None = None,
+) -> Registration | None:
+    """What an outcome records: the existing hold, a new one, a review request, or nothing.
+
+    A review case is recorded only with the partner's justification; a block never is.
+    """
+    if decision.outcome is Outcome.ALREADY_YOURS:
+        return decision.existing
+    if decision.outcome is Outcome.ELIGIBLE:
+        return Registration.preregistered(
+            partner.id, customer, now, policy.validity, created_by=actor
+        )
+    if decision.outcome is Outcome.REVIEW and justification:
+        return Registration.pending_review(
+            partner.id,
+            customer,
+            decision.reasons,
+            justification,
+            now,
+            review_due,
+            created_by=actor,
+        )
+    return None

@@ -1,23 +1,33 @@
-"""Named domain errors: raised by the core, turned into words at the edge."""
+"""Named refusals: raised by the core and the use cases, turned into words at each edge.
+
+Every refusal is a `Refusal`; the rules of the domain itself are `DomainError`s. Each edge
+(Slack, web, command line) maps them to answers in one table.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.domain.policy import QuotaUse
 
 
-class DomainError(Exception):
-    """Base of every rule the domain refuses to break."""
+class Refusal(Exception):
+    """Base of everything a use case refuses to do; nothing was changed."""
+
+
+class DomainError(Refusal):
+    """A rule of the domain said no."""
 
 
 class TransitionNotAllowed(DomainError):
-    def __init__(self, action: str, status: str) -> None:
+    def __init__(self, action: str, status: str, registration: Any = None) -> None:
         super().__init__(f"cannot {action} a registration that is {status}")
         self.action = action
         self.status = status
+        self.registration = registration
+        """The registration as it stands now, so that the answer can tell the current truth."""
 
 
 class EmailMismatch(DomainError):
@@ -48,3 +58,15 @@ class QuotaReached(DomainError):
     @property
     def next_expiry(self) -> datetime | None:
         return self.use.next_expiry
+
+
+class NotAReviewer(DomainError):
+    """Only the configured reviewers decide."""
+
+
+class OwnCompanyReview(DomainError):
+    """A reviewer who belongs to the requesting company may not decide its request."""
+
+
+class OpportunityNotAllowed(DomainError):
+    """Opportunities only for preregistered or associated customers."""

@@ -6,7 +6,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.errors import EmailMismatch, TransitionNotAllowed
+from bot.domain.errors import (
+    EmailMismatch,
+    NoContactOnFile,
+    NotAReviewer,
+    OpportunityNotAllowed,
+    OwnCompanyReview,
+    TransitionNotAllowed,
+)
+from bot.domain.events import (
+    Approved,
+    Associated,
+    Deleted,
+    Event,
+    Expired,
+    Preregistered,
+    Rejected,
+    Renewed,
+    ReviewRequested,
+)
 
 
 class Status(StrEnum):
@@ -19,6 +37,8 @@ class Status(StrEnum):
 
 
 ACTIVE_STATUSES = frozenset({Status.PENDING_REVIEW, Status.PREREGISTERED})
+DELETABLE_STATUSES = frozenset({Status.PREREGISTERED, Status.EXPIRED, Status.REJECTED})
+"""Never a pending review (the reviewers hold it) nor an associated customer (it is done)."""
 
 
 class ReasonCode(StrEnum):
@@ -104,6 +124,19 @@ class Partner:
     def has_contact(self) -> bool:
         return bool(self.email or self.mobile)
 
+    def set_contact(self, email: str | None, mobile: str | None) -> None:
+        """A company must stay reachable: at least one of the two."""
+        if not (email or mobile):
+            raise NoContactOnFile()
+        self.email, self.mobile = email, mobile
+
+    def check_reviewer(self, reviewer: str, reviewers: frozenset[str] | set[str]) -> None:
+        """Only the configured reviewers decide, and never for their own company."""
+        if reviewer not in reviewers:
+            raise NotAReviewer()
+        if reviewer in self.slack_user_ids:
+            raise OwnCompanyReview()
+
 
 @dataclass
 class Registration:
@@ -120,6 +153,8 @@ class Registration:
     decided_at: datetime | None = None
     decision_note: str | None = None
     id: int | None = None
+    events: list[Event] = field(default_factory=list, compare=False, repr=False)
+    """Recorded by the transitions; the unit of work takes them at commit."""
 
     @classmethod
     def preregistered(
@@ -137,6 +172,7 @@ class Registration:
             created_at=now,
             created_by=created_by,
             valid_until=now + validity,
+            events=[Preregistered(now)],
         )
 
     @classmethod
@@ -159,6 +195,7 @@ class Registration:
             reasons=reasons,
             justification=justification,
             review_due=review_due,
+            events=[ReviewRequested(now)],
         )
 
     def is_active(self, now: datetime) -> bool:
@@ -182,47 +219,65 @@ class Registration:
         self.status = Status.PREREGISTERED
         self.valid_until = now + validity
         self._decided(reviewer, now, None)
+        self.events.append(Approved(now, reviewer))
 
     def reject(self, reviewer: str, reason: str, now: datetime) -> None:
         self._require("reject", Status.PENDING_REVIEW)
         self.status = Status.REJECTED
         self._decided(reviewer, now, reason)
+        self.events.append(Rejected(now, reviewer, reason))
 
-    def delete(self) -> None:
+    @property
+    def can_delete(self) -> bool:
+        return self.status in DELETABLE_STATUSES
+
+    def delete(self, now: datetime) -> None:
         """Invalid at once: frees quota and exclusivity. Never for a pending or associated one."""
-        self._require("delete", Status.PREREGISTERED, Status.EXPIRED, Status.REJECTED)
+        self._require("delete", *DELETABLE_STATUSES)
         self.status = Status.DELETED
+        self.events.append(Deleted(now))
 
     def renew(self, now: datetime, validity: timedelta) -> None:
         """Starts over for the full validity; the rules must have been run again first."""
         if self.status is not Status.PREREGISTERED or not self.is_active(now):
-            raise TransitionNotAllowed("renew", self._effective_status(now))
+            raise TransitionNotAllowed("renew", self._effective_status(now), self)
         self.valid_until = now + validity
+        self.events.append(Renewed(now))
 
     def expire(self, now: datetime) -> None:
         if not self.is_due_to_expire(now):
-            raise TransitionNotAllowed("expire", self.status)
+            raise TransitionNotAllowed("expire", self.status, self)
         self.status = Status.EXPIRED
+        self.events.append(Expired(now))
 
     def associate(self, email: str, now: datetime) -> None:
         """The customer accepted the invitation with the email that was pre-registered."""
         if not self.is_active(now) or self.status is not Status.PREREGISTERED:
-            raise TransitionNotAllowed("associate", self._effective_status(now))
+            raise TransitionNotAllowed("associate", self._effective_status(now), self)
         if email != self.customer.email:
             raise EmailMismatch()
         self.status = Status.ASSOCIATED
+        self.events.append(Associated(now))
 
     def allows_opportunity(self, now: datetime) -> bool:
         return self.status is Status.ASSOCIATED or (
             self.status is Status.PREREGISTERED and self.is_active(now)
         )
 
+    def check_opportunity(self, now: datetime) -> None:
+        if not self.allows_opportunity(now):
+            raise OpportunityNotAllowed()
+
+    def note(self, event: Event) -> None:
+        """Record something that happened to it without a change of state (a reminder due)."""
+        self.events.append(event)
+
     def _effective_status(self, now: datetime) -> Status:
         return Status.EXPIRED if self.is_due_to_expire(now) else self.status
 
     def _require(self, action: str, *allowed: Status) -> None:
         if self.status not in allowed:
-            raise TransitionNotAllowed(action, self.status)
+            raise TransitionNotAllowed(action, self.status, self)
 
     def _decided(self, reviewer: str, now: datetime, note: str | None) -> None:
         self.decided_by = reviewer

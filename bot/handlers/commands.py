@@ -11,19 +11,15 @@ from slack_sdk import WebClient
 from bot.blocks.preregister import (
     OPEN_PROFILE,
     help_message,
-    no_contact_message,
-    not_linked_message,
     preregister_modal,
-    quota_reached_message,
     unknown_subcommand_message,
 )
 from bot.blocks.profile import profile_modal
-from bot.domain.errors import NoContactOnFile, QuotaReached
 from bot.handlers import manage
+from bot.handlers.payloads import user_of
+from bot.handlers.refusals import answered
 from bot.services.context import Context
-from bot.services.errors import UnknownPartner
-from bot.services.partners import partner_for_user
-from bot.services.registrations import standing_of_user
+from bot.services.queries import GetCompany, GetStanding, company, standing
 
 
 class SlashCommand(BaseModel):
@@ -42,6 +38,7 @@ def register(app: App) -> None:
     app.action(OPEN_PROFILE)(open_profile_button)
 
 
+@answered
 def preregister_command(
     ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, services: Context
 ) -> None:
@@ -49,59 +46,40 @@ def preregister_command(
     cmd = SlashCommand.model_validate(command)
     match cmd.subcommand:
         case "":
-            open_form(cmd, client, respond, services)
+            open_form(cmd, client, services)
         case "profile":
-            open_profile(cmd.user_id, cmd.trigger_id, client, respond, services, push=False)
+            open_profile(cmd.user_id, cmd.trigger_id, client, services, push=False)
         case "list":
             manage.show_list(cmd.user_id, respond, services)
         case "delete":
-            manage.open_delete_many(cmd.user_id, cmd.trigger_id, client, respond, services)
+            manage.open_delete_many(cmd.user_id, cmd.trigger_id, client, services)
         case "help":
             respond(**help_message(services.policy).as_kwargs())
         case _:
             respond(**unknown_subcommand_message(cmd.text.strip(), services.policy).as_kwargs())
 
 
-def open_form(cmd: SlashCommand, client: WebClient, respond: Respond, services: Context) -> None:
+def open_form(cmd: SlashCommand, client: WebClient, services: Context) -> None:
     """Preconditions first, so nobody types a form for nothing."""
-    try:
-        standing = standing_of_user(cmd.user_id, services.uow(), services.policy, services.now())
-        standing.check()
-    except UnknownPartner:
-        respond(**not_linked_message(cmd.user_id).as_kwargs())
-        return
-    except NoContactOnFile:
-        respond(**no_contact_message().as_kwargs())
-        return
-    except QuotaReached as full:
-        respond(**quota_reached_message(full.use).as_kwargs())
-        return
-    client.views_open(trigger_id=cmd.trigger_id, view=preregister_modal(standing.partner.country))
+    now_standing = standing(GetStanding(cmd.user_id), services)
+    now_standing.check()
+    view = preregister_modal(now_standing.partner.country)
+    client.views_open(trigger_id=cmd.trigger_id, view=view)
 
 
+@answered
 def open_profile_button(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
 ) -> None:
     ack()
     in_modal = body.get("view") is not None
-    open_profile(body["user"]["id"], body["trigger_id"], client, respond, services, push=in_modal)
+    open_profile(user_of(body), body["trigger_id"], client, services, push=in_modal)
 
 
 def open_profile(
-    user_id: str,
-    trigger_id: str,
-    client: WebClient,
-    respond: Respond,
-    services: Context,
-    *,
-    push: bool,
+    user_id: str, trigger_id: str, client: WebClient, services: Context, *, push: bool
 ) -> None:
-    try:
-        partner = partner_for_user(user_id, services.uow())
-    except UnknownPartner:
-        respond(**not_linked_message(user_id).as_kwargs())
-        return
-    view = profile_modal(partner)
+    view = profile_modal(company(GetCompany(user_id), services))
     if push:  # asked from inside a modal: stack the profile on top of it
         client.views_push(trigger_id=trigger_id, view=view)
     else:

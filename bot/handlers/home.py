@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.blocks.home import home_view
 from bot.services.context import Context
 from bot.services.errors import UnknownPartner
-from bot.services.registrations import standing_of_user
+from bot.services.queries import GetStanding, standing
 
 
 class HomeOpened(BaseModel):
@@ -29,11 +29,10 @@ def open_home(event: dict[str, Any], client: WebClient, services: Context) -> No
         return
     now = services.now()
     try:
-        standing = standing_of_user(opened.user, services.uow(), services.policy, now)
+        held = standing(GetStanding(opened.user), services)
     except UnknownPartner:
+        # Not a refusal to answer: Home shows what it can to someone linked to no company.
         view = home_view(opened.user, services.policy, now)
     else:
-        view = home_view(
-            opened.user, services.policy, now, standing.partner, standing.quota, standing.active
-        )
+        view = home_view(opened.user, services.policy, now, held.partner, held.quota, held.active)
     client.views_publish(user_id=opened.user, view=view)

@@ -16,23 +16,30 @@ from bot.blocks.manage import (
     list_message,
     opportunity_modal,
 )
-from bot.blocks.preregister import not_linked_message
+from bot.blocks.refusals import answer
 from bot.blocks.text import escape
-from bot.domain.errors import DomainError
+from bot.handlers import payloads
 from bot.handlers.forms import state_values
+from bot.handlers.refusals import answered
 from bot.services.context import Context
-from bot.services.errors import OpportunityNotAllowed, UnknownPartner
-from bot.services.partners import partner_for_user
+from bot.services.queries import (
+    GetOwnRegistration,
+    GetStanding,
+    ListRegistrations,
+    list_registrations,
+    own_registration,
+    standing,
+)
 from bot.services.registrations import (
+    CreateOpportunity,
+    Delete,
+    DeleteMany,
     create_opportunity,
     delete,
     delete_many,
-    list_registrations,
-    own_registration,
-    standing_of_user,
 )
 
-REFUSED_DELETE = "Pending reviews and associated customers can't be deleted."
+TITLE_MAX = 200  # as the modal's input caps it; checked again here
 
 
 def register(app: App) -> None:
@@ -43,95 +50,74 @@ def register(app: App) -> None:
 
 
 def show_list(user_id: str, respond: Respond, services: Context) -> None:
-    try:
-        standing = standing_of_user(user_id, services.uow(), services.policy, services.now())
-    except UnknownPartner:
-        respond(**not_linked_message(user_id).as_kwargs())
-        return
-    registrations = list_registrations(standing.partner.id, services.uow())
-    respond(**list_message(registrations, standing.quota, services.now()).as_kwargs())
+    held = standing(GetStanding(user_id), services)
+    listing = list_registrations(ListRegistrations(user_id), services)
+    respond(**list_message(listing.registrations, held.quota, services.now()).as_kwargs())
 
 
-def open_delete_many(
-    user_id: str, trigger_id: str, client: WebClient, respond: Respond, services: Context
+def open_delete_many(user_id: str, trigger_id: str, client: WebClient, services: Context) -> None:
+    listing = list_registrations(ListRegistrations(user_id), services)
+    client.views_open(trigger_id=trigger_id, view=delete_many_modal(listing.registrations))
+
+
+@answered
+def menu_chosen(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
 ) -> None:
-    try:
-        partner = partner_for_user(user_id, services.uow())
-    except UnknownPartner:
-        respond(**not_linked_message(user_id).as_kwargs())
-        return
-    registrations = list_registrations(partner.id, services.uow())
-    client.views_open(trigger_id=trigger_id, view=delete_many_modal(registrations))
-
-
-def menu_chosen(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
     ack()
-    user_id = body["user"]["id"]
-    kind, _, number = body["actions"][0]["selected_option"]["value"].partition(":")
-    partner = partner_for_user(user_id, services.uow())
-    registration = own_registration(int(number), partner.id, services.uow())
+    choice = payloads.menu_choice(body)
+    registration = own_registration(
+        GetOwnRegistration(choice.user_id, choice.registration_id), services
+    )
     view = (
         opportunity_modal(registration)
-        if kind == ids.OPPORTUNITY
-        else (delete_confirm_modal(registration))
+        if choice.action == ids.OPPORTUNITY
+        else delete_confirm_modal(registration)
     )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    client.views_open(trigger_id=choice.trigger_id, view=view)
 
 
+@answered
 def delete_confirmed(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    user_id = body["user"]["id"]
-    try:
-        partner = partner_for_user(user_id, services.uow())
-        done = delete(
-            int(view["private_metadata"]), partner.id, user_id, services.uow(), services.now()
-        )
-    except DomainError:
-        ack(response_action="update", view=done_view("Not deleted", REFUSED_DELETE))
-        return
+    done = delete(Delete(payloads.user_of(body), payloads.metadata_id(view)), services)
     text = f"*{escape(done.customer.name)}* is deleted and released."
     ack(response_action="update", view=done_view("Deleted", text))
 
 
+@answered
 def delete_many_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    user_id = body["user"]["id"]
-    chosen = [int(value) for value in state_values(view).get(ids.SELECTED) or []]
+    user_id = payloads.user_of(body)
+    chosen = payloads.chosen_ids(state_values(view).get(ids.SELECTED))
     if not chosen:
         ack(response_action="errors", errors={ids.SELECTED: "Choose at least one customer."})
         return
-    partner = partner_for_user(user_id, services.uow())
-    results = delete_many(chosen, partner.id, user_id, services.uow(), services.now())
+    results = delete_many(DeleteMany(user_id, chosen), services)
     done = [str(r.registration_id) for r in results if r.error is None]
-    refused = [f"#{r.registration_id}: {REFUSED_DELETE}" for r in results if r.error is not None]
+    refused = [
+        f"#{r.registration_id}: {answer(r.error).message.text}"
+        for r in results
+        if r.error is not None
+    ]
     ack(response_action="update", view=deleted_view(done, refused))
 
 
+@answered
 def opportunity_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    user_id = body["user"]["id"]
-    title = (state_values(view).get(ids.TITLE) or "").strip()
+    user_id = payloads.user_of(body)
+    title = str(state_values(view).get(ids.TITLE) or "").strip()
     if not title:
         ack(response_action="errors", errors={ids.TITLE: "Give the opportunity a title."})
         return
-    partner = partner_for_user(user_id, services.uow())
-    try:
-        opportunity = create_opportunity(
-            int(view["private_metadata"]),
-            partner.id,
-            title,
-            user_id,
-            services.uow(),
-            services.now(),
-        )
-    except OpportunityNotAllowed:
-        ack(
-            response_action="errors",
-            errors={ids.TITLE: "Opportunities need a pre-registered or associated customer."},
-        )
+    if len(title) > TITLE_MAX:
+        ack(response_action="errors", errors={ids.TITLE: f"At most {TITLE_MAX} characters."})
         return
+    cmd = CreateOpportunity(user_id, payloads.metadata_id(view), title)
+    opportunity = create_opportunity(cmd, services)
     text = f"Opportunity *{escape(opportunity.title)}* created."
     ack(response_action="update", view=done_view("Opportunity created", text))

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.model import Partner, Registration
+from bot.services.context import Context
 from bot.services.ports import Delivery, Kind, OutboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -183,14 +184,26 @@ def _subject(delivery: Delivery, uow: Callable[[], UnitOfWork]) -> Subject:
     return Subject(registration, partner, card, payload)
 
 
-def outbox_entries(uow: UnitOfWork, failed_only: bool, limit: int = 100) -> list[OutboxEntry]:
-    with uow:
-        return list(uow.outbox.entries(failed_only, limit))
+@dataclass(frozen=True)
+class ListOutbox:
+    failed_only: bool = False
+    limit: int = 100
 
 
-def retry_dead_letter(delivery_id: int, uow: UnitOfWork, now: datetime) -> bool:
+@dataclass(frozen=True)
+class RetryDeadLetter:
     """An operator sends a dead letter again (after fixing, say, the channel)."""
-    with uow:
-        revived = uow.outbox.revive(delivery_id, now)
+
+    delivery_id: int
+
+
+def outbox_entries(cmd: ListOutbox, ctx: Context) -> list[OutboxEntry]:
+    with ctx.uow() as uow:
+        return list(uow.outbox.entries(cmd.failed_only, cmd.limit))
+
+
+def retry_dead_letter(cmd: RetryDeadLetter, ctx: Context) -> bool:
+    with ctx.uow() as uow:
+        revived = uow.outbox.revive(cmd.delivery_id, ctx.now())
         uow.commit()
     return revived

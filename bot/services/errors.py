@@ -1,29 +1,21 @@
-"""Refusals of the use cases, in addition to the domain's own."""
+"""Refusals of the use cases, beside the domain's own (bot.domain.errors)."""
 
 from __future__ import annotations
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import Refusal
 
 
-class UnknownPartner(DomainError):
+class UnknownPartner(Refusal):
     """The Slack user (or id) is linked to no partner company."""
 
+    def __init__(self, who: str) -> None:
+        super().__init__(f'"{who}" belongs to no partner company')
+        self.who = who
 
-class RegistrationNotFound(DomainError):
+
+class RegistrationNotFound(Refusal):
     """No such registration, or not one this partner may see."""
 
 
-class NotAReviewer(DomainError):
-    """Only the configured reviewers decide."""
-
-
-class OwnCompanyReview(DomainError):
-    """A reviewer who belongs to the requesting company may not decide its request."""
-
-
-class OpportunityNotAllowed(DomainError):
-    """Opportunities only for preregistered or associated customers."""
-
-
-class JustificationRequired(DomainError):
+class JustificationRequired(Refusal):
     """A review request needs the partner's written justification."""

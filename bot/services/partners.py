@@ -1,13 +1,12 @@
-"""Use cases: the operator adds partner companies and lists them."""
+"""Use cases of partner companies: the operator adds and lists them; partners set their contact."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from bot.domain.errors import DomainError, NoContactOnFile
+from bot.domain.errors import Refusal
 from bot.domain.identity import (
     InvalidEmail,
     InvalidMobile,
@@ -16,8 +15,9 @@ from bot.domain.identity import (
     normalize_mobile,
 )
 from bot.domain.model import Partner
-from bot.services.errors import UnknownPartner
-from bot.services.ports import AuditEntry, Conflict, UnitOfWork
+from bot.services.context import Context
+from bot.services.ports import AuditEntry, Conflict
+from bot.services.records import company_of
 
 # Lengths are the database's column widths: PostgreSQL refuses longer values, SQLite not.
 _PARTNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -27,7 +27,7 @@ _NAME_LENGTH = 200
 _Normalizer = Callable[[str], str]
 
 
-class InvalidPartner(DomainError):
+class InvalidPartner(Refusal):
     """Everything wrong with the partner as given, said at once."""
 
     def __init__(self, problems: Sequence[str]) -> None:
@@ -35,13 +35,13 @@ class InvalidPartner(DomainError):
         self.problems = tuple(problems)
 
 
-class PartnerExists(DomainError):
+class PartnerExists(Refusal):
     def __init__(self, partner_id: str) -> None:
         super().__init__(f'a partner with id "{partner_id}" already exists')
         self.partner_id = partner_id
 
 
-class SlackUserTaken(DomainError):
+class SlackUserTaken(Refusal):
     """A Slack user belongs to at most one partner company."""
 
     def __init__(self, user_id: str, partner_id: str) -> None:
@@ -62,9 +62,24 @@ class AddPartner:
     slack_user_ids: tuple[str, ...] = ()
 
 
-def add_partner(cmd: AddPartner, uow: UnitOfWork, now: datetime) -> Partner:
+@dataclass(frozen=True)
+class ListPartners:
+    pass
+
+
+@dataclass(frozen=True)
+class SetContact:
+    """The company's contact on file, already normalized: at least one of the two."""
+
+    user_id: str
+    email: str | None
+    mobile: str | None
+
+
+def add_partner(cmd: AddPartner, ctx: Context) -> Partner:
     partner = _validated(cmd)
-    with uow:
+    now = ctx.now()
+    with ctx.uow() as uow:
         if uow.partners.get(partner.id) is not None:
             raise PartnerExists(partner.id)
         for user_id in partner.slack_user_ids:
@@ -80,8 +95,8 @@ def add_partner(cmd: AddPartner, uow: UnitOfWork, now: datetime) -> Partner:
     return partner
 
 
-def list_partners(uow: UnitOfWork) -> Sequence[Partner]:
-    with uow:
+def list_partners(cmd: ListPartners, ctx: Context) -> Sequence[Partner]:
+    with ctx.uow() as uow:
         return uow.partners.list()
 
 
@@ -119,40 +134,20 @@ def _optional(raw: str | None, normalize: _Normalizer, problems: list[str]) -> s
         return None
 
 
-def partner_for_user(user_id: str, uow: UnitOfWork) -> Partner:
-    """The company a Slack user works for; raises UnknownPartner when none."""
-    with uow:
-        partner = uow.partners.for_slack_user(user_id)
-    if partner is None:
-        raise UnknownPartner(user_id)
-    return partner
-
-
-def set_contact(
-    partner_id: str,
-    email: str | None,
-    mobile: str | None,
-    actor: str,
-    uow: UnitOfWork,
-    now: datetime,
-) -> Partner:
-    """The company's contact on file: at least one of a valid email or mobile."""
-    with uow:
-        partner = uow.partners.lock(partner_id)
-        if partner is None:
-            raise UnknownPartner(partner_id)
+def set_contact(cmd: SetContact, ctx: Context) -> Partner:
+    now = ctx.now()
+    with ctx.uow() as uow:
+        partner = company_of(uow, cmd.user_id, lock=True)
         before = (partner.email, partner.mobile)
-        partner.email, partner.mobile = email, mobile
-        if not partner.has_contact():
-            raise NoContactOnFile()
+        partner.set_contact(cmd.email, cmd.mobile)
         uow.partners.save(partner)
         uow.audit.record(
             AuditEntry(
                 at=now,
                 action="contact_updated",
-                actor=actor,
-                partner_id=partner_id,
-                detail={"before": list(before), "after": [email, mobile]},
+                actor=cmd.user_id,
+                partner_id=partner.id,
+                detail={"before": list(before), "after": [cmd.email, cmd.mobile]},
             )
         )
         uow.commit()

@@ -16,7 +16,16 @@ def partner_of(uow: UnitOfWork, partner_id: str, lock: bool = False) -> Partner:
     return partner
 
 
+def company_of(uow: UnitOfWork, user_id: str, lock: bool = False) -> Partner:
+    """The company the Slack user works for; raises UnknownPartner when none."""
+    partner = uow.partners.for_slack_user(user_id)
+    if partner is None:
+        raise UnknownPartner(user_id)
+    return partner_of(uow, partner.id, lock=True) if lock else partner
+
+
 def own(uow: UnitOfWork, registration_id: int, partner_id: str) -> Registration:
+    """One of the company's registrations, locked; another company's is as if it did not exist."""
     registration = uow.registrations.get(registration_id, lock=True)
     if registration is None or registration.partner_id != partner_id:
         raise RegistrationNotFound()

@@ -1,38 +1,22 @@
-"""Use cases of a company's registrations: one function each, one transaction each."""
+"""Use cases of a company's registrations: `use_case(cmd, ctx)`, one transaction each.
+
+The command carries the Slack user; the use case finds the company inside its transaction.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from bot.domain.calendar import WorkingCalendar
-from bot.domain.eligibility import Decision, Outcome, decide
-from bot.domain.errors import DomainError, TransitionNotAllowed
-from bot.domain.model import (
-    ACTIVE_STATUSES,
-    Customer,
-    Opportunity,
-    Partner,
-    Registration,
-    Status,
-)
-from bot.domain.policy import Policy, QuotaUse, check_preconditions, quota_use
-from bot.services.errors import (
-    JustificationRequired,
-    OpportunityNotAllowed,
-    RegistrationNotFound,
-    UnknownPartner,
-)
-from bot.services.ports import (
-    REVIEWERS,
-    AuditEntry,
-    Conflict,
-    Kind,
-    Notification,
-    UnitOfWork,
-)
-from bot.services.records import audit, own, partner_of, reason_json
+from bot.domain.eligibility import Decision, Outcome, decide, registration_for
+from bot.domain.errors import Refusal, TransitionNotAllowed
+from bot.domain.model import Customer, Opportunity, Partner, Registration, Status
+from bot.domain.policy import check_preconditions
+from bot.services.context import Context
+from bot.services.errors import JustificationRequired, RegistrationNotFound
+from bot.services.ports import AuditEntry, Conflict, UnitOfWork
+from bot.services.queries import quota_of
+from bot.services.records import audit, company_of, own, reason_json
 
 # A lost race against another transaction is retried this many times; the rules then
 # see the winner's registration and answer accordingly.
@@ -40,17 +24,60 @@ CONFLICT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
-class Submit:
-    partner_id: str
+class Preregister:
+    """Decide at once; record when eligible (a review case only with a justification)."""
+
+    user_id: str
     customer: Customer
-    actor: str | None = None
     justification: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestReview:
+    user_id: str
+    customer: Customer
+    justification: str
+
+
+@dataclass(frozen=True)
+class Renew:
+    user_id: str
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class Delete:
+    user_id: str
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class DeleteMany:
+    user_id: str
+    registration_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Associate:
+    """The customer registers and associates, with the email that was pre-registered."""
+
+    registration_id: int
+    email: str
+
+
+@dataclass(frozen=True)
+class CreateOpportunity:
+    user_id: str
+    registration_id: int
+    title: str
 
 
 @dataclass(frozen=True)
 class Submission:
     decision: Decision
     registration: Registration | None = None
+    partner: Partner | None = None
+    """The company that submitted, as the use case found it."""
 
     @property
     def recorded(self) -> bool:
@@ -59,92 +86,51 @@ class Submission:
 
 
 @dataclass(frozen=True)
-class Standing:
-    """A Slack user's company, its quota use and its active registrations, soonest end first."""
-
-    partner: Partner
-    quota: QuotaUse
-    active: list[Registration]
-
-    def check(self) -> None:
-        """Preconditions before anyone types a form: raises NoContactOnFile or QuotaReached."""
-        check_preconditions(self.partner, self.quota)
+class Deletion:
+    registration_id: int
+    registration: Registration | None
+    error: Refusal | None
 
 
-def standing_of_user(user_id: str, uow: UnitOfWork, policy: Policy, now: datetime) -> Standing:
-    """Raises UnknownPartner when the Slack user is linked to no company."""
-    with uow:
-        partner = uow.partners.for_slack_user(user_id)
-        if partner is None:
-            raise UnknownPartner(user_id)
-        held = uow.registrations.of_partner(partner.id, tuple(ACTIVE_STATUSES))
-    active = sorted((r for r in held if r.is_active(now)), key=_soonest_end)
-    return Standing(partner, quota_use(active, policy, now), active)
-
-
-def _soonest_end(registration: Registration) -> tuple[int, datetime]:
-    # Pending reviews have no end yet: they come after every dated one.
-    end = registration.valid_until or registration.review_due or registration.created_at
-    return (registration.valid_until is None, end)
-
-
-def preregister(
-    cmd: Submit, uow: UnitOfWork, policy: Policy, calendar: WorkingCalendar, now: datetime
-) -> Submission:
-    """Decide at once; record when eligible. A review case is recorded only with a justification."""
+def preregister(cmd: Preregister, ctx: Context) -> Submission:
     for attempt in range(CONFLICT_ATTEMPTS):
         try:
-            return _submit(cmd, uow, policy, calendar, now)
+            return _submit(cmd, ctx)
         except Conflict:
             if attempt == CONFLICT_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def request_review(
-    cmd: Submit, uow: UnitOfWork, policy: Policy, calendar: WorkingCalendar, now: datetime
-) -> Submission:
+def request_review(cmd: RequestReview, ctx: Context) -> Submission:
     """The rules run again at submission: the customer's situation may have changed."""
-    if not (cmd.justification and cmd.justification.strip()):
+    justification = cmd.justification.strip() if cmd.justification else ""
+    if not justification:
         raise JustificationRequired()
-    return preregister(cmd, uow, policy, calendar, now)
+    return preregister(Preregister(cmd.user_id, cmd.customer, justification), ctx)
 
 
-def _submit(
-    cmd: Submit, uow: UnitOfWork, policy: Policy, calendar: WorkingCalendar, now: datetime
-) -> Submission:
-    with uow:
-        partner = partner_of(uow, cmd.partner_id, lock=True)
+def _submit(cmd: Preregister, ctx: Context) -> Submission:
+    now = ctx.now()
+    with ctx.uow() as uow:
+        partner = company_of(uow, cmd.user_id, lock=True)
         conflicting = list(uow.registrations.conflicting(cmd.customer))
         for stale in [r for r in conflicting if r.is_due_to_expire(now)]:
-            _expire(uow, stale, now)
-        check_preconditions(partner, _quota(uow, partner, policy, now))
+            _expire(uow, stale, ctx)
+        check_preconditions(partner, quota_of(uow, partner.id, ctx))
         facts = uow.directory.matching(cmd.customer.email, cmd.customer.mobile)
-        decision = decide(cmd.customer, partner, facts, conflicting, policy, now)
-
-        registration: Registration | None = None
-        if decision.outcome is Outcome.ALREADY_YOURS:
-            registration = decision.existing
-        elif decision.outcome is Outcome.ELIGIBLE:
-            registration = Registration.preregistered(
-                partner.id, cmd.customer, now, policy.validity, created_by=cmd.actor
-            )
-        elif decision.outcome is Outcome.REVIEW and cmd.justification:
-            registration = Registration.pending_review(
-                partner.id,
-                cmd.customer,
-                decision.reasons,
-                cmd.justification.strip(),
-                now,
-                calendar.add_working_days(now, policy.review_sla_days),
-                created_by=cmd.actor,
-            )
-        elif decision.outcome is Outcome.BLOCK:
+        decision = decide(cmd.customer, partner, facts, conflicting, ctx.policy, now)
+        justification = cmd.justification.strip() if cmd.justification else None
+        due = ctx.calendar.add_working_days(now, ctx.policy.review_sla_days)
+        registration = registration_for(
+            decision, partner, cmd.customer, justification, now, ctx.policy, due, cmd.user_id
+        )
+        if decision.outcome is Outcome.BLOCK:
             uow.audit.record(
                 AuditEntry(
                     at=now,
                     action="blocked",
-                    actor=cmd.actor,
+                    actor=cmd.user_id,
                     partner_id=partner.id,
                     detail={
                         "reasons": [reason_json(r) for r in decision.reasons],
@@ -153,32 +139,23 @@ def _submit(
                     },
                 )
             )
-
         if registration is not None and registration.id is None:
             uow.registrations.add(registration)
-            audit(uow, registration, now, cmd.actor, registration.status.value, None)
-            if registration.status is Status.PENDING_REVIEW:
-                uow.outbox.add(Notification(Kind.REVIEW_REQUEST, REVIEWERS, registration.id), now)
+            audit(uow, registration, now, cmd.user_id, registration.status.value, None)
         uow.commit()
-        return Submission(decision, registration)
+        return Submission(decision, registration, partner)
 
 
-def renew(
-    registration_id: int,
-    partner_id: str,
-    actor: str | None,
-    uow: UnitOfWork,
-    policy: Policy,
-    now: datetime,
-) -> Submission:
+def renew(cmd: Renew, ctx: Context) -> Submission:
     """Run the rules again for a customer the company holds; if still eligible, start over.
 
     Otherwise nothing changes: the reservation ends on its date (a review needs a new
     request, with a justification, once it has ended).
     """
-    with uow:
-        partner = partner_of(uow, partner_id, lock=True)
-        registration = own(uow, registration_id, partner_id)
+    now = ctx.now()
+    with ctx.uow() as uow:
+        partner = company_of(uow, cmd.user_id, lock=True)
+        registration = own(uow, cmd.registration_id, partner.id)
         others = [
             r
             for r in uow.registrations.conflicting(registration.customer)
@@ -186,90 +163,74 @@ def renew(
         ]
         customer = registration.customer
         facts = uow.directory.matching(customer.email, customer.mobile)
-        decision = decide(customer, partner, facts, others, policy, now)
+        decision = decide(customer, partner, facts, others, ctx.policy, now)
         if decision.outcome is Outcome.ELIGIBLE:
             before = registration.status
-            registration.renew(now, policy.validity)
+            registration.renew(now, ctx.policy.validity)
             uow.registrations.save(registration)
-            audit(uow, registration, now, actor, "renewed", before)
+            audit(uow, registration, now, cmd.user_id, "renewed", before)
             uow.commit()
         elif registration.status is not Status.PREREGISTERED or not registration.is_active(now):
-            raise TransitionNotAllowed("renew", registration.status)
-        return Submission(decision, registration)
+            raise TransitionNotAllowed("renew", registration.status, registration)
+        return Submission(decision, registration, partner)
 
 
-def delete(
-    registration_id: int, partner_id: str, actor: str | None, uow: UnitOfWork, now: datetime
-) -> Registration:
-    with uow:
-        registration = own(uow, registration_id, partner_id)
+def delete(cmd: Delete, ctx: Context) -> Registration:
+    now = ctx.now()
+    with ctx.uow() as uow:
+        partner = company_of(uow, cmd.user_id)
+        registration = own(uow, cmd.registration_id, partner.id)
         before = registration.status
-        registration.delete()
+        registration.delete(now)
         uow.registrations.save(registration)
-        audit(uow, registration, now, actor, "deleted", before)
+        audit(uow, registration, now, cmd.user_id, "deleted", before)
         uow.commit()
         return registration
 
 
-@dataclass(frozen=True)
-class Deletion:
-    registration_id: int
-    registration: Registration | None
-    error: DomainError | None
-
-
-def delete_many(
-    registration_ids: Iterable[int],
-    partner_id: str,
-    actor: str | None,
-    uow: UnitOfWork,
-    now: datetime,
-) -> list[Deletion]:
+def delete_many(cmd: DeleteMany, ctx: Context) -> list[Deletion]:
     """Each one on its own: a refused deletion does not hold back the others."""
     results = []
-    for registration_id in registration_ids:
+    for registration_id in cmd.registration_ids:
         try:
-            done = delete(registration_id, partner_id, actor, uow, now)
+            done = delete(Delete(cmd.user_id, registration_id), ctx)
             results.append(Deletion(registration_id, done, None))
-        except DomainError as refused:
+        except Refusal as refused:
             results.append(Deletion(registration_id, None, refused))
     return results
 
 
-def associate(registration_id: int, email: str, uow: UnitOfWork, now: datetime) -> Registration:
-    """The customer registers and associates, with the email that was pre-registered."""
-    with uow:
-        registration = uow.registrations.get(registration_id, lock=True)
+def associate(cmd: Associate, ctx: Context) -> Registration:
+    now = ctx.now()
+    with ctx.uow() as uow:
+        registration = uow.registrations.get(cmd.registration_id, lock=True)
         if registration is None:
             raise RegistrationNotFound()
         before = registration.status
-        registration.associate(email, now)
+        registration.associate(cmd.email, now)
         uow.registrations.save(registration)
         audit(uow, registration, now, "customer", "associated", before)
         uow.commit()
         return registration
 
 
-def create_opportunity(
-    registration_id: int,
-    partner_id: str,
-    title: str,
-    actor: str | None,
-    uow: UnitOfWork,
-    now: datetime,
-) -> Opportunity:
-    with uow:
-        registration = own(uow, registration_id, partner_id)
-        if not registration.allows_opportunity(now):
-            raise OpportunityNotAllowed()
-        opportunity = uow.opportunities.add(Opportunity(registration_id, title.strip(), actor, now))
+def create_opportunity(cmd: CreateOpportunity, ctx: Context) -> Opportunity:
+    now = ctx.now()
+    with ctx.uow() as uow:
+        partner = company_of(uow, cmd.user_id)
+        registration = own(uow, cmd.registration_id, partner.id)
+        registration.check_opportunity(now)
+        title = cmd.title.strip()
+        opportunity = uow.opportunities.add(
+            Opportunity(cmd.registration_id, title, cmd.user_id, now)
+        )
         uow.audit.record(
             AuditEntry(
                 at=now,
                 action="opportunity_created",
-                actor=actor,
-                partner_id=partner_id,
-                registration_id=registration_id,
+                actor=cmd.user_id,
+                partner_id=partner.id,
+                registration_id=cmd.registration_id,
                 detail={"title": opportunity.title},
             )
         )
@@ -277,49 +238,29 @@ def create_opportunity(
         return opportunity
 
 
-def expire_due(uow: UnitOfWork, now: datetime, batch: int = 100) -> list[Registration]:
+@dataclass(frozen=True)
+class ExpireDue:
+    batch: int = 100
+
+
+def expire_due(cmd: ExpireDue, ctx: Context) -> Sequence[Registration]:
     """Every preregistered registration past valid_until becomes expired, freeing quota."""
     expired: list[Registration] = []
     while True:
-        with uow:
-            due = uow.registrations.due_to_expire(now, batch)
+        with ctx.uow() as uow:
+            due = uow.registrations.due_to_expire(ctx.now(), cmd.batch)
             for registration in due:
-                _expire(uow, registration, now)
+                _expire(uow, registration, ctx)
             uow.commit()
         expired.extend(due)
-        if len(due) < batch:
+        if len(due) < cmd.batch:
             return expired
 
 
-def get_registration(registration_id: int, uow: UnitOfWork) -> Registration:
-    with uow:
-        registration = uow.registrations.get(registration_id)
-    if registration is None:
-        raise RegistrationNotFound()
-    return registration
-
-
-def own_registration(registration_id: int, partner_id: str, uow: UnitOfWork) -> Registration:
-    """One of the company's registrations; another company's is as if it did not exist."""
-    with uow:
-        return own(uow, registration_id, partner_id)
-
-
-def list_registrations(partner_id: str, uow: UnitOfWork) -> Sequence[Registration]:
-    with uow:
-        return uow.registrations.of_partner(partner_id)
-
-
-def _expire(uow: UnitOfWork, registration: Registration, now: datetime) -> None:
-    """Frees quota and the customer; the company's users are told."""
+def _expire(uow: UnitOfWork, registration: Registration, ctx: Context) -> None:
+    """Frees quota and the customer; the company's users are told (an Expired event)."""
+    now = ctx.now()
     before = registration.status
     registration.expire(now)
     uow.registrations.save(registration)
     audit(uow, registration, now, None, "expired", before)
-    partner = uow.partners.get(registration.partner_id)
-    for user_id in partner.slack_user_ids if partner else ():
-        uow.outbox.add(Notification(Kind.EXPIRED, user_id, registration.id), now)
-
-
-def _quota(uow: UnitOfWork, partner: Partner, policy: Policy, now: datetime) -> QuotaUse:
-    return quota_use(uow.registrations.of_partner(partner.id, tuple(ACTIVE_STATUSES)), policy, now)

@@ -91,7 +91,7 @@ def test_second_decision_is_refused() -> None:
 @pytest.mark.parametrize("status", [Status.PREREGISTERED, Status.EXPIRED, Status.REJECTED])
 def test_delete_allowed(status: Status) -> None:
     registration = in_status(status)
-    registration.delete()
+    registration.delete(NOW)
     assert registration.status is Status.DELETED
     assert not registration.is_active(NOW)
 
@@ -100,7 +100,7 @@ def test_delete_allowed(status: Status) -> None:
 def test_delete_refused(status: Status) -> None:
     registration = in_status(status)
     with pytest.raises(TransitionNotAllowed) as refused:
-        registration.delete()
+        registration.delete(NOW)
     assert registration.status is status
     assert refused.value.status == status
 

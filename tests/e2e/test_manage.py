@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from bot.domain.model import Customer, Status
-from bot.services.registrations import Submit, preregister
+from bot.services.registrations import Preregister, preregister
 from tests.e2e.conftest import Bot
+
+USERS = {"acme": "UACME1", "beta": "UBETA1", "mute": "UMUTE1"}
 
 
 def seed(bot: Bot, partner: str, name: str, country: str = "DE", why: str | None = None) -> int:
     email = f"{name.split()[0].lower().strip('<>!@&')}@kunde.example"
     submitted = preregister(
-        Submit(partner, Customer(name, country, email=email), actor="UACME1", justification=why),
-        bot.context.uow(),
-        bot.context.policy,
-        bot.context.calendar,
-        bot.context.now(),
+        Preregister(USERS[partner], Customer(name, country, email=email), why), bot.context
     )
     assert submitted.registration is not None and submitted.registration.id is not None
     return submitted.registration.id
@@ -66,11 +64,8 @@ def test_delete_from_the_list_releases_the_customer(bot: Bot) -> None:
     assert status_of(bot, registration_id) is Status.DELETED
     # Released at once: another partner may take the customer.
     again = preregister(
-        Submit("beta", Customer("Alpha GmbH", "DE", email="alpha@kunde.example")),
-        bot.context.uow(),
-        bot.context.policy,
-        bot.context.calendar,
-        bot.context.now(),
+        Preregister("UBETA1", Customer("Alpha GmbH", "DE", email="alpha@kunde.example")),
+        bot.context,
     )
     assert again.recorded
     bot.slack.assert_clean()

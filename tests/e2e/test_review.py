@@ -17,7 +17,8 @@ from bot.adapters.orm import OutboxRow
 from bot.blocks.review import APPROVE, NOT_A_REVIEWER, OWN_COMPANY, REJECT, REJECT_MODAL
 from bot.blocks.text import REVIEWER_WORDS, escape
 from bot.domain.model import Customer, CustomerFacts, ReasonCode, Registration, Site, Status
-from bot.services.registrations import Submit, get_registration, preregister
+from bot.services.queries import GetRegistration, get_registration
+from bot.services.registrations import Preregister, preregister
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
 from tests.slack_driver import Reply
 from tests.slack_standin import Call
@@ -40,16 +41,7 @@ def request_review(
 ) -> Registration:
     """ACME (DE) asks for a review; the use case writes the card's outbox row."""
     submitted = preregister(
-        Submit(
-            "acme",
-            Customer(name, country, email=email),
-            actor="UACME1",
-            justification=justification,
-        ),
-        bot.context.uow(),
-        bot.context.policy,
-        bot.context.calendar,
-        bot.context.now(),
+        Preregister("UACME1", Customer(name, country, email=email), justification), bot.context
     )
     registration = submitted.registration
     assert registration is not None and registration.id is not None
@@ -84,7 +76,7 @@ def buttons(message: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 def registration(bot: Bot, registration_id: int) -> Registration:
-    return get_registration(registration_id, bot.context.uow())
+    return get_registration(GetRegistration(registration_id), bot.context)
 
 
 def outbox(bot: Bot) -> list[OutboxRow]:

@@ -28,7 +28,7 @@ from bot.domain.model import CustomerFacts, Registration, Status
 from bot.scheduler import JOBS
 from bot.services.delivery import LEASE, _subject
 from bot.services.directory import import_directory
-from bot.services.registrations import get_registration
+from bot.services.queries import GetRegistration, get_registration
 from bot.settings import Settings
 from tests import seeding
 from tests.e2e.conftest import REVIEW_CHANNEL, REVIEWERS, Bot
@@ -56,7 +56,7 @@ def ask_review(bot: Bot) -> Registration:
 
 def registration(bot: Bot, registration_id: int | None) -> Registration:
     assert registration_id is not None
-    return get_registration(registration_id, bot.context.uow())
+    return get_registration(GetRegistration(registration_id), bot.context)
 
 
 def outbox(bot: Bot) -> list[OutboxRow]:

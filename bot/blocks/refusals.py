@@ -1,0 +1,104 @@
+"""The words for every refusal, in one table: what a partner or reviewer reads when we say no.
+
+`answer(refused)` gives a title (for a modal), the message, and for refusals that belong
+under one input of a form, that input's block id. The Slack edge (bot/handlers/refusals.py)
+shows it as a field error, an updated modal or an ephemeral reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.blocks import manage as manage_ids
+from bot.blocks import preregister as form_ids
+from bot.blocks.kit import section
+from bot.blocks.message import Message
+from bot.blocks.preregister import no_contact_message, not_linked_message, quota_reached_message
+from bot.blocks.reminders import renewal_gone_message
+from bot.blocks.review import NOT_A_REVIEWER, OWN_COMPANY, already_decided_message, refusal_message
+from bot.blocks.text import escape
+from bot.domain.errors import (
+    NoContactOnFile,
+    NotAReviewer,
+    OpportunityNotAllowed,
+    OwnCompanyReview,
+    QuotaReached,
+    Refusal,
+    TransitionNotAllowed,
+)
+from bot.domain.model import Registration, Status
+from bot.services.errors import JustificationRequired, RegistrationNotFound, UnknownPartner
+
+GONE = "This registration no longer exists, or it is not one of your company's."
+NOT_DELETABLE = "Pending reviews and associated customers can't be deleted."
+JUSTIFY = "Tell the reviewers why this customer should be yours."
+UNREADABLE = "That request could not be read, so nothing was changed. Please try again."
+
+
+class UnreadableRequest(Refusal):
+    """A payload or button value that is not what our own views send."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    title: str
+    message: Message
+    field: str | None = None
+    """The form input the answer belongs under, when given in that form."""
+
+
+def _words(text: str) -> Message:
+    return Message(text, [section(text)])
+
+
+def _stale(refused: TransitionNotAllowed) -> Answer:
+    """An action on a copy older than the registration: say what is true now."""
+    registration: Registration | None = refused.registration
+    decided = registration is not None and registration.status is not Status.PENDING_REVIEW
+    if refused.action in ("approve", "reject", "decide") and decided:
+        assert registration is not None
+        return Answer("Already decided", already_decided_message(registration))
+    if refused.action == "delete":
+        if refused.status == Status.DELETED and registration is not None:
+            name = escape(registration.customer.name)
+            return Answer("Already deleted", _words(f"*{name}* is already deleted."))
+        if refused.status == Status.EXPIRED:
+            return Answer("Not deleted", _words("This pre-registration has already expired."))
+        return Answer("Not deleted", _words(NOT_DELETABLE))
+    if refused.action == "renew":
+        return Answer("Not renewed", renewal_gone_message())
+    status = str(refused.status).replace("_", " ")
+    return Answer("Nothing changed", _words(f"Nothing was changed: it is {status} now."))
+
+
+_Rule = Callable[[Any], Answer]
+
+ANSWERS: dict[type[Refusal], _Rule] = {
+    UnknownPartner: lambda r: Answer("Not linked", not_linked_message(r.who)),
+    NoContactOnFile: lambda r: Answer("Contact needed", no_contact_message()),
+    QuotaReached: lambda r: Answer("Quota reached", quota_reached_message(r.use)),
+    NotAReviewer: lambda r: Answer("Not allowed", refusal_message(NOT_A_REVIEWER)),
+    OwnCompanyReview: lambda r: Answer("Not allowed", refusal_message(OWN_COMPANY)),
+    RegistrationNotFound: lambda r: Answer("Not found", _words(GONE)),
+    TransitionNotAllowed: _stale,
+    OpportunityNotAllowed: lambda r: Answer(
+        "Not possible",
+        _words("Opportunities need a pre-registered or associated customer."),
+        field=manage_ids.TITLE,
+    ),
+    JustificationRequired: lambda r: Answer(
+        "Justification needed", _words(JUSTIFY), field=form_ids.JUSTIFICATION
+    ),
+    UnreadableRequest: lambda r: Answer("Not understood", _words(UNREADABLE)),
+}
+
+
+def answer(refused: Refusal) -> Answer:
+    """The most specific rule for the refusal's class; any other refusal in its own words."""
+    for kind in type(refused).__mro__:
+        rule = ANSWERS.get(kind)
+        if rule is not None:
+            return rule(refused)
+    return Answer("Not possible", _words(escape(str(refused))))

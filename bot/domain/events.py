@@ -1,0 +1,74 @@
+"""What happened to a registration: recorded by its transitions, turned into messages at commit.
+
+The unit of work pops each registration's events after the use case and writes the
+messages they call for (bot/services/messages.py) to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Preregistered(Event):
+    """Reserved at once: the rules let it through."""
+
+
+@dataclass(frozen=True)
+class ReviewRequested(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Approved(Event):
+    reviewer: str
+
+
+@dataclass(frozen=True)
+class Rejected(Event):
+    reviewer: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Renewed(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Deleted(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Expired(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Associated(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class ExpiryNear(Event):
+    """A reminder offset before valid_until was reached."""
+
+    offset: timedelta
+
+
+@dataclass(frozen=True)
+class ReviewHalfway(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class ReviewOverdue(Event):
+    may_decide: tuple[str, ...] = field(default=())
+    """The reviewers who may decide it: never the requesting company's own people."""

@@ -1,0 +1,121 @@
+"""What a button or a modal says it is about, read once and checked (pydantic).
+
+Every value our own views put in a button, an overflow option or a modal's private_metadata
+is parsed here before any use case runs; anything else is an `UnreadableRequest`, answered
+at once in words.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from bot.blocks.refusals import UnreadableRequest
+
+# Our ids are database integers; anything longer is not one of ours.
+RegistrationId = Annotated[int, Field(ge=1, le=2**63 - 1, strict=False)]
+M = TypeVar("M", bound=BaseModel)
+SlackId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Z0-9]+$")]
+
+
+class _User(BaseModel):
+    id: SlackId
+
+
+class _Clicked(BaseModel):
+    value: str | None = None
+    selected_option: dict[str, Any] | None = None
+
+
+class _Action(BaseModel):
+    user: _User
+    trigger_id: str = ""
+    actions: list[_Clicked] = Field(min_length=1)
+
+
+class Click(BaseModel):
+    """A button whose value names a registration."""
+
+    user_id: SlackId
+    trigger_id: str
+    registration_id: RegistrationId
+
+
+class MenuChoice(BaseModel):
+    """An option of a customer's overflow menu: `delete:12` or `opportunity:12`."""
+
+    user_id: SlackId
+    trigger_id: str
+    action: Literal["delete", "opportunity"]
+    registration_id: RegistrationId
+
+
+def click(body: dict[str, Any]) -> Click:
+    action = _read(_Action, body)
+    return _read(
+        Click,
+        {
+            "user_id": action.user.id,
+            "trigger_id": action.trigger_id,
+            "registration_id": _digits(action.actions[0].value),
+        },
+    )
+
+
+def menu_choice(body: dict[str, Any]) -> MenuChoice:
+    action = _read(_Action, body)
+    option = action.actions[0].selected_option or {}
+    kind, _, number = str(option.get("value") or "").partition(":")
+    return _read(
+        MenuChoice,
+        {
+            "user_id": action.user.id,
+            "trigger_id": action.trigger_id,
+            "action": kind,
+            "registration_id": _digits(number),
+        },
+    )
+
+
+def metadata_id(view: dict[str, Any]) -> int:
+    """The registration a modal is about, as its builder put it in private_metadata."""
+    digits = _digits(view.get("private_metadata") if isinstance(view, dict) else None)
+    return _read(
+        Click, {"user_id": "U", "trigger_id": "", "registration_id": digits}
+    ).registration_id
+
+
+def user_of(body: dict[str, Any]) -> str:
+    user = body.get("user") if isinstance(body, dict) else None
+    return _read(_User, user if isinstance(user, dict) else {}).id
+
+
+def _digits(value: object) -> str | None:
+    # Only plain decimal digits: no signs, spaces, exponents or 10**30-long numbers.
+    text = value if isinstance(value, str) else None
+    return (
+        text if text is not None and text.isascii() and text.isdigit() and len(text) <= 19 else None
+    )
+
+
+def _read(model: type[M], data: object) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        raise UnreadableRequest() from None
+
+
+def chosen_ids(values: object) -> tuple[int, ...]:
+    """The registrations picked in a multi-select; any value not one of ours is refused."""
+    if values is None:
+        return ()
+    if not isinstance(values, list) or len(values) > 100:
+        raise UnreadableRequest()
+    ids = []
+    for value in values:
+        digits = _digits(value)
+        if digits is None:
+            raise UnreadableRequest()
+        ids.append(int(digits))
+    return tuple(dict.fromkeys(ids))

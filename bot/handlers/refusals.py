@@ -1,0 +1,51 @@
+"""Every listener answers a refusal the same way, through bot.blocks.refusals' one table.
+
+A listener raises; `answered` turns the refusal into a field error or an updated modal for a
+form, and an ephemeral reply for a command or a button.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bot.blocks.notice import notice_modal
+from bot.blocks.refusals import answer
+from bot.domain.errors import Refusal
+
+Listener = TypeVar("Listener", bound=Callable[..., None])
+
+
+def answered(listener: Listener) -> Listener:
+    """Wrap a listener that takes `ack` (and `respond` outside forms) by name, as Bolt injects."""
+    names = inspect.signature(listener).parameters
+    if "ack" not in names:
+        raise TypeError(f"{listener.__name__} must take ack to answer refusals")
+
+    @functools.wraps(listener)
+    def run(**kwargs: Any) -> None:
+        try:
+            listener(**kwargs)
+        except Refusal as refused:
+            _say(refused, kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+def _say(refused: Refusal, kwargs: dict[str, Any]) -> None:
+    said = answer(refused)
+    ack = kwargs["ack"]
+    body = kwargs.get("body") or {}
+    if body.get("type") == "view_submission" and ack.response is None:
+        if said.field is not None:
+            ack(response_action="errors", errors={said.field: said.message.text})
+        else:
+            ack(response_action="update", view=notice_modal(said.title, said.message))
+        return
+    if ack.response is None:
+        ack()
+    respond = kwargs.get("respond")
+    if respond is not None:
+        respond(replace_original=False, response_type="ephemeral", **said.message.as_kwargs())

@@ -1,0 +1,108 @@
+"""Read-only use cases: what a partner or a reviewer sees. Each reads in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.model import ACTIVE_STATUSES, Partner, Registration
+from bot.domain.policy import QuotaUse, check_preconditions, quota_use
+from bot.services.context import Context
+from bot.services.errors import RegistrationNotFound
+from bot.services.ports import UnitOfWork
+from bot.services.records import company_of, own
+
+
+@dataclass(frozen=True)
+class GetStanding:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class GetCompany:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ListRegistrations:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class GetOwnRegistration:
+    user_id: str
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class GetRegistration:
+    """Any registration, for those who may see every one (reviewers, the delivery)."""
+
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A Slack user's company, its quota use and its active registrations, soonest end first."""
+
+    partner: Partner
+    quota: QuotaUse
+    active: list[Registration]
+
+    def check(self) -> None:
+        """Preconditions before anyone types a form: raises NoContactOnFile or QuotaReached."""
+        check_preconditions(self.partner, self.quota)
+
+
+def standing(query: GetStanding, ctx: Context) -> Standing:
+    """Raises UnknownPartner when the Slack user is linked to no company."""
+    now = ctx.now()
+    with ctx.uow() as uow:
+        partner = company_of(uow, query.user_id)
+        held = uow.registrations.of_partner(partner.id, tuple(ACTIVE_STATUSES))
+    active = sorted((r for r in held if r.is_active(now)), key=_soonest_end)
+    return Standing(partner, quota_use(active, ctx.policy, now), active)
+
+
+def company(query: GetCompany, ctx: Context) -> Partner:
+    with ctx.uow() as uow:
+        return company_of(uow, query.user_id)
+
+
+@dataclass(frozen=True)
+class Listing:
+    partner: Partner
+    registrations: Sequence[Registration]
+
+
+def list_registrations(query: ListRegistrations, ctx: Context) -> Listing:
+    with ctx.uow() as uow:
+        partner = company_of(uow, query.user_id)
+        return Listing(partner, uow.registrations.of_partner(partner.id))
+
+
+def own_registration(query: GetOwnRegistration, ctx: Context) -> Registration:
+    """One of the company's registrations; another company's is as if it did not exist."""
+    with ctx.uow() as uow:
+        partner = company_of(uow, query.user_id)
+        return own(uow, query.registration_id, partner.id)
+
+
+def get_registration(query: GetRegistration, ctx: Context) -> Registration:
+    with ctx.uow() as uow:
+        registration = uow.registrations.get(query.registration_id)
+    if registration is None:
+        raise RegistrationNotFound()
+    return registration
+
+
+def quota_of(uow: UnitOfWork, partner_id: str, ctx: Context) -> QuotaUse:
+    held = uow.registrations.of_partner(partner_id, tuple(ACTIVE_STATUSES))
+    return quota_use(held, ctx.policy, ctx.now())
+
+
+def _soonest_end(registration: Registration) -> tuple[int, datetime]:
+    # Pending reviews have no end yet: they come after every dated one.
+    end = registration.valid_until or registration.review_due or registration.created_at
+    return (registration.valid_until is None, end)
