@@ -1,0 +1,141 @@
+"""What every command shares: exit codes, the runtime, one-line errors, argparse helpers.
+
+The edge where errors become words: each command returns an exit code, and a refusal is one
+line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from bot.bootstrap import Runtime, build
+from bot.settings import Settings, SettingsError, load_settings
+
+OK = 0
+
+
+REFUSED = 1  # the command ran and said no: bad input, bad rows, a rule
+
+
+CANNOT_START = 2  # usage, settings, database unreachable: nothing was done
+
+EXIT_CODES = """\
+exit codes:
+  0  done
+  1  refused: bad input or a rule said no (the message says why)
+  2  cannot start: wrong usage, a missing or malformed setting, no database"""
+
+
+Subparsers = argparse._SubParsersAction  # argparse exposes no public name for it
+
+
+class CannotStart(Exception):
+    """The program cannot run at all as configured; one line says why."""
+
+
+def slack_settings(socket_mode: bool, doing: str) -> Settings:
+    settings = load_settings()
+    missing = settings.missing_for_slack(socket_mode=socket_mode)
+    if missing:
+        names = ", ".join(missing)
+        raise CannotStart(f'cannot {doing} without {names} — see README.md, "Settings"')
+    return settings
+
+
+@contextmanager
+def runtime_for(args: argparse.Namespace, settings: Settings | None = None) -> Iterator[Runtime]:
+    """Built (the schema created or upgraded first), and closed whatever happens."""
+    settings = settings or load_settings()
+    with database_errors(settings.database_url):
+        runtime = build(settings, clock=args.clock)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """What a bad DATABASE_URL or an unreachable database raises, as one line."""
+    prefix = "setting DATABASE_URL is malformed"
+    try:
+        yield
+    except ArgumentError as error:
+        raise SettingsError(f"{prefix}: {error}") from None
+    except ModuleNotFoundError as error:
+        # The URL names a driver this install lacks; the one shipped is psycopg (3).
+        hint = "for PostgreSQL write postgresql+psycopg://..."
+        raise SettingsError(f"{prefix}: its driver is missing ({error}); {hint}") from None
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise CannotStart(f"cannot use the database at {masked(url)}: {reason}") from None
+
+
+def masked(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "DATABASE_URL"
+
+
+def revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def columns(header: list[str], body: list[list[str]]) -> Iterator[str]:
+    if not body:
+        return
+    rows = [header, *body]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        yield "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+
+
+def fail(message: str, code: int) -> int:
+    print(f"prereg: {message}", file=sys.stderr)
+    return code
+
+
+def port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
+    return int(text)
+
+
+def parser(prog: str, description: str, epilog: str = EXIT_CODES) -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def sub(
+    commands: Subparsers[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    epilog: str = EXIT_CODES,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def group(
+    commands: Subparsers[argparse.ArgumentParser], name: str, summary: str
+) -> Subparsers[argparse.ArgumentParser]:
+    group = sub(commands, name, summary)
+    return group.add_subparsers(title="commands", required=True, metavar="COMMAND")
