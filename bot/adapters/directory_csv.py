@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from bot.adapters.mapping import directory_key
+from bot.adapters.repositories.directory import directory_key
 from bot.domain.identity import (
     InvalidEmail,
     InvalidMobile,

@@ -50,6 +50,15 @@ class Kind(StrEnum):
     REVIEW_OVERDUE = "review_overdue"
 
 
+class OutboxStatus(StrEnum):
+    """Where an outbox row stands; only `pending` rows are ever sent."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"  # gave up, or a permanent error: an operator may retry it
+    SKIPPED = "skipped"  # no longer applied when its turn came
+
+
 REVIEWERS = "reviewers"
 """Recipient meaning the reviewers' channel; any other recipient is a Slack user ID."""
 

@@ -1,0 +1,57 @@
+"""The audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.adapters.orm import (
+    AuditRow,
+)
+from bot.domain.model import (
+    Status,
+)
+from bot.services.ports import (
+    AuditEntry,
+)
+
+
+class SqlAuditLog:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, entry: AuditEntry) -> None:
+        self.session.add(
+            AuditRow(
+                at=entry.at,
+                actor=entry.actor,
+                partner_id=entry.partner_id,
+                registration_id=entry.registration_id,
+                action=entry.action,
+                from_status=entry.from_status.value if entry.from_status else None,
+                to_status=entry.to_status.value if entry.to_status else None,
+                detail=entry.detail,
+            )
+        )
+
+    def for_registration(self, registration_id: int) -> Sequence[AuditEntry]:
+        query = (
+            select(AuditRow)
+            .where(AuditRow.registration_id == registration_id)
+            .order_by(AuditRow.id)
+        )
+        return [
+            AuditEntry(
+                at=row.at,
+                action=row.action,
+                actor=row.actor,
+                partner_id=row.partner_id,
+                registration_id=row.registration_id,
+                from_status=Status(row.from_status) if row.from_status else None,
+                to_status=Status(row.to_status) if row.to_status else None,
+                detail=row.detail,
+            )
+            for row in self.session.scalars(query)
+        ]

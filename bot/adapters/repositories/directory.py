@@ -1,0 +1,90 @@
+"""The cloud's customer directory and its row mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.adapters.orm import (
+    DirectoryEntryRow,
+)
+from bot.domain.model import (
+    CustomerFacts,
+    Site,
+)
+from bot.services.ports import (
+    Upsert,
+)
+
+
+class SqlDirectory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def matching(self, email: str | None, mobile: str | None) -> Sequence[CustomerFacts]:
+        same = []
+        if email:
+            same.append(DirectoryEntryRow.email == email)
+        if mobile:
+            same.append(DirectoryEntryRow.mobile == mobile)
+        if not same:
+            return []
+        query = select(DirectoryEntryRow).where(or_(*same)).order_by(DirectoryEntryRow.key)
+        return [facts_from_row(row) for row in self.session.scalars(query)]
+
+    def upsert(self, facts: CustomerFacts) -> Upsert:
+        key = directory_key(facts)
+        values = facts_values(facts)
+        row = self.session.get(DirectoryEntryRow, key)
+        if row is None:
+            self.session.add(DirectoryEntryRow(key=key, **values))
+            return "inserted"
+        if all(getattr(row, name) == value for name, value in values.items()):
+            return "unchanged"
+        for name, value in values.items():
+            setattr(row, name, value)
+        return "updated"
+
+
+def facts_from_row(row: DirectoryEntryRow) -> CustomerFacts:
+    return CustomerFacts(
+        email=row.email,
+        mobile=row.mobile,
+        name=row.name,
+        site=Site(row.site) if row.site else None,
+        registered_at=row.registered_at,
+        country=row.country,
+        associated_partner_id=row.associated_partner_id,
+        has_contract=row.has_contract,
+        has_spend=row.has_spend,
+        direct_sales_followup=row.direct_sales_followup,
+        online_sales=row.online_sales,
+    )
+
+
+def facts_values(facts: CustomerFacts) -> dict[str, Any]:
+    return {
+        "email": facts.email,
+        "mobile": facts.mobile,
+        "name": facts.name,
+        "site": facts.site.value if facts.site else None,
+        "registered_at": facts.registered_at,
+        "country": facts.country,
+        "associated_partner_id": facts.associated_partner_id,
+        "has_contract": facts.has_contract,
+        "has_spend": facts.has_spend,
+        "direct_sales_followup": facts.direct_sales_followup,
+        "online_sales": facts.online_sales,
+    }
+
+
+def directory_key(facts: CustomerFacts) -> str:
+    """An account is known by its email, or by its mobile when it has none."""
+    if facts.email:
+        return facts.email
+    if facts.mobile:
+        return f"tel:{facts.mobile}"
+    raise ValueError("a directory entry needs an email or a mobile")

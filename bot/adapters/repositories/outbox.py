@@ -1,0 +1,126 @@
+"""The durable outbox: rows owed to Slack, claimed with a lease."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.adapters.orm import (
+    OutboxRow,
+)
+from bot.services.ports import (
+    Delivery,
+    Kind,
+    Notification,
+    OutboxEntry,
+    OutboxStatus,
+)
+
+
+class SqlOutbox:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.added = 0
+
+    def add(self, notification: Notification, now: datetime) -> None:
+        self.session.add(
+            OutboxRow(
+                kind=notification.kind.value,
+                recipient=notification.recipient,
+                registration_id=notification.registration_id,
+                payload=notification.payload,
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+                result={},
+            )
+        )
+        self.added += 1
+
+    def claim(self, now: datetime, lease: timedelta, limit: int) -> Sequence[Delivery]:
+        free = or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now)
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == OutboxStatus.PENDING, OutboxRow.next_attempt_at <= now, free)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = []
+        for row in self.session.scalars(query):
+            row.claimed_until = now + lease
+            row.attempts += 1
+            notification = Notification(
+                Kind(row.kind), row.recipient, row.registration_id, dict(row.payload)
+            )
+            claimed.append(Delivery(row.id, notification, row.attempts))
+        self.session.flush()
+        return claimed
+
+    def sent(self, delivery_id: int, now: datetime, result: dict[str, Any]) -> None:
+        row = self.session.get_one(OutboxRow, delivery_id)
+        row.status, row.sent_at, row.result = OutboxStatus.SENT, now, result
+        row.claimed_until = None
+
+    def retry(self, delivery_id: int, at: datetime, error: str) -> None:
+        row = self.session.get_one(OutboxRow, delivery_id)
+        row.next_attempt_at, row.last_error, row.claimed_until = at, error, None
+
+    def dead(self, delivery_id: int, now: datetime, error: str) -> None:
+        row = self.session.get_one(OutboxRow, delivery_id)
+        row.status, row.last_error, row.claimed_until = OutboxStatus.DEAD, error, None
+
+    def entries(self, failed_only: bool, limit: int) -> Sequence[OutboxEntry]:
+        query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        if failed_only:
+            query = query.where(OutboxRow.status == OutboxStatus.DEAD)
+        return [
+            OutboxEntry(
+                id=row.id,
+                kind=row.kind,
+                recipient=row.recipient,
+                registration_id=row.registration_id,
+                status=row.status,
+                attempts=row.attempts,
+                created_at=row.created_at,
+                next_attempt_at=row.next_attempt_at,
+                sent_at=row.sent_at,
+                last_error=row.last_error,
+            )
+            for row in self.session.scalars(query)
+        ]
+
+    def revive(self, delivery_id: int, now: datetime) -> bool:
+        row = self.session.get(OutboxRow, delivery_id, with_for_update=True)
+        if row is None or row.status != OutboxStatus.DEAD:
+            return False
+        row.status, row.next_attempt_at, row.attempts, row.claimed_until = (
+            OutboxStatus.PENDING,
+            now,
+            0,
+            None,
+        )
+        return True
+
+    def skipped(self, delivery_id: int, now: datetime, reason: str) -> None:
+        row = self.session.get_one(OutboxRow, delivery_id)
+        row.status, row.sent_at, row.last_error, row.claimed_until = (
+            OutboxStatus.SKIPPED,
+            now,
+            reason,
+            None,
+        )
+
+    def result_of(self, kind: Kind, registration_id: int) -> dict[str, Any] | None:
+        query = select(OutboxRow.result).where(
+            OutboxRow.kind == kind.value,
+            OutboxRow.registration_id == registration_id,
+            OutboxRow.status == OutboxStatus.SENT,
+        )
+        result = self.session.scalars(query.order_by(OutboxRow.id).limit(1)).first()
+        return dict(result) if result else None

@@ -1,0 +1,94 @@
+"""Partner companies and their Slack users."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.adapters.orm import (
+    PartnerRow,
+    PartnerUserRow,
+)
+from bot.domain.model import (
+    Partner,
+)
+from bot.services.ports import (
+    Conflict,
+)
+
+
+class SqlPartners:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, partner_id: str) -> Partner | None:
+        row = self.session.get(PartnerRow, partner_id)
+        return self._partner(row) if row else None
+
+    def lock(self, partner_id: str) -> Partner | None:
+        row = self.session.get(PartnerRow, partner_id, with_for_update=True)
+        return self._partner(row) if row else None
+
+    def for_slack_user(self, user_id: str) -> Partner | None:
+        link = self.session.get(PartnerUserRow, user_id)
+        return self.get(link.partner_id) if link else None
+
+    def add(self, partner: Partner, now: datetime) -> None:
+        row = PartnerRow(
+            id=partner.id,
+            name=partner.name,
+            country=partner.country,
+            email=partner.email,
+            mobile=partner.mobile,
+            created_at=now,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+                self.session.flush()
+                self._link_users(partner)
+        except IntegrityError as lost:
+            raise Conflict(str(lost.orig)) from lost
+
+    def save(self, partner: Partner) -> None:
+        row = self.session.get_one(PartnerRow, partner.id)
+        row.name, row.country = partner.name, partner.country
+        row.email, row.mobile = partner.email, partner.mobile
+        try:
+            with self.session.begin_nested():
+                self._link_users(partner)
+        except IntegrityError as lost:
+            raise Conflict(str(lost.orig)) from lost
+
+    def list(self) -> Sequence[Partner]:
+        rows = self.session.scalars(select(PartnerRow).order_by(PartnerRow.id))
+        return [self._partner(row) for row in rows]
+
+    def _link_users(self, partner: Partner) -> None:
+        """New links only: a user linked to another company makes the insert fail."""
+        for user_id in partner.slack_user_ids:
+            link = self.session.get(PartnerUserRow, user_id)
+            if link is None:
+                self.session.add(PartnerUserRow(slack_user_id=user_id, partner_id=partner.id))
+            elif link.partner_id != partner.id:
+                raise IntegrityError("link", None, ValueError(f"{user_id} is linked elsewhere"))
+        self.session.flush()
+
+    def _partner(self, row: PartnerRow) -> Partner:
+        users = self.session.scalars(
+            select(PartnerUserRow.slack_user_id)
+            .where(PartnerUserRow.partner_id == row.id)
+            .order_by(PartnerUserRow.slack_user_id)
+        )
+        return Partner(
+            id=row.id,
+            name=row.name,
+            country=row.country,
+            email=row.email,
+            mobile=row.mobile,
+            slack_user_ids=tuple(users),
+        )

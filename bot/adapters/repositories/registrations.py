@@ -1,0 +1,171 @@
+"""Registrations: conflicts, quota, the periodic jobs' queries, and their row mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.adapters.orm import (
+    RegistrationRow,
+)
+from bot.domain.model import (
+    ACTIVE_STATUSES,
+    Customer,
+    Reason,
+    ReasonCode,
+    Registration,
+    Status,
+)
+from bot.services.ports import (
+    Conflict,
+)
+
+ACTIVE = [s.value for s in ACTIVE_STATUSES]
+
+
+class SqlRegistrations:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.seen: dict[int, Registration] = {}
+        """Registrations this unit of work changed (by object): their events become messages."""
+
+    def add(self, registration: Registration) -> Registration:
+        row = registration_to_row(registration, RegistrationRow())
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError as lost:
+            raise Conflict(str(lost.orig)) from lost
+        registration.id = row.id
+        self.touched(registration)
+        return registration
+
+    def get(self, registration_id: int, *, lock: bool = False) -> Registration | None:
+        row = self.session.get(RegistrationRow, registration_id, with_for_update=lock)
+        return registration_from_row(row) if row else None
+
+    def save(self, registration: Registration) -> None:
+        assert registration.id is not None
+        row = self.session.get_one(RegistrationRow, registration.id)
+        registration_to_row(registration, row)
+        try:
+            self.session.flush()
+        except IntegrityError as lost:
+            raise Conflict(str(lost.orig)) from lost
+        self.touched(registration)
+
+    def touched(self, registration: Registration) -> None:
+        """Hand on its events at commit, also when nothing was stored (a reminder reached)."""
+        self.seen.setdefault(id(registration), registration)
+
+    def conflicting(self, customer: Customer) -> Sequence[Registration]:
+        same = []
+        if customer.email:
+            same.append(RegistrationRow.email == customer.email)
+        if customer.mobile:
+            same.append(RegistrationRow.mobile == customer.mobile)
+        query = (
+            select(RegistrationRow)
+            .where(RegistrationRow.status.in_(ACTIVE), or_(*same))
+            .order_by(RegistrationRow.id)
+            .with_for_update()
+        )
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
+    def of_partner(
+        self, partner_id: str, statuses: Sequence[Status] | None = None
+    ) -> Sequence[Registration]:
+        query = select(RegistrationRow).where(RegistrationRow.partner_id == partner_id)
+        if statuses is not None:
+            query = query.where(RegistrationRow.status.in_([s.value for s in statuses]))
+        query = query.order_by(RegistrationRow.created_at.desc(), RegistrationRow.id.desc())
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
+    def all(self, partner_id: str | None = None) -> Sequence[Registration]:
+        query = select(RegistrationRow).order_by(RegistrationRow.id)
+        if partner_id is not None:
+            query = query.where(RegistrationRow.partner_id == partner_id)
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
+    def awaiting_checkpoints(self, now: datetime, horizon: timedelta) -> Sequence[Registration]:
+        pending = RegistrationRow.status == Status.PENDING_REVIEW.value
+        ending = and_(
+            RegistrationRow.status == Status.PREREGISTERED.value,
+            RegistrationRow.valid_until > now,
+            RegistrationRow.valid_until <= now + horizon,
+        )
+        query = select(RegistrationRow).where(or_(pending, ending)).order_by(RegistrationRow.id)
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
+    def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
+        query = (
+            select(RegistrationRow)
+            .where(
+                RegistrationRow.status == Status.PREREGISTERED.value,
+                RegistrationRow.valid_until <= now,
+            )
+            .order_by(RegistrationRow.valid_until, RegistrationRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
+
+def registration_from_row(row: RegistrationRow) -> Registration:
+    return Registration(
+        id=row.id,
+        partner_id=row.partner_id,
+        customer=Customer(
+            name=row.customer_name,
+            country=row.country,
+            email=row.email,
+            mobile=row.mobile,
+            industry=row.industry,
+            notes=row.notes,
+        ),
+        status=Status(row.status),
+        created_at=row.created_at,
+        created_by=row.created_by,
+        reasons=tuple(reason_from_json(r) for r in row.reasons or ()),
+        justification=row.justification,
+        valid_until=row.valid_until,
+        review_due=row.review_due,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        decision_note=row.decision_note,
+    )
+
+
+def registration_to_row(registration: Registration, row: RegistrationRow) -> RegistrationRow:
+    customer = registration.customer
+    row.partner_id = registration.partner_id
+    row.customer_name = customer.name
+    row.email = customer.email
+    row.mobile = customer.mobile
+    row.country = customer.country
+    row.industry = customer.industry
+    row.notes = customer.notes
+    row.status = registration.status.value
+    row.reasons = [reason_to_json(r) for r in registration.reasons]
+    row.justification = registration.justification
+    row.created_at = registration.created_at
+    row.created_by = registration.created_by
+    row.valid_until = registration.valid_until
+    row.review_due = registration.review_due
+    row.decided_by = registration.decided_by
+    row.decided_at = registration.decided_at
+    row.decision_note = registration.decision_note
+    return row
+
+
+def reason_to_json(reason: Reason) -> dict[str, Any]:
+    return {"code": reason.code.value, "evidence": dict(reason.evidence)}
+
+
+def reason_from_json(data: dict[str, Any]) -> Reason:
+    return Reason(ReasonCode(data["code"]), dict(data.get("evidence") or {}))
