@@ -9,10 +9,12 @@ from typing import Any
 
 import pycountry
 
+from bot.blocks import limits
+
 Option = dict[str, Any]
 
-OPTION_TEXT_LIMIT = 75  # Slack: an option's text
-GROUP_SIZE_LIMIT = 100  # Slack: options in one group (and groups in one select)
+OPTION_TEXT_LIMIT = limits.BUTTON_TEXT
+GROUP_SIZE_LIMIT = limits.OPTIONS  # options in one group (and groups in one select)
 
 
 @cache

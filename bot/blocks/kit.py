@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from bot.blocks import limits
 from bot.blocks.countries import country_name
 from bot.blocks.message import Block
 from bot.blocks.text import clip, escape_clip, partner_reason
@@ -12,12 +13,12 @@ from bot.domain.model import Customer, Reason
 
 VALUE = "value"  # action_id of every input element: state.values[block_id]["value"]
 
-TITLE_LIMIT = 24  # modal title, submit and close
-FIELD_LIMIT = 2000  # one section field
+TITLE_LIMIT = limits.TITLE
+FIELD_LIMIT = limits.FIELD
 NONE_GIVEN = "—"
 
 
-def plain(text: str, limit: int = 3000) -> dict[str, Any]:
+def plain(text: str, limit: int = limits.PLAIN) -> dict[str, Any]:
     """A plain_text object: safe for anything a user typed (Slack parses nothing in it).
     Emoji shortcodes show as emoji, Slack's default for plain_text."""
     return {"type": "plain_text", "text": clip(text, limit) or NONE_GIVEN}
@@ -28,8 +29,8 @@ def mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text}
 
 
-SECTION_LIMIT = 3000
-HEADER_LIMIT = 150
+SECTION_LIMIT = limits.SECTION
+HEADER_LIMIT = limits.HEADER
 
 
 def section(text: str) -> Block:
@@ -75,12 +76,12 @@ def _input(
     block: Block = {
         "type": "input",
         "block_id": block_id,
-        "label": plain(label, 2000),
+        "label": plain(label, limits.LABEL),
         "element": element,
         "optional": optional,
     }
     if hint:
-        block["hint"] = plain(hint, 2000)
+        block["hint"] = plain(hint, limits.LABEL)
     return block
 
 

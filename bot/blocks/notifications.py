@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.blocks import limits
 from bot.blocks.kit import context, section
 from bot.blocks.message import Block, Message
 from bot.blocks.reminders import (
@@ -23,7 +24,7 @@ from bot.domain.model import Partner, Registration, Status
 from bot.services.delivery import Subject
 from bot.services.ports import Kind
 
-SECTION_LIMIT = 3000
+SECTION_LIMIT = limits.SECTION
 NAME_LIMIT = 200
 
 Renderer = Callable[[Subject], Message]

@@ -15,8 +15,8 @@ from bot.blocks import manage as manage_ids
 from bot.blocks import preregister as form_ids
 from bot.blocks.kit import section
 from bot.blocks.message import Message
-from bot.blocks.preregister import no_contact_message, not_linked_message, quota_reached_message
 from bot.blocks.reminders import renewal_gone_message
+from bot.blocks.replies import no_contact_message, not_linked_message, quota_reached_message
 from bot.blocks.review import NOT_A_REVIEWER, OWN_COMPANY, already_decided_message, refusal_message
 from bot.blocks.text import escape
 from bot.domain.errors import (

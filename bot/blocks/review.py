@@ -12,6 +12,7 @@ from typing import Any
 
 import pycountry
 
+from bot.blocks import limits
 from bot.blocks.kit import field, header, mrkdwn, plain
 from bot.blocks.message import Block, Message
 from bot.blocks.text import (
@@ -31,9 +32,9 @@ REASON_BLOCK = "reason"
 REASON_ACTION = "value"
 REASON_MAX_LENGTH = 2000
 
-SECTION_LIMIT = 3000
-FIELD_LIMIT = 2000
-CONTEXT_LIMIT = 3000
+SECTION_LIMIT = limits.SECTION
+FIELD_LIMIT = limits.FIELD
+CONTEXT_LIMIT = limits.CONTEXT
 TEXT_LIMIT = 3000  # our own cap for the notification fallback (Slack takes 40 000)
 MAX_REASON_BLOCKS = 20  # keeps the card far below Slack's ~50 blocks per message
 EVIDENCE_VALUE_LIMIT = 200

@@ -8,13 +8,9 @@ from pydantic import BaseModel
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.preregister import (
-    OPEN_PROFILE,
-    help_message,
-    preregister_modal,
-    unknown_subcommand_message,
-)
+from bot.blocks.preregister import OPEN_PROFILE, preregister_modal
 from bot.blocks.profile import profile_modal
+from bot.blocks.replies import help_message, unknown_subcommand_message
 from bot.handlers import manage
 from bot.handlers.payloads import user_of
 from bot.handlers.refusals import answered

@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.blocks import preregister as ids
-from bot.blocks.preregister import (
+from bot.blocks.preregister import preregister_modal
+from bot.blocks.results import (
     already_yours_view,
     blocked_view,
-    preregister_modal,
     registered_view,
     review_submitted_view,
 )

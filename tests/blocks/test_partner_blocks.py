@@ -26,18 +26,22 @@ from bot.blocks.preregister import (
     PREREGISTER_REVIEW,
     RESULT,
     FormValues,
-    already_yours_view,
-    blocked_view,
+    preregister_modal,
+)
+from bot.blocks.profile import PROFILE, profile_modal, profile_saved_view
+from bot.blocks.replies import (
     help_message,
     no_contact_message,
     not_linked_message,
-    preregister_modal,
     quota_reached_message,
-    registered_view,
-    review_submitted_view,
     unknown_subcommand_message,
 )
-from bot.blocks.profile import PROFILE, profile_modal, profile_saved_view
+from bot.blocks.results import (
+    already_yours_view,
+    blocked_view,
+    registered_view,
+    review_submitted_view,
+)
 from bot.blocks.text import duration_words, escape_clip, slack_date
 from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration
 from bot.domain.policy import Policy, QuotaUse
