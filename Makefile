@@ -20,7 +20,7 @@ test: install
 
 # The domain, the parsers and the Block Kit builders: no database, no server, seconds.
 test-fast: install
-	$(VENV)/bin/python -m pytest -q tests/domain tests/blocks tests/test_settings.py tests/test_manifest.py $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -q tests/domain tests/blocks tests/handlers tests/test_settings.py tests/test_manifest.py $(PYTEST_ARGS)
 
 # The whole suite with every process's wall clock 400 days ahead (monotonic clocks and
 # sleeps stay real): a test that depends on today's date fails here.

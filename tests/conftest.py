@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from bot.services.context import Context
 from bot.settings import Settings
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+_SKIPS: Counter[str] = Counter()
 POSTGRES_REQUIRED = os.environ.get("PREREG_REQUIRE_POSTGRES") == "1"
 
 
@@ -74,3 +76,23 @@ def runtime(settings: Settings, clock: Clock) -> Iterator[Runtime]:
 @pytest.fixture
 def context(runtime: Runtime) -> Context:
     return runtime.context
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Settings) -> None:
+    """main() reads the environment and `.env` in the working directory: only ours, no Slack."""
+    monkeypatch.chdir(tmp_path)
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        _SKIPS[str(report.longrepr[2]).removeprefix("Skipped: ")] += 1
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per reason a test was skipped, however many tests it kept from running."""
+    for reason, count in sorted(_SKIPS.items()):
+        terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)

@@ -47,15 +47,6 @@ EXPORT_HEADER = (
 )
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Settings) -> None:
-    """main() reads the environment and `.env` in the working directory: only ours."""
-    monkeypatch.chdir(tmp_path)
-    for name in Settings.model_fields:
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-
-
 def clean_env(**values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
     return {**env, **values}

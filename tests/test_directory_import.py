@@ -176,15 +176,6 @@ def test_a_changed_row_is_an_update(runtime: Runtime) -> None:
 # --- the command ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Settings) -> None:
-    """main() reads the environment and `.env` in the working directory: only ours."""
-    monkeypatch.chdir(tmp_path)
-    for name in Settings.model_fields:
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-
-
 @pytest.mark.usefixtures("cli_env")
 def test_command_reports_bad_rows_loads_good_ones_and_exits_1(
     capsys: pytest.CaptureFixture[str],

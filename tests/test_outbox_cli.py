@@ -28,15 +28,6 @@ LONG_ERROR = "invalid_blocks\n" + "x" * 200
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Settings) -> None:
-    """main() reads the environment and `.env` in the working directory: only ours."""
-    monkeypatch.chdir(tmp_path)
-    for name in Settings.model_fields:
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-
-
-@pytest.fixture
 def mail(runtime: Runtime, clock: Clock) -> dict[str, int]:
     """Three messages owed: a review card that died, and two "ended" DMs, one already sent."""
     context = runtime.context

@@ -122,15 +122,6 @@ def test_values_longer_than_the_columns_are_refused(context: Context) -> None:
 # --- the command ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Settings) -> None:
-    """main() reads the environment and `.env` in the working directory: only ours."""
-    monkeypatch.chdir(tmp_path)
-    for name in Settings.model_fields:
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-
-
 ADD_ACME = [
     "partners",
     "add",

@@ -9,7 +9,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -150,15 +149,6 @@ def test_expiry_happens_at_valid_until_not_a_microsecond_before(
     )
     assert freed.recorded and freed.registration is not None
     assert freed.registration.partner_id == "beta"
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, settings: Settings) -> None:
-    """main() reads the environment and `.env` in the working directory: only ours, no Slack."""
-    monkeypatch.chdir(tmp_path)
-    for name in Settings.model_fields:
-        monkeypatch.delenv(name.upper(), raising=False)
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
 
 
 @pytest.mark.usefixtures("partners", "cli_env")
