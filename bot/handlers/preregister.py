@@ -32,6 +32,17 @@ def register(app: App) -> None:
 @answered
 def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context) -> None:
     """Everything here runs before the ack: the answer replaces the form (3 s are plenty)."""
+    _answer(ack, body, view, services, review=False)
+
+
+@answered
+def request_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context) -> None:
+    _answer(ack, body, view, services, review=True)
+
+
+def _answer(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context, *, review: bool
+) -> None:
     user_id = user_of(body)
     try:
         form = parse_customer_form(view)
@@ -39,20 +50,12 @@ def submit_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: 
         ack(response_action="errors", errors=invalid.errors)
         return
     # The first step records only an eligible customer; a review case asks why first.
-    submitted = preregister(Preregister(user_id, form.customer()), services)
+    submitted = (
+        send_to_review(RequestReview(user_id, form.customer(), form.justification or ""), services)
+        if review
+        else preregister(Preregister(user_id, form.customer()), services)
+    )
     ack(response_action="update", view=present(submitted, form, view))
-
-
-@answered
-def request_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context) -> None:
-    user_id = user_of(body)
-    try:
-        form = parse_customer_form(view)
-    except FieldErrors as invalid:
-        ack(response_action="errors", errors=invalid.errors)
-        return
-    cmd = RequestReview(user_id, form.customer(), form.justification or "")
-    ack(response_action="update", view=present(send_to_review(cmd, services), form, view))
 
 
 def present(submitted: Submission, form: CustomerForm, view: dict[str, Any]) -> dict[str, Any]:
