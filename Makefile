@@ -26,7 +26,8 @@ test-fast: install
 # sleeps stay real): a test that depends on today's date fails here.
 test-timeshift: install
 	PYTHONPATH=$(CURDIR)/.ci/timeshift PREREG_TIME_SHIFT_DAYS=400 \
-		$(VENV)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+		$(VENV)/bin/python -m pytest -q -p no:cacheprovider \
+		-W "ignore::pytest.PytestAssertRewriteWarning" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
