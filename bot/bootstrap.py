@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +20,15 @@ from bot.adapters.database import (
     upgrade,
     writer_turn,
 )
+from bot.adapters.invite_tokens import SignedInviteTokens
+from bot.adapters.routing_sender import RoutingSender
 from bot.adapters.slack_sender import SlackSender, delivery_client
+from bot.adapters.smtp_sender import SmtpSender
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
 from bot.services.context import Context
-from bot.services.delivery import DeliveryReport, deliver_due
+from bot.services.delivery import DeliveryReport, Sender, deliver_due
+from bot.services.invite_links import Invites
 from bot.settings import Settings
 
 
@@ -39,7 +45,7 @@ class Runtime:
     context: Context
     outbox_wake: threading.Event = field(default_factory=threading.Event)
     """Set after every commit that wrote to the outbox."""
-    sender: SlackSender | None = None
+    sender: Sender | None = None
     """None without SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID: messages then wait in the outbox."""
 
     def database_reachable(self) -> bool:
@@ -72,12 +78,37 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
         calendar=calendar,
         clock=clock,
         reviewers=frozenset(settings.reviewer_user_ids),
+        invites=invites(settings),
     )
-    return Runtime(settings, engine, context, wake, _sender(settings))
+    return Runtime(settings, engine, context, wake, _sender(settings, context, clock))
 
 
-def _sender(settings: Settings) -> SlackSender | None:
+def invites(settings: Settings) -> Invites | None:
+    """None without INVITE_SECRET (commands other than serve need none)."""
+    secret = settings.invite_secret
+    if secret is None or not secret.get_secret_value():
+        return None
+    return Invites(
+        SignedInviteTokens(secret.get_secret_value()),
+        settings.public_base_url,
+        email=settings.smtp_url is not None,
+    )
+
+
+def web_secret(settings: Settings) -> str | None:
+    """The key of the customer pages' form tokens (CSRF), derived from INVITE_SECRET so
+    that every replica agrees without another setting; never the signing key itself."""
+    secret = settings.invite_secret
+    if secret is None or not secret.get_secret_value():
+        return None
+    key = secret.get_secret_value().encode()
+    return hmac.new(key, b"prereg.web.forms", hashlib.sha256).hexdigest()
+
+
+def _sender(settings: Settings, context: Context, clock: Callable[[], datetime]) -> Sender | None:
     token, channel = settings.slack_bot_token, settings.review_channel_id
     if token is None or not channel:
         return None
-    return SlackSender(delivery_client(settings.slack_api_url, token.get_secret_value()), channel)
+    client = delivery_client(settings.slack_api_url, token.get_secret_value())
+    mail = SmtpSender(settings.smtp_url, settings.mail_from, clock) if settings.smtp_url else None
+    return RoutingSender(SlackSender(client, channel, context.invites), mail)

@@ -22,11 +22,12 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.adapters.outbox_worker import OutboxWorker
-from bot.bootstrap import Runtime
+from bot.bootstrap import Runtime, web_secret
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError
 from bot.slack_app import build_slack_app, redact
 from bot.web import create_web_app
+from bot.web.invite import invite_pages
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,12 @@ def http_stack(runtime: Runtime, host: str, port: int) -> HttpStack:
     """Built, listening, not yet serving: `stack.server.run()` serves until closed."""
     _require(runtime.settings, socket_mode=False)
     slack_app = build_slack_app(runtime.settings, runtime.context)
-    web = create_web_app(slack_app, runtime.database_reachable, blueprints=web_pages(runtime))
+    web = create_web_app(
+        slack_app,
+        runtime.database_reachable,
+        blueprints=web_pages(runtime),
+        secret_key=web_secret(runtime.settings),
+    )
     server = create_server(web, host=host, port=port, **WAITRESS)
     return HttpStack(server, slack_app, OutboxWorker(runtime.deliver_outbox, runtime.outbox_wake))
 
@@ -122,8 +128,10 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
 
 
 def web_pages(runtime: Runtime) -> list[Blueprint]:
-    """Pages besides Slack's endpoint and health; the invitation pages (/invite/<token>) go here."""
-    return []
+    """Pages besides Slack's endpoint and health: the invitation pages (/invite/<token>)."""
+    if runtime.context.invites is None:
+        return []
+    return [invite_pages(runtime.context)]
 
 
 class OneLineFormatter(logging.Formatter):

@@ -907,6 +907,7 @@ class FileStore:
             "name": filename,
             "title": filename,
             "length": int(length),
+            "alt_txt": args.get("alt_txt"),
             "content": None,
             "channels": [],
         }

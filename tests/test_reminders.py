@@ -162,11 +162,14 @@ def reminder_rows(runtime: Runtime) -> list[tuple[str, int, bool]]:
 
 
 def messages(runtime: Runtime, *kinds: str) -> list[tuple[str, str, dict[str, object]]]:
-    """(kind, recipient, payload) of the outbox rows of these kinds (all kinds if none given)."""
+    """(kind, recipient, payload) of the outbox rows of these kinds (if none given: all but
+    the pre-registration DMs)."""
     with Session(runtime.engine) as session:
         query = select(OutboxRow).order_by(OutboxRow.id)
         if kinds:
             query = query.where(OutboxRow.kind.in_(kinds))
+        else:  # the DM with the invitation link, sent on every pre-registration, aside
+            query = query.where(OutboxRow.kind != "preregistered")
         return [(r.kind, r.recipient, dict(r.payload)) for r in session.scalars(query)]
 
 

@@ -74,6 +74,8 @@ def outbox(runtime: Runtime, *kinds: str) -> list[tuple[str, str, int | None, di
         query = select(OutboxRow).order_by(OutboxRow.id)
         if kinds:
             query = query.where(OutboxRow.kind.in_(kinds))
+        else:  # the DM with the invitation link, sent on every pre-registration, aside
+            query = query.where(OutboxRow.kind != "preregistered")
         return [
             (r.kind, r.recipient, r.registration_id, dict(r.payload))
             for r in session.scalars(query)

@@ -22,7 +22,7 @@ from bot.services import registrations as uc
 from bot.services import reviews
 from bot.services.context import Context
 from bot.services.errors import JustificationRequired, RegistrationNotFound, UnknownPartner
-from bot.services.queries import GetStanding
+from bot.services.queries import GetRegistration, GetStanding, get_registration
 from bot.services.queries import standing as standing_of
 from tests.conftest import Clock
 
@@ -217,10 +217,14 @@ def test_associate_and_opportunity(ctx: Context) -> None:
         uc.CreateOpportunity("Uacme", registration.id, " Migration "), ctx
     )
     assert opportunity.id is not None and opportunity.title == "Migration"
-    associated = uc.associate(uc.Associate(registration.id, "it1@kunde.de"), ctx)
-    assert associated.status is Status.ASSOCIATED
+    with ctx.uow() as uow:  # as the customer's association does, through its invitation
+        registration.associate("it1@kunde.de", ctx.now())
+        uow.registrations.save(registration)
+        uow.commit()
+    assert get_registration(GetRegistration(registration.id), ctx).status is Status.ASSOCIATED
     with pytest.raises(TransitionNotAllowed):
-        uc.associate(uc.Associate(registration.id, "it1@kunde.de"), ctx)
+        registration.associate("it1@kunde.de", ctx.now())
+    uc.create_opportunity(uc.CreateOpportunity("Uacme", registration.id, "Renewal"), ctx)
     pending = submit(ctx, "acme", customer(2, country="FR"), "why").registration
     assert pending is not None and pending.id is not None
     with pytest.raises(OpportunityNotAllowed):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -10,9 +11,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
+from bot.adapters.qr import qr_png
+from bot.blocks.invite import qr_alt_text, qr_comment
 from bot.blocks.notifications import render
-from bot.services.delivery import RetryLater, Subject, Undeliverable
-from bot.services.ports import REVIEWERS, Delivery, Kind
+from bot.domain.model import Status
+from bot.services.delivery import Obsolete, RetryLater, Subject, Undeliverable
+from bot.services.invite_links import Invites
+from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,9 @@ METADATA_EVENT = "prereg_outbox"
 # Reminders about a review go in the thread of its card in the reviewers' channel.
 IN_THREAD = frozenset({Kind.REVIEW_HALFWAY, Kind.REVIEW_OVERDUE})
 
+# DMs that carry the invitation link, minted for their recipient when they are sent.
+WITH_LINK = frozenset({Kind.PREREGISTERED, Kind.DECISION})
+
 
 def delivery_client(base_url: str, token: str, timeout: int = 10) -> WebClient:
     """No rate-limit or 5xx retries inside the client: the outbox schedules those itself."""
@@ -55,12 +63,19 @@ def delivery_client(base_url: str, token: str, timeout: int = 10) -> WebClient:
 
 
 class SlackSender:
-    def __init__(self, client: WebClient, review_channel: str) -> None:
+    def __init__(
+        self, client: WebClient, review_channel: str, invites: Invites | None = None
+    ) -> None:
         self.client = client
         self.review_channel = review_channel
+        self.invites = invites
 
     def send(self, delivery: Delivery, subject: Subject) -> dict[str, Any]:
         notification = delivery.notification
+        if notification.kind is Kind.INVITE_QR:
+            return self._upload_qr(notification, subject)
+        if notification.kind in WITH_LINK:
+            subject = self._with_link(notification, subject)
         try:
             message = render(notification.kind, subject)
         except ValueError as nothing_to_say:  # e.g. its registration is gone
@@ -86,6 +101,40 @@ class SlackSender:
         except (SlackClientError, OSError) as failure:
             raise RetryLater(f"{type(failure).__name__}: {failure}") from failure
         return {"channel": response["channel"], "ts": response["ts"]}
+
+    def _with_link(self, notification: Notification, subject: Subject) -> Subject:
+        registration = subject.registration
+        invitable = registration is not None and registration.status is Status.PREREGISTERED
+        if notification.kind is Kind.PREREGISTERED and not invitable:
+            raise Obsolete("the customer is no longer pre-registered")
+        if not invitable or self.invites is None or registration is None or not registration.id:
+            return subject
+        link = self.invites.link(registration.id, notification.recipient)
+        payload = {**subject.payload, "invite_link": link, "email": self.invites.email}
+        return replace(subject, payload=payload)
+
+    def _upload_qr(self, notification: Notification, subject: Subject) -> dict[str, Any]:
+        """The PNG of the link, to the partner's DM (files_upload_v2: three calls)."""
+        registration = subject.registration
+        if registration is None or registration.status is not Status.PREREGISTERED:
+            raise Obsolete("the customer is no longer pre-registered")
+        link = str(notification.payload["link"])
+        try:
+            channel = self._channel(notification.recipient)
+            response = self.client.files_upload_v2(
+                channel=channel,
+                file=qr_png(link),
+                filename=f"invitation-{registration.id}.png",
+                title=f"Invitation QR code: {registration.customer.name}"[:250],
+                alt_txt=qr_alt_text(registration),
+                initial_comment=qr_comment(registration),
+            )
+        except SlackApiError as failure:
+            raise _classified(failure) from failure
+        except (SlackClientError, OSError) as failure:
+            raise RetryLater(f"{type(failure).__name__}: {failure}") from failure
+        files = response.get("files") or [{}]
+        return {"channel": channel, "file": files[0].get("id")}
 
     def _update_card(self, subject: Subject, message: dict[str, Any]) -> dict[str, Any]:
         card = _card(subject)

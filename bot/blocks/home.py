@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.invite import invite_button
 from bot.blocks.kit import header, plain, section
 from bot.blocks.message import Block
 from bot.blocks.text import duration_words, escape, slack_date
@@ -63,7 +64,10 @@ def _company(
             )
         )
     for registration in active[:LISTED]:
-        blocks.append({"type": "section", "text": plain(registration.customer.name)})
+        row: Block = {"type": "section", "text": plain(registration.customer.name)}
+        if registration.status is Status.PREREGISTERED and registration.is_active(now):
+            row["accessory"] = invite_button(registration.id)
+        blocks.append(row)
         blocks.append({"type": "context", "elements": [_status(registration, now)]})
     if len(active) > LISTED:
         more = len(active) - LISTED

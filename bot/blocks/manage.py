@@ -16,6 +16,7 @@ MANAGE = "manage"  # the overflow menu on each listed customer
 DELETE_CONFIRM = "delete_confirm"
 DELETE_MANY = "delete_many"
 OPPORTUNITY = "opportunity"
+INVITE = "invite"
 SELECTED = "registrations"
 TITLE = "title"
 LISTED = 40  # one block each, under Slack's ~50 blocks per message
@@ -67,6 +68,8 @@ def _row(registration: Registration, now: datetime) -> Block:
         },
     }
     options = []
+    if registration.status is Status.PREREGISTERED and registration.is_active(now):
+        options.append(_option("Invite", f"{INVITE}:{registration.id}"))
     if registration.allows_opportunity(now):
         options.append(_option("Create opportunity", f"{OPPORTUNITY}:{registration.id}"))
     if registration.can_delete:

@@ -10,6 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.blocks import limits
+from bot.blocks.invite import (
+    associated_dm,
+    email_failed_dm,
+    email_sent_dm,
+    invite_blocks,
+    preregistered_dm,
+)
 from bot.blocks.kit import context, section
 from bot.blocks.message import Block, Message
 from bot.blocks.reminders import (
@@ -22,6 +29,7 @@ from bot.blocks.review import review_card
 from bot.blocks.text import clip, escape_clip, slack_date
 from bot.domain.model import Partner, Registration, Status
 from bot.services.delivery import Subject
+from bot.services.invitations import EmailOption
 from bot.services.ports import Kind
 
 SECTION_LIMIT = limits.SECTION
@@ -51,10 +59,12 @@ def _decision(subject: Subject) -> Message:
     name = f"*{escape_clip(registration.customer.name, NAME_LIMIT)}*"
     if registration.status is Status.REJECTED or registration.decision_note is not None:
         return _rejected(registration, name)
-    return _approved(registration, name, subject.partner)
+    return _approved(registration, name, subject.partner, subject)
 
 
-def _approved(registration: Registration, name: str, partner: Partner | None) -> Message:
+def _approved(
+    registration: Registration, name: str, partner: Partner | None, subject: Subject
+) -> Message:
     company = f" ({escape_clip(partner.name, NAME_LIMIT)})" if partner is not None else ""
     until = registration.valid_until
     headline = f"✅ {name} is pre-registered for your company{company}"
@@ -67,6 +77,9 @@ def _approved(registration: Registration, name: str, partner: Partner | None) ->
         "• The reservation ends on its date unless the customer associates first."
     )
     blocks: list[Block] = [section(headline), section(next_steps)]
+    link = subject.payload.get("invite_link")
+    if registration.status is Status.PREREGISTERED and link:
+        blocks += invite_blocks(registration, link, _email_option(subject))
     if registration.status is not Status.PREREGISTERED:
         blocks.append(context(f"Since then: {registration.status.value.replace('_', ' ')}."))
     return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
@@ -124,6 +137,33 @@ def _dated(subject: Subject, moment: str) -> Registration:
     return registration
 
 
+def _email_option(subject: Subject) -> EmailOption:
+    """For a DM: the partner's click re-checks the daily limit."""
+    if not subject.payload.get("email"):
+        return EmailOption.NOT_CONFIGURED
+    if subject.registration is None or not subject.registration.customer.email:
+        return EmailOption.NO_EMAIL
+    return EmailOption.AVAILABLE
+
+
+def _preregistered(subject: Subject) -> Message:
+    return preregistered_dm(
+        _registration(subject), subject.payload.get("invite_link"), _email_option(subject)
+    )
+
+
+def _associated(subject: Subject) -> Message:
+    return associated_dm(_registration(subject))
+
+
+def _email_sent(subject: Subject) -> Message:
+    return email_sent_dm(_registration(subject))
+
+
+def _email_failed(subject: Subject) -> Message:
+    return email_failed_dm(_registration(subject), subject.payload.get("error"))
+
+
 RENDERERS: dict[Kind, Renderer] = {
     Kind.REVIEW_REQUEST: _review_card,
     Kind.REVIEW_DECIDED: _review_card,
@@ -132,4 +172,8 @@ RENDERERS: dict[Kind, Renderer] = {
     Kind.EXPIRED: _expired,
     Kind.REVIEW_HALFWAY: _review_halfway,
     Kind.REVIEW_OVERDUE: _review_overdue,
+    Kind.PREREGISTERED: _preregistered,
+    Kind.ASSOCIATED: _associated,
+    Kind.INVITE_EMAIL_SENT: _email_sent,
+    Kind.INVITE_EMAIL_FAILED: _email_failed,
 }

@@ -13,12 +13,13 @@ from typing import Any
 
 from bot.blocks import manage as manage_ids
 from bot.blocks import preregister as form_ids
+from bot.blocks.invite import EMAIL_WORDS
 from bot.blocks.kit import section
 from bot.blocks.message import Message
 from bot.blocks.reminders import renewal_gone_message
 from bot.blocks.replies import no_contact_message, not_linked_message, quota_reached_message
 from bot.blocks.review import NOT_A_REVIEWER, OWN_COMPANY, already_decided_message, refusal_message
-from bot.blocks.text import escape
+from bot.blocks.text import escape, slack_date
 from bot.domain.errors import (
     NoContactOnFile,
     NotAReviewer,
@@ -29,7 +30,17 @@ from bot.domain.errors import (
     TransitionNotAllowed,
 )
 from bot.domain.model import Registration, Status
-from bot.services.errors import JustificationRequired, RegistrationNotFound, UnknownPartner
+from bot.services.errors import (
+    EmailLimitReached,
+    EmailNotConfigured,
+    InvitingNotConfigured,
+    JustificationRequired,
+    NoEmailOnFile,
+    NotInvitable,
+    RegistrationNotFound,
+    UnknownPartner,
+)
+from bot.services.invitations import EmailOption
 
 GONE = "This registration no longer exists, or it is not one of your company's."
 NOT_DELETABLE = "Pending reviews and associated customers can't be deleted."
@@ -92,6 +103,29 @@ ANSWERS: dict[type[Refusal], _Rule] = {
         "Justification needed", _words(JUSTIFY), field=form_ids.JUSTIFICATION
     ),
     UnreadableRequest: lambda r: Answer("Not understood", _words(UNREADABLE)),
+    NotInvitable: lambda r: Answer(
+        "Can't invite",
+        _words(
+            f"This customer is {r.status.replace('_', ' ')} now, so it can't be invited: only"
+            " pre-registered customers within their validity can."
+        ),
+    ),
+    InvitingNotConfigured: lambda r: Answer(
+        "Can't invite",
+        _words("Invitations are not configured here (the operators set `INVITE_SECRET`)."),
+    ),
+    EmailNotConfigured: lambda r: Answer(
+        "No email", _words(EMAIL_WORDS[EmailOption.NOT_CONFIGURED])
+    ),
+    NoEmailOnFile: lambda r: Answer("No email", _words(EMAIL_WORDS[EmailOption.NO_EMAIL])),
+    EmailLimitReached: lambda r: Answer(
+        "Email limit reached",
+        _words(
+            f"{r.limit} invitation emails went to this customer in the last day, the most it"
+            f" receives. The next one can go {slack_date(r.next_at)}; meanwhile send the link"
+            " or the QR code."
+        ),
+    ),
 }
 
 

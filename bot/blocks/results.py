@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.invite import invite_blocks
 from bot.blocks.kit import VALUE as VALUE
 from bot.blocks.kit import (
     context,
@@ -21,6 +22,7 @@ from bot.blocks.text import (
     slack_date,
 )
 from bot.domain.model import Reason, ReasonCode, Registration, Status
+from bot.services.invitations import Invitation
 
 
 def _result(title: str, blocks: list[Block]) -> dict[str, Any]:
@@ -34,7 +36,10 @@ def _reference(registration: Registration, *more: str) -> list[Block]:
     return [context(*texts)] if texts else []
 
 
-def registered_view(registration: Registration) -> dict[str, Any]:
+def registered_view(
+    registration: Registration, invitation: Invitation | None = None
+) -> dict[str, Any]:
+    """With `invitation` (INVITE_SECRET set), the link and its buttons, ready to use."""
     until = registration.valid_until
     headline = f"Pre-registered until {slack_date(until)}" if until else "Pre-registered"
     same_email = " with the email you gave here" if registration.customer.email else ""
@@ -46,8 +51,16 @@ def registered_view(registration: Registration) -> dict[str, Any]:
             f"1. Invite the customer to register and associate with your company{same_email}.\n"
             "2. Create an opportunity for this customer from `/preregister list`."
         ),
-        *_reference(registration),
     ]
+    if invitation is not None:
+        blocks += invite_blocks(
+            registration,
+            invitation.link,
+            invitation.email,
+            emails_today=invitation.emails_today,
+            email_limit=invitation.email_limit,
+        )
+    blocks += _reference(registration)
     return _result("Pre-registered", blocks)
 
 

@@ -30,9 +30,17 @@ class TransitionNotAllowed(DomainError):
         """The registration as it stands now, so that the answer can tell the current truth."""
 
 
-class EmailMismatch(DomainError):
+class IdentityMismatch(DomainError):
+    """The customer confirmed another email (or mobile) than the one pre-registered."""
+
+    def __init__(self, field: str = "email") -> None:
+        super().__init__(f"the {field} is not the one that was pre-registered")
+        self.field = field
+
+
+class EmailMismatch(IdentityMismatch):
     def __init__(self) -> None:
-        super().__init__("the email is not the one that was pre-registered")
+        super().__init__("email")
 
 
 class NoContactOnFile(DomainError):

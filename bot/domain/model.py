@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bot.domain.errors import (
     EmailMismatch,
+    IdentityMismatch,
     NoContactOnFile,
     NotAReviewer,
     OpportunityNotAllowed,
@@ -250,12 +251,24 @@ class Registration:
         self.status = Status.EXPIRED
         self.events.append(Expired(now))
 
-    def associate(self, email: str, now: datetime) -> None:
-        """The customer accepted the invitation with the email that was pre-registered."""
+    @property
+    def identity_field(self) -> str:
+        """What the customer confirms on association: the email, or for a mobile-only
+        registration the mobile."""
+        return "email" if self.customer.email else "mobile"
+
+    def identity_matches(self, identity: str) -> bool:
+        """`identity` normalized as stored (lowercased email, E.164 mobile)."""
+        expected = self.customer.email or self.customer.mobile
+        return expected is not None and identity == expected
+
+    def associate(self, identity: str, now: datetime) -> None:
+        """The customer accepted the invitation with the email (or, for a mobile-only
+        registration, the mobile) that was pre-registered."""
         if not self.is_active(now) or self.status is not Status.PREREGISTERED:
             raise TransitionNotAllowed("associate", self._effective_status(now), self)
-        if email != self.customer.email:
-            raise EmailMismatch()
+        if not self.identity_matches(identity):
+            raise EmailMismatch() if self.customer.email else IdentityMismatch("mobile")
         self.status = Status.ASSOCIATED
         self.events.append(Associated(now))
 

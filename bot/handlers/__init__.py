@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import commands, home, manage, preregister, profile, renew, review
+from bot.handlers import commands, home, invite, manage, preregister, profile, renew, review
 
 
 def register(app: App) -> None:
@@ -15,3 +15,4 @@ def register(app: App) -> None:
     manage.register(app)
     renew.register(app)
     home.register(app)
+    invite.register(app)

@@ -1,4 +1,5 @@
-"""`/preregister list` and `delete`, and the per-customer menu: delete, create opportunity."""
+"""`/preregister list` and `delete`, and the per-customer menu: invite, delete, create
+opportunity."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.blocks.manage import (
 )
 from bot.blocks.refusals import answer
 from bot.blocks.text import escape
-from bot.handlers import payloads
+from bot.handlers import invite, payloads
 from bot.handlers.forms import state_values
 from bot.handlers.refusals import answered
 from bot.services.context import Context
@@ -66,6 +67,11 @@ def menu_chosen(
 ) -> None:
     ack()
     choice = payloads.menu_choice(body)
+    if choice.action == ids.INVITE:
+        invite.open_invitation(
+            choice.user_id, choice.registration_id, choice.trigger_id, client, services
+        )
+        return
     registration = own_registration(
         GetOwnRegistration(choice.user_id, choice.registration_id), services
     )

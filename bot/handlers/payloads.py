@@ -43,11 +43,11 @@ class Click(BaseModel):
 
 
 class MenuChoice(BaseModel):
-    """An option of a customer's overflow menu: `delete:12` or `opportunity:12`."""
+    """An option of a customer's overflow menu: `invite:12`, `delete:12`, `opportunity:12`."""
 
     user_id: SlackId
     trigger_id: str
-    action: Literal["delete", "opportunity"]
+    action: Literal["invite", "delete", "opportunity"]
     registration_id: RegistrationId
 
 

@@ -15,11 +15,13 @@ from bot.blocks.results import (
     review_submitted_view,
 )
 from bot.domain.eligibility import Outcome
+from bot.domain.errors import Refusal
 from bot.domain.model import Status
 from bot.handlers.forms import CustomerForm, FieldErrors, form_values, parse_customer_form
 from bot.handlers.payloads import user_of
 from bot.handlers.refusals import answered
 from bot.services.context import Context
+from bot.services.invitations import Invitation, ShowInvitation, show_invitation
 from bot.services.registrations import Preregister, RequestReview, Submission, preregister
 from bot.services.registrations import request_review as send_to_review
 
@@ -55,10 +57,29 @@ def _answer(
         if review
         else preregister(Preregister(user_id, form.customer()), services)
     )
-    ack(response_action="update", view=present(submitted, form, view))
+    invitation = _invitation(submitted, user_id, services)
+    ack(response_action="update", view=present(submitted, form, view, invitation))
 
 
-def present(submitted: Submission, form: CustomerForm, view: dict[str, Any]) -> dict[str, Any]:
+def _invitation(submitted: Submission, user_id: str, services: Context) -> Invitation | None:
+    """The link and its buttons for a customer pre-registered at once (when invitable)."""
+    registration = submitted.registration
+    if registration is None or registration.id is None or services.invites is None:
+        return None
+    if registration.status is not Status.PREREGISTERED:
+        return None
+    try:
+        return show_invitation(ShowInvitation(user_id, registration.id), services)
+    except Refusal:
+        return None
+
+
+def present(
+    submitted: Submission,
+    form: CustomerForm,
+    view: dict[str, Any],
+    invitation: Invitation | None = None,
+) -> dict[str, Any]:
     decision, registration = submitted.decision, submitted.registration
     if decision.outcome is Outcome.BLOCK:
         return blocked_view(form.customer_name, decision.reasons[0])
@@ -72,4 +93,4 @@ def present(submitted: Submission, form: CustomerForm, view: dict[str, Any]) -> 
     assert registration is not None
     if registration.status is Status.PENDING_REVIEW:
         return review_submitted_view(registration)
-    return registered_view(registration)
+    return registered_view(registration, invitation)

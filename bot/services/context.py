@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.domain.calendar import WorkingCalendar
 from bot.domain.policy import Policy
+from bot.services.invite_links import Invites
 from bot.services.ports import UnitOfWork
 
 
@@ -20,6 +21,8 @@ class Context:
     clock: Callable[[], datetime]
     reviewers: frozenset[str] = frozenset()
     """Slack user IDs allowed to decide reviews (REVIEWER_USER_IDS)."""
+    invites: Invites | None = None
+    """None without INVITE_SECRET: then nothing can be invited."""
 
     def now(self) -> datetime:
         return self.clock()

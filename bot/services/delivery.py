@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from bot.domain.model import Partner, Registration
 from bot.services.context import Context
-from bot.services.ports import Delivery, Kind, OutboxEntry, UnitOfWork
+from bot.services.ports import Delivery, Kind, Notification, OutboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,7 @@ def _deliver(
     else:
         with uow() as recording:
             recording.outbox.sent(delivery.id, clock(), result)
+            _follow_up(recording, delivery, "sent", clock(), None)
             recording.commit()
         report.sent += 1
 
@@ -169,7 +170,29 @@ def _give_up(
 ) -> None:
     with uow() as recording:
         recording.outbox.dead(delivery.id, clock(), error)
+        _follow_up(recording, delivery, "dead", clock(), error)
         recording.commit()
+
+
+def _follow_up(
+    recording: UnitOfWork, delivery: Delivery, outcome: str, now: datetime, error: str | None
+) -> None:
+    """A notification may ask for another once it is sent or dead (e.g. the partner hears
+    whether an invitation email went out): added in the same transaction as the outcome."""
+    then = delivery.notification.payload.get("then") or {}
+    follow = then.get(outcome)
+    if not isinstance(follow, dict):
+        return
+    notification = delivery.notification
+    recording.outbox.add(
+        Notification(
+            Kind(follow["kind"]),
+            str(follow["recipient"]),
+            notification.registration_id,
+            {"of": delivery.id, "error": error},
+        ),
+        now,
+    )
 
 
 def _subject(delivery: Delivery, uow: Callable[[], UnitOfWork]) -> Subject:

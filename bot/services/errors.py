@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.domain.errors import Refusal
 
 
@@ -19,3 +21,65 @@ class RegistrationNotFound(Refusal):
 
 class JustificationRequired(Refusal):
     """A review request needs the partner's written justification."""
+
+
+class InvitingNotConfigured(Refusal):
+    """INVITE_SECRET is not set: no invitation can be signed or checked."""
+
+
+class NotInvitable(Refusal):
+    """Only a customer pre-registered and still within its validity can be invited."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"a registration that is {status} cannot be invited")
+        self.status = status
+
+
+class EmailNotConfigured(Refusal):
+    """SMTP_URL is not set: invitations go by link and QR code only."""
+
+
+class NoEmailOnFile(Refusal):
+    """The customer was pre-registered by mobile only: there is no address to write to."""
+
+
+class EmailLimitReached(Refusal):
+    """As many invitation emails in the last day as a customer may receive."""
+
+    def __init__(self, limit: int, next_at: datetime) -> None:
+        super().__init__(f"{limit} invitation emails sent in the last day")
+        self.limit = limit
+        self.next_at = next_at
+
+
+class InvalidInvitation(Refusal):
+    """The token does not verify (tampered, foreign, malformed) or names nothing."""
+
+
+class InvitationEnded(Refusal):
+    """The pre-registration the link belongs to expired, was deleted or ended otherwise."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"the invitation's pre-registration is {status}")
+        self.status = status
+
+
+class AlreadyAssociated(Refusal):
+    """The customer has associated already (with another identity than the one given)."""
+
+
+class TooManyAttempts(Refusal):
+    """Too many wrong identities on one invitation lately; `retry_at` says when to retry."""
+
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__(f"too many wrong attempts; retry at {retry_at.isoformat()}")
+        self.retry_at = retry_at
+
+
+class WrongIdentity(Refusal):
+    """The customer typed another email (or mobile) than the one pre-registered."""
+
+    def __init__(self, field: str, attempts_left: int) -> None:
+        super().__init__(f"the {field} is not the one that was pre-registered")
+        self.field = field
+        self.attempts_left = attempts_left

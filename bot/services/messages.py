@@ -18,6 +18,7 @@ from bot.services.ports import REVIEWERS, Kind, Notification
 class To(Enum):
     REVIEWERS = "the reviewers' channel"
     COMPANY = "every Slack user of the partner company"
+    CREATOR = "the Slack user who made the registration"
 
 
 _Payload = Callable[[Any], dict[str, Any]]
@@ -48,10 +49,13 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     ),
     events.Expired: ((Kind.EXPIRED, To.COMPANY, _none),),
     events.ExpiryNear: ((Kind.EXPIRY_REMINDER, To.COMPANY, _offset),),
+    # The invitation link stays in Slack after the result view closes.
+    events.Preregistered: ((Kind.PREREGISTERED, To.CREATOR, _none),),
+    events.Associated: ((Kind.ASSOCIATED, To.COMPANY, _none),),
     events.ReviewHalfway: ((Kind.REVIEW_HALFWAY, To.REVIEWERS, _none),),
     events.ReviewOverdue: ((Kind.REVIEW_OVERDUE, To.REVIEWERS, _may_decide),),
 }
-"""Events not listed (pre-registered, renewed, deleted, associated) send nothing yet."""
+"""Events not listed (renewed, deleted) send nothing."""
 
 
 def notifications_for(
@@ -60,6 +64,9 @@ def notifications_for(
     for kind, to, payload in MESSAGES.get(type(event), ()):
         if to is To.REVIEWERS:
             yield Notification(kind, REVIEWERS, registration.id, payload(event))
+        elif to is To.CREATOR:
+            if registration.created_by:
+                yield Notification(kind, registration.created_by, registration.id, payload(event))
         else:
             for user_id in partner.slack_user_ids if partner else ():
                 yield Notification(kind, user_id, registration.id, payload(event))

@@ -48,6 +48,16 @@ class Kind(StrEnum):
     EXPIRED = "expired"
     REVIEW_HALFWAY = "review_halfway"
     REVIEW_OVERDUE = "review_overdue"
+    PREREGISTERED = "preregistered"
+    INVITE_QR = "invite_qr"
+    INVITE_EMAIL = "invite_email"
+    INVITE_EMAIL_SENT = "invite_email_sent"
+    INVITE_EMAIL_FAILED = "invite_email_failed"
+    ASSOCIATED = "associated"
+
+
+EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
+"""Delivered by email (to the registration's pre-registered address), not to Slack."""
 
 
 class OutboxStatus(StrEnum):
@@ -61,6 +71,8 @@ class OutboxStatus(StrEnum):
 
 REVIEWERS = "reviewers"
 """Recipient meaning the reviewers' channel; any other recipient is a Slack user ID."""
+CUSTOMER = "customer"
+"""Recipient of an email kind: the registration's own pre-registered address."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +193,9 @@ class Directory(Protocol):
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
     def for_registration(self, registration_id: int) -> Sequence[AuditEntry]: ...
+    def times(self, registration_id: int, action: str, since: datetime) -> Sequence[datetime]:
+        """When `action` was recorded for the registration after `since`, oldest first."""
+        ...
 
 
 class Opportunities(Protocol):

@@ -13,7 +13,7 @@ from bot.domain.errors import Refusal, TransitionNotAllowed
 from bot.domain.model import Customer, Opportunity, Partner, Registration, Status
 from bot.domain.policy import check_preconditions
 from bot.services.context import Context
-from bot.services.errors import JustificationRequired, RegistrationNotFound
+from bot.services.errors import JustificationRequired
 from bot.services.ports import AuditEntry, Conflict, UnitOfWork
 from bot.services.queries import quota_of
 from bot.services.records import audit, company_of, own, reason_json
@@ -55,14 +55,6 @@ class Delete:
 class DeleteMany:
     user_id: str
     registration_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Associate:
-    """The customer registers and associates, with the email that was pre-registered."""
-
-    registration_id: int
-    email: str
 
 
 @dataclass(frozen=True)
@@ -198,20 +190,6 @@ def delete_many(cmd: DeleteMany, ctx: Context) -> list[Deletion]:
         except Refusal as refused:
             results.append(Deletion(registration_id, None, refused))
     return results
-
-
-def associate(cmd: Associate, ctx: Context) -> Registration:
-    now = ctx.now()
-    with ctx.uow() as uow:
-        registration = uow.registrations.get(cmd.registration_id, lock=True)
-        if registration is None:
-            raise RegistrationNotFound()
-        before = registration.status
-        registration.associate(cmd.email, now)
-        uow.registrations.save(registration)
-        audit(uow, registration, now, "customer", "associated", before)
-        uow.commit()
-        return registration
 
 
 def create_opportunity(cmd: CreateOpportunity, ctx: Context) -> Opportunity:

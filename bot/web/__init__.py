@@ -1,4 +1,4 @@
-"""The HTTP surface: Slack's requests, health, and (later) the customers' invitation pages."""
+"""The HTTP surface: Slack's requests, health, and the customers' invitation pages."""
 
 from bot.web.app import create_web_app
 

@@ -20,6 +20,7 @@ def create_web_app(
     health: Callable[[], bool],
     *,
     blueprints: Iterable[Blueprint] = (),
+    secret_key: str | None = None,
 ) -> Flask:
     """`POST /slack/events` (Bolt verifies the signature: 401 otherwise), `GET /healthz`.
 
@@ -28,6 +29,15 @@ def create_web_app(
     """
     web = Flask(__name__)
     web.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    if secret_key is not None:
+        # Signs the session cookie that carries the pages' form (CSRF) tokens: the same key
+        # on every replica. The cookie is only ever sent back by the pages' own forms.
+        web.config.update(
+            SECRET_KEY=secret_key,
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            WTF_CSRF_TIME_LIMIT=3600,
+        )
     slack = SlackRequestHandler(slack_handler_app)
 
     @web.post("/slack/events")

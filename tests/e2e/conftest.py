@@ -80,6 +80,18 @@ def _texts(node: Any) -> str:
     return ""
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Remember whether the test itself failed (the browser fixture then saves a screenshot)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture(autouse=True)
 def _quick_server_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
     """waitress notices that it was closed only when its poll loop times out (1 s by
@@ -94,7 +106,15 @@ def slack() -> Iterator[SlackStandin]:
 
 
 @pytest.fixture
-def bot(database_url: str, clock: Clock, slack: SlackStandin) -> Iterator[Bot]:
+def bot_settings() -> dict[str, Any]:
+    """Settings a test module adds (e.g. SMTP_URL): override this fixture there."""
+    return {}
+
+
+@pytest.fixture
+def bot(
+    database_url: str, clock: Clock, slack: SlackStandin, bot_settings: dict[str, Any]
+) -> Iterator[Bot]:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         database_url=database_url,
@@ -105,6 +125,7 @@ def bot(database_url: str, clock: Clock, slack: SlackStandin) -> Iterator[Bot]:
         reviewer_user_ids=",".join(REVIEWERS),
         invite_secret="e2e-invite-secret",
         prereg_quota=3,
+        **bot_settings,
     )
     runtime = build(settings, clock=clock)
     with runtime.context.uow() as uow:

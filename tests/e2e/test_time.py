@@ -45,7 +45,8 @@ ACME_USERS = ("UACME1", "UACME2")
 
 
 def hold(bot: Bot, email: str = "einkauf@kunde.example") -> Registration:
-    """ACME pre-registers a customer the rules let through at once."""
+    """ACME pre-registers a customer the rules let through at once. The DM with its
+    invitation link is set aside by `posted` and `dms_to`: these tests follow the reminders."""
     return seeding.hold(bot.context, email)
 
 
@@ -89,12 +90,27 @@ def at(bot: Bot, moment: datetime) -> None:
 
 
 def posted(bot: Bot, channel: str | None = None, after: int = 0) -> list[Call]:
-    """chat.postMessage calls Slack accepted (to `channel`, if given)."""
+    """chat.postMessage calls Slack accepted (to `channel`, if given), but for the DMs with
+    the invitation link that every pre-registration sends."""
+    aside = _invitation_dms(bot)
     return bot.slack.calls(
         "chat.postMessage",
-        lambda c: c.ok and (channel is None or c.response["channel"] == channel),
+        lambda c: (
+            c.ok
+            and (channel is None or c.response["channel"] == channel)
+            and _outbox_id(c.args) not in aside
+        ),
         after=after,
     )
+
+
+def _invitation_dms(bot: Bot) -> set[int]:
+    return {row.id for row in outbox(bot) if row.kind == "preregistered"}
+
+
+def _outbox_id(message: dict[str, Any]) -> int | None:
+    metadata = message.get("metadata") or {}
+    return (metadata.get("event_payload") or {}).get("id")
 
 
 def card_of(bot: Bot, request: Registration) -> dict[str, Any]:
@@ -107,8 +123,10 @@ def card_of(bot: Bot, request: Registration) -> dict[str, Any]:
 
 
 def dms_to(bot: Bot, user: str) -> list[dict[str, Any]]:
-    """The messages in the bot's DM with `user`, as they look now."""
-    return bot.slack.messages(bot.slack.dm_channel(user))
+    """The messages in the bot's DM with `user`, as they look now (invitation DMs aside)."""
+    aside = _invitation_dms(bot)
+    found = bot.slack.messages(bot.slack.dm_channel(user))
+    return [m for m in found if _outbox_id(m) not in aside]
 
 
 def date_of(moment: datetime | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,3 +56,15 @@ class SqlAuditLog:
             )
             for row in self.session.scalars(query)
         ]
+
+    def times(self, registration_id: int, action: str, since: datetime) -> Sequence[datetime]:
+        query = (
+            select(AuditRow.at)
+            .where(
+                AuditRow.registration_id == registration_id,
+                AuditRow.action == action,
+                AuditRow.at > since,
+            )
+            .order_by(AuditRow.at, AuditRow.id)
+        )
+        return list(self.session.scalars(query))

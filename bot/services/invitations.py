@@ -1,0 +1,199 @@
+"""Inviting a pre-registered customer: the link, a QR code in the partner's DM, an email.
+
+Each use case checks again that the customer is still invitable (pre-registered and within
+its validity) and that the Slack user's company holds it: a stale button gets the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.model import Registration, Status
+from bot.services.context import Context
+from bot.services.errors import (
+    EmailLimitReached,
+    EmailNotConfigured,
+    InvitingNotConfigured,
+    NoEmailOnFile,
+    NotInvitable,
+    RegistrationNotFound,
+    UnknownPartner,
+)
+from bot.services.invite_links import Invites
+from bot.services.ports import CUSTOMER, AuditEntry, Kind, Notification, UnitOfWork
+
+EMAILS_PER_DAY = 5
+"""A partner cannot make the bot write to a customer more often than this."""
+EMAIL_WINDOW = timedelta(days=1)
+
+# Audit actions of invitations and of the customer's attempts.
+EMAILED = "invitation_emailed"
+QR_SENT = "invitation_qr_sent"
+WRONG_IDENTITY = "invite_wrong_identity"
+LINK_ENDED = "invite_link_ended"
+ATTEMPTS_SHOWN = 5
+
+
+class EmailOption(StrEnum):
+    AVAILABLE = "available"
+    NOT_CONFIGURED = "not_configured"
+    NO_EMAIL = "no_email"
+    LIMIT_REACHED = "limit_reached"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A failed try of the customer's: when and why, never what was typed."""
+
+    at: datetime
+    cause: str  # wrong_email, wrong_mobile, expired, deleted
+
+
+@dataclass(frozen=True)
+class Invitation:
+    registration: Registration
+    link: str
+    email: EmailOption
+    emails_today: int
+    attempts: tuple[Attempt, ...] = ()
+    """The customer's failed attempts, newest first."""
+    email_limit: int = EMAILS_PER_DAY
+
+
+@dataclass(frozen=True)
+class ShowInvitation:
+    user_id: str
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class SendQrCode:
+    user_id: str
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class EmailInvitation:
+    user_id: str
+    registration_id: int
+
+
+def show_invitation(cmd: ShowInvitation, ctx: Context) -> Invitation:
+    invites, now = _invites(ctx), ctx.now()
+    with ctx.uow() as uow:
+        registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=False)
+        return _invitation(uow, invites, registration, cmd.user_id, now)
+
+
+def send_qr_code(cmd: SendQrCode, ctx: Context) -> Invitation:
+    """The QR code of the link goes to the partner's DM through the outbox (at once)."""
+    invites, now = _invites(ctx), ctx.now()
+    with ctx.uow() as uow:
+        registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=True)
+        link = invites.link(cmd.registration_id, cmd.user_id)
+        uow.outbox.add(
+            Notification(Kind.INVITE_QR, cmd.user_id, registration.id, {"link": link}), now
+        )
+        _audit(uow, registration, cmd.user_id, QR_SENT, now)
+        invitation = _invitation(uow, invites, registration, cmd.user_id, now)
+        uow.commit()
+        return invitation
+
+
+def email_invitation(cmd: EmailInvitation, ctx: Context) -> Invitation:
+    """At most EMAILS_PER_DAY a day: the registration's row is locked while counting."""
+    invites, now = _invites(ctx), ctx.now()
+    with ctx.uow() as uow:
+        registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=True)
+        if not invites.email:
+            raise EmailNotConfigured()
+        if not registration.customer.email:
+            raise NoEmailOnFile()
+        assert registration.id is not None
+        sent = uow.audit.times(registration.id, EMAILED, now - EMAIL_WINDOW)
+        if len(sent) >= EMAILS_PER_DAY:
+            raise EmailLimitReached(EMAILS_PER_DAY, sent[-EMAILS_PER_DAY] + EMAIL_WINDOW)
+        told = {"recipient": cmd.user_id}
+        payload = {
+            "link": invites.link(registration.id, cmd.user_id),
+            "sender": cmd.user_id,
+            # The partner hears how it went: the dispatcher adds these when the mail is
+            # delivered, or when it finally gives up.
+            "then": {
+                "sent": {"kind": Kind.INVITE_EMAIL_SENT.value, **told},
+                "dead": {"kind": Kind.INVITE_EMAIL_FAILED.value, **told},
+            },
+        }
+        uow.outbox.add(Notification(Kind.INVITE_EMAIL, CUSTOMER, registration.id, payload), now)
+        _audit(uow, registration, cmd.user_id, EMAILED, now)
+        invitation = _invitation(uow, invites, registration, cmd.user_id, now)
+        uow.commit()
+        return invitation
+
+
+def invitable(registration: Registration, now: datetime) -> bool:
+    return registration.status is Status.PREREGISTERED and registration.is_active(now)
+
+
+def _invites(ctx: Context) -> Invites:
+    if ctx.invites is None:
+        raise InvitingNotConfigured()
+    return ctx.invites
+
+
+def _invitable(
+    uow: UnitOfWork, user_id: str, registration_id: int, now: datetime, *, lock: bool
+) -> Registration:
+    partner = uow.partners.for_slack_user(user_id)
+    if partner is None:
+        raise UnknownPartner(user_id)
+    registration = uow.registrations.get(registration_id, lock=lock)
+    if registration is None or registration.partner_id != partner.id:
+        raise RegistrationNotFound()
+    if not invitable(registration, now):
+        status = Status.EXPIRED if registration.is_due_to_expire(now) else registration.status
+        raise NotInvitable(status.value)
+    return registration
+
+
+def _invitation(
+    uow: UnitOfWork, invites: Invites, registration: Registration, user_id: str, now: datetime
+) -> Invitation:
+    assert registration.id is not None
+    emails_today = len(uow.audit.times(registration.id, EMAILED, now - EMAIL_WINDOW))
+    if not invites.email:
+        option = EmailOption.NOT_CONFIGURED
+    elif not registration.customer.email:
+        option = EmailOption.NO_EMAIL
+    elif emails_today >= EMAILS_PER_DAY:
+        option = EmailOption.LIMIT_REACHED
+    else:
+        option = EmailOption.AVAILABLE
+    failures = [
+        Attempt(entry.at, str(entry.detail.get("cause", "unknown")))
+        for entry in uow.audit.for_registration(registration.id)
+        if entry.action in (WRONG_IDENTITY, LINK_ENDED)
+    ]
+    return Invitation(
+        registration,
+        invites.link(registration.id, user_id),
+        option,
+        emails_today,
+        tuple(reversed(failures[-ATTEMPTS_SHOWN:])),
+    )
+
+
+def _audit(
+    uow: UnitOfWork, registration: Registration, actor: str, action: str, now: datetime
+) -> None:
+    uow.audit.record(
+        AuditEntry(
+            at=now,
+            action=action,
+            actor=actor,
+            partner_id=registration.partner_id,
+            registration_id=registration.id,
+        )
+    )
