@@ -44,6 +44,10 @@ def page_url(bot: Bot, link: str) -> str:
     return bot.stack.urls()[0] + urlsplit(link).path
 
 
+def status_of(bot: Bot, registration_id: int) -> Status:
+    return get_registration(GetRegistration(registration_id), bot.context).status
+
+
 def decode_qr(png: bytes) -> str:
     (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     return str(found.text)
