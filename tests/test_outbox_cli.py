@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
@@ -41,6 +41,8 @@ def mail(runtime: Runtime, clock: Clock) -> dict[str, int]:
         Preregister("UACME1", Customer("Kunde GmbH", "DE", email="einkauf@kunde.example")), context
     )
     assert held.registration is not None and held.registration.valid_until is not None
+    with Session(runtime.engine) as session, session.begin():  # its invitation DM set aside
+        session.execute(delete(OutboxRow).where(OutboxRow.kind == "preregistered"))
     preregister(
         Preregister(
             "UACME1", Customer("Kunde SARL", "FR", email="achat@kunde.fr"), "Met at a fair"

@@ -65,8 +65,10 @@ def notifications_for(
         if to is To.REVIEWERS:
             yield Notification(kind, REVIEWERS, registration.id, payload(event))
         elif to is To.CREATOR:
-            if registration.created_by:
-                yield Notification(kind, registration.created_by, registration.id, payload(event))
+            # Only while they still work for the company (not an import, not someone unlinked).
+            creator = registration.created_by
+            if partner is not None and creator in partner.slack_user_ids:
+                yield Notification(kind, creator, registration.id, payload(event))
         else:
             for user_id in partner.slack_user_ids if partner else ():
                 yield Notification(kind, user_id, registration.id, payload(event))

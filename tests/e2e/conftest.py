@@ -86,10 +86,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.when == "call":
-        item.stash[CALL_FAILED] = report.failed
+        # An attribute, not a stash key: this module may be imported under two names.
+        setattr(item, CALL_FAILED, report.failed)
 
 
-CALL_FAILED = pytest.StashKey[bool]()
+CALL_FAILED = "prereg_call_failed"
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from PIL import Image
 from bot.domain.model import Status
 from bot.services import registrations as uc
 from bot.services.queries import GetRegistration, get_registration
+from bot.services.reviews import Approve, approve
 from tests import seeding
 from tests.e2e.conftest import Bot
 from tests.e2e.test_preregister import CUSTOMER, EMAIL, open_form, submit
@@ -212,3 +213,21 @@ def test_an_associated_invitation_answers_409_to_anyone_else(bot: Bot) -> None:
     assert first.post(url, form).status == 200
     other = WebClient()
     assert other.get(url).status == 409
+
+
+def test_the_approval_dm_carries_each_users_own_link(bot: Bot) -> None:
+    request = seeding.ask_review(bot.context, "achat@kunde.fr")
+    assert request.id is not None
+    approve(Approve("UREV1", request.id), bot.context)
+    links = {}
+    for user in ("UACME1", "UACME2"):
+        bot.wait_until(lambda user=user: any("QR code" in bot.text_of(m) for m in dms(bot, user)))
+        (approved,) = [m for m in dms(bot, user) if "QR code" in bot.text_of(m)]
+        (links[user],) = links_in(bot.text_of(approved))
+    assert links["UACME1"] != links["UACME2"]
+    assert bot.context.invites is not None
+    for user, link in links.items():
+        token = bot.context.invites.tokens.verify(link.rsplit("/", 1)[1])
+        assert token is not None and (token.registration_id, token.sender) == (request.id, user)
+    page = WebClient().get(page_url(bot, links["UACME2"]))
+    assert page.status == 200 and "Acme Cloud Partners" in page.text

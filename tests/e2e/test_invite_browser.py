@@ -89,7 +89,7 @@ class Phone:
 def phone(chromium: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Phone]:
     opened = Phone(chromium)
     yield opened
-    if request.node.stash.get(CALL_FAILED, False):
+    if getattr(request.node, CALL_FAILED, False):
         shot = tmp_path / "invite-360px.png"
         opened.page.screenshot(path=str(shot), full_page=True)
         print(f"\nscreenshot of the page at 360 px: {shot}")
