@@ -19,10 +19,10 @@ from bot.services.errors import (
     NoEmailOnFile,
     NotInvitable,
     RegistrationNotFound,
-    UnknownPartner,
 )
 from bot.services.invite_links import Invites
 from bot.services.ports import CUSTOMER, AuditEntry, Kind, Notification, UnitOfWork
+from bot.services.records import company_of
 
 EMAILS_PER_DAY = 5
 """A partner cannot make the bot write to a customer more often than this."""
@@ -146,9 +146,7 @@ def _invites(ctx: Context) -> Invites:
 def _invitable(
     uow: UnitOfWork, user_id: str, registration_id: int, now: datetime, *, lock: bool
 ) -> Registration:
-    partner = uow.partners.for_slack_user(user_id)
-    if partner is None:
-        raise UnknownPartner(user_id)
+    partner = company_of(uow, user_id)
     registration = uow.registrations.get(registration_id, lock=lock)
     if registration is None or registration.partner_id != partner.id:
         raise RegistrationNotFound()
