@@ -20,6 +20,7 @@ from bot.adapters.database import (
     upgrade,
     writer_turn,
 )
+from bot.adapters.directory_bulk import SqlDirectoryLoad
 from bot.adapters.invite_tokens import SignedInviteTokens
 from bot.adapters.routing_sender import RoutingSender
 from bot.adapters.slack_sender import SlackSender, delivery_client
@@ -55,6 +56,10 @@ class Runtime:
         if self.sender is None:
             return DeliveryReport()
         return deliver_due(self.context.uow, self.sender, self.context.clock)
+
+    def directory_load(self) -> SqlDirectoryLoad:
+        """A bulk directory import's writer, on a connection of its own."""
+        return SqlDirectoryLoad(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,8 +1,9 @@
-"""The cloud directory's CSV export → CustomerFacts, or a reason per bad row.
+"""The cloud directory's CSV export → CustomerFacts, or a reason per bad row, streamed.
 
 The file is refused as a whole only when it cannot be read as this format at all
-(not UTF-8, wrong header); otherwise every row stands on its own, so that one bad
-row never holds back the good ones.
+(empty, wrong header); otherwise every row stands on its own, so that one bad row
+(undecodable bytes, a NUL, a cell of 200,000 characters) never holds back the good
+ones. Rows are read one at a time: memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import IO, Any
 
 from bot.adapters.repositories.directory import directory_key
 from bot.domain.identity import (
@@ -23,6 +24,7 @@ from bot.domain.identity import (
     normalize_mobile,
 )
 from bot.domain.model import CustomerFacts, Site
+from bot.services.directory import BadRow, Row
 
 HEADER = (
     "email",
@@ -40,63 +42,64 @@ HEADER = (
 BOOLEANS = ("has_contract", "has_spend", "direct_sales_followup", "online_sales")
 # The database's column widths: PostgreSQL refuses longer values, SQLite would not.
 MAX_LENGTH = {"name": 200, "associated_partner_id": 64}
+# No valid row comes near either; they bound what one bad line can cost in memory.
+MAX_LINE = 1 << 20
+MAX_CELL = csv.field_size_limit()
+SHOWN = 60  # characters of a bad value repeated in its error line
 
 
 class DirectoryFileError(Exception):
     """The file as a whole is not a directory CSV; nothing of it was loaded."""
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+RowError = BadRow  # the name this module's callers have always used
 
 
 @dataclass
 class ParsedDirectory:
     facts: list[CustomerFacts] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[BadRow] = field(default_factory=list)
 
 
 def parse_directory(data: bytes) -> ParsedDirectory:
-    """Every row parsed. A row repeating an earlier row's account is refused: loading both,
-    the later one would win now and lose on every re-import, which must change nothing."""
+    """A whole small file in memory, duplicates refused as the import refuses them."""
     parsed = ParsedDirectory()
     first_line_of: dict[str, int] = {}
-    for line, cells in _records(_decode(data)):
-        result = parse_row(line, cells)
-        if isinstance(result, RowError):
+    for result in read_directory(io.BytesIO(data)):
+        if isinstance(result, BadRow):
             parsed.errors.append(result)
             continue
-        key = directory_key(result)
+        key = directory_key(result.facts)
         if key in first_line_of:
-            what = "email" if result.email else "mobile"
-            message = f"same account ({what}) as line {first_line_of[key]}"
-            parsed.errors.append(RowError(line, message))
+            parsed.errors.append(duplicate(result, first_line_of[key]))
             continue
-        first_line_of[key] = line
-        parsed.facts.append(result)
+        first_line_of[key] = result.line
+        parsed.facts.append(result.facts)
     return parsed
 
 
-def _decode(data: bytes) -> str:
-    # utf-8-sig drops the byte-order mark spreadsheets put in front of "UTF-8 CSV".
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise DirectoryFileError(f"line {line}: the file is not UTF-8 text") from None
+def duplicate(row: Row, first_line: int) -> BadRow:
+    """Loading both, the later row would win now and lose on every re-import, which must
+    change nothing: the repeat is refused."""
+    what = "email" if row.facts.email else "mobile"
+    return BadRow(row.line, f"same account ({what}) as line {first_line}")
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(line the record starts on, cells) after checking the header; blank lines skipped."""
+def read_directory(stream: IO[bytes]) -> Iterator[Row | BadRow]:
+    """Each record, parsed, in file order. The header is checked before the first item."""
     # newline="" as the csv module asks: a quoted field may hold a line break.
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    reader = csv.reader(_lines(stream))
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        header = ["?"]
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]  # the byte-order mark spreadsheets put in front
     _check_header(header)
+    return _rows(reader)
+
+
+def _rows(reader: Any) -> Iterator[Row | BadRow]:
     while True:
         start = reader.line_num + 1
         try:
@@ -104,9 +107,21 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise DirectoryFileError(f"line {start}: {error}") from None
+            # The reader starts afresh on the next line; this record alone is lost.
+            yield BadRow(start, _cut(str(error)))
+            continue
         if any(cell.strip() for cell in cells):
-            yield start, cells
+            yield parse_row(start, cells)
+
+
+def _lines(stream: IO[bytes]) -> Iterator[str]:
+    """Physical lines as text; bytes that are not UTF-8 become lone surrogates, which
+    parse_row reports, so one bad row does not refuse the file."""
+    while raw := stream.readline(MAX_LINE):
+        if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass  # the rest of an over-long line is dropped; its cut-off start is bad
+        yield raw.decode("utf-8", "surrogateescape")
 
 
 def _check_header(header: list[str] | None) -> None:
@@ -122,16 +137,52 @@ def _check_header(header: list[str] | None) -> None:
     if missing:
         details.append("missing " + ", ".join(missing))
     if unexpected:
-        details.append("unexpected " + ", ".join(f'"{name}"' for name in unexpected))
+        details.append("unexpected " + ", ".join(f'"{_cut(name)}"' for name in unexpected))
     if not details:
         details.append("columns out of order")
     raise DirectoryFileError(f"line 1: the header must be {expected} ({'; '.join(details)})")
 
 
-def parse_row(line: int, cells: list[str]) -> CustomerFacts | RowError:
+def parse_row(line: int, cells: list[str]) -> Row | BadRow:
     """One record; every problem in it is reported, not only the first."""
     if len(cells) != len(HEADER):
-        return RowError(line, f"expected {len(HEADER)} fields, found {len(cells)}")
+        return BadRow(line, f"expected {len(HEADER)} fields, found {len(cells)}")
+    joined = "".join(cells)
+    if "\x00" in joined or (not joined.isascii() and _has_surrogate(joined)):
+        return BadRow(line, _unreadable_why(cells))
+    try:
+        return Row(line, _facts([cell.strip() for cell in cells]))
+    except ValueError:
+        # Rare, so the thorough pass runs only then, to name every problem of the row.
+        return BadRow(line, "; ".join(_problems(cells)))
+
+
+def _facts(cells: list[str]) -> CustomerFacts:
+    """The good row's way through: the first problem stops it."""
+    email, mobile, name, site, registered, country, partner, *flags = cells
+    if not (email or mobile):
+        raise ValueError("needs an email or a mobile")
+    code = _country(country) if country else None
+    contract, spend, followup, online = (_FLAGS[f] if f in _FLAGS else _boolean(f) for f in flags)
+    return CustomerFacts(
+        email=normalize_email(email) if email else None,
+        mobile=normalize_mobile(mobile, code or "") if mobile else None,
+        name=_limited("name")(name) if name else None,
+        site=_site(site) if site else None,
+        registered_at=_moment(registered) if registered else None,
+        country=code,
+        associated_partner_id=_limited("associated_partner_id")(partner) if partner else None,
+        has_contract=contract,
+        has_spend=spend,
+        direct_sales_followup=followup,
+        online_sales=online,
+    )
+
+
+_FLAGS = {"": None, "true": True, "false": False}
+
+
+def _problems(cells: list[str]) -> list[str]:
     raw = {name: cell.strip() for name, cell in zip(HEADER, cells, strict=True)}
     problems: list[str] = []
 
@@ -141,25 +192,41 @@ def parse_row(line: int, cells: list[str]) -> CustomerFacts | RowError:
         try:
             return parse(raw[name])
         except ValueError as error:
-            problems.append(f'bad {name} "{raw[name]}": {_why(error, raw[name])}')
+            problems.append(f'bad {name} "{_cut(raw[name])}": {_why(error, raw[name])}')
             return None
 
     country = take("country", _country)
-    values = {
-        "email": take("email", normalize_email),
-        "mobile": take("mobile", lambda text: normalize_mobile(text, country or "")),
-        "name": take("name", _limited("name")),
-        "site": take("site", _site),
-        "registered_at": take("registered_at", _moment),
-        "country": country,
-        "associated_partner_id": take("associated_partner_id", _limited("associated_partner_id")),
-        **{name: take(name, _boolean) for name in BOOLEANS},
-    }
+    take("email", normalize_email)
+    take("mobile", lambda text: normalize_mobile(text, country or ""))
+    take("name", _limited("name"))
+    take("site", _site)
+    take("registered_at", _moment)
+    take("associated_partner_id", _limited("associated_partner_id"))
+    for name in BOOLEANS:
+        take(name, _boolean)
     if not (raw["email"] or raw["mobile"]):
         problems.append("needs an email or a mobile")
-    if problems:
-        return RowError(line, "; ".join(problems))
-    return CustomerFacts(**values)
+    return problems
+
+
+def _has_surrogate(cell: str) -> bool:
+    try:
+        cell.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unreadable_why(cells: list[str]) -> str:
+    if any(_has_surrogate(cell) for cell in cells):
+        return "not UTF-8 text"
+    return "contains a NUL character"
+
+
+def _cut(text: str) -> str:
+    """A value repeated in an error line: bounded, and without control characters."""
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in text[:SHOWN])
+    return shown + "…" if len(text) > SHOWN else shown
 
 
 def _why(error: ValueError, raw: str) -> str:

