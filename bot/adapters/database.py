@@ -45,7 +45,10 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reader marked prereg_read_only (the exports) takes no write lock: in WAL mode
+        # it sees one snapshot however long it reads, and writers carry on meanwhile.
+        read_only = connection.get_execution_options().get("prereg_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

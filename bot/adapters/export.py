@@ -1,15 +1,19 @@
-"""Registrations out as CSV or JSON, with the columns DESIGN.md fixes."""
+"""Registrations out as CSV or JSON, with the columns DESIGN.md fixes, streamed: rows
+come from a server-side cursor in batches and go out as they come, so memory does not
+grow with the table."""
 
 from __future__ import annotations
 
 import csv
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
-from bot.domain.model import Registration
+from sqlalchemy import Connection, select
+
+from bot.adapters.orm import RegistrationRow
 
 COLUMNS = (
     "id",
@@ -33,39 +37,77 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+")
 
 Record = dict[str, str | int | list[str] | None]
+BATCH = 2000
+# The stored columns behind COLUMNS, in that order.
+_STORED = (
+    "id",
+    "partner_id",
+    "customer_name",
+    "email",
+    "mobile",
+    "country",
+    "status",
+    "reasons",
+    "created_at",
+    "valid_until",
+    "decided_by",
+    "decided_at",
+)
 
 
-def record(registration: Registration) -> Record:
-    """One registration as the export's keys, JSON-shaped: None where not applicable."""
-    customer = registration.customer
-    return {
-        "id": registration.id,
-        "partner_id": registration.partner_id,
-        "customer_name": customer.name,
-        "email": customer.email,
-        "mobile": customer.mobile,
-        "country": customer.country,
-        "status": registration.status.value,
-        "reasons": [reason.code.value for reason in registration.reasons],
-        "created_at": _moment(registration.created_at),
-        "valid_until": _moment(registration.valid_until),
-        "decided_by": registration.decided_by,
-        "decided_at": _moment(registration.decided_at),
-    }
+def registration_records(
+    connection: Connection,
+    partner_id: str | None = None,
+    statuses: Sequence[str] = (),
+    since: datetime | None = None,
+) -> Iterator[Record]:
+    """The export's rows in id order, read without the ORM's objects (a plain row is
+    several times cheaper), on a read-only transaction that leaves writers alone."""
+    table = RegistrationRow.__table__
+    query = select(*(table.c[name] for name in _STORED)).order_by(table.c.id)
+    if partner_id is not None:
+        query = query.where(table.c.partner_id == partner_id)
+    if statuses:
+        query = query.where(table.c.status.in_(list(statuses)))
+    if since is not None:
+        query = query.where(table.c.created_at >= since)
+    reading = connection.execution_options(
+        stream_results=True, yield_per=BATCH, prereg_read_only=True
+    )
+    for row in reading.execute(query):
+        (id_, partner, name, email, mobile, country, status, reasons, created, valid, by, at) = row
+        yield {
+            "id": id_,
+            "partner_id": partner,
+            "customer_name": name,
+            "email": email,
+            "mobile": mobile,
+            "country": country,
+            "status": status,
+            "reasons": [reason["code"] for reason in reasons or ()],
+            "created_at": _moment(created),
+            "valid_until": _moment(valid),
+            "decided_by": by,
+            "decided_at": _moment(at),
+        }
 
 
-def write_json(registrations: Iterable[Registration], out: TextIO) -> None:
-    json.dump([record(r) for r in registrations], out, indent=2, ensure_ascii=False)
-    out.write("\n")
+def write_json(records: Iterable[Record], out: TextIO) -> None:
+    """The same text as json.dump(list, indent=2), one object at a time."""
+    separator = "[\n"
+    for item in records:
+        out.write(
+            separator + "  " + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        )
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
-def write_csv(registrations: Iterable[Registration], out: TextIO) -> None:
+def write_csv(records: Iterable[Record], out: TextIO) -> None:
     """Cells that a spreadsheet would run as a formula are prefixed with `'`."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for registration in registrations:
-        row = record(registration)
-        writer.writerow(_cell(row[column]) for column in COLUMNS)
+    writer.writerows([_cell(row[column]) for column in COLUMNS] for row in records)
 
 
 def _cell(value: str | int | list[str] | None) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 
-from bot.adapters.export import write_csv, write_json
+from bot.adapters.export import registration_records, write_csv, write_json
 from bot.cli.common import EXIT_CODES, OK, REFUSED, Subparsers, fail, group, runtime_for, sub
+from bot.domain.model import Status
 
 EXPORT_HELP = (
     """\
-Every registration to stdout, as CSV (default) or JSON, columns:
+Registrations to stdout (all, or those --partner, --status and --since pick),
+as CSV (default) or JSON, streamed in id order, columns:
   id,partner_id,customer_name,email,mobile,country,status,reasons,
   created_at,valid_until,decided_by,decided_at
 Times are ISO 8601 with their UTC offset; reasons are ;-joined in CSV, a list
@@ -30,13 +33,40 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
     export = sub(registrations, "export", "write registrations to stdout", EXPORT_HELP)
     export.add_argument("--partner", metavar="ID", help="only this partner company's")
     export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    export.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        choices=[status.value for status in Status],
+        help="only registrations in this status (repeat for several)",
+    )
+    export.add_argument(
+        "--since",
+        type=_since,
+        metavar="DATE",
+        help="only those created on or after this date (ISO 8601; a date means 00:00 UTC)",
+    )
     export.set_defaults(command=_export)
 
 
 def _export(args: argparse.Namespace) -> int:
-    with runtime_for(args) as runtime, runtime.context.uow() as uow:
-        if args.partner is not None and uow.partners.get(args.partner) is None:
-            return fail(f'no partner with id "{args.partner}"', REFUSED)
-        registrations = uow.registrations.all(args.partner)
-    (write_json if args.format == "json" else write_csv)(registrations, sys.stdout)
+    with runtime_for(args) as runtime:
+        if args.partner is not None:
+            with runtime.context.uow() as uow:
+                if uow.partners.get(args.partner) is None:
+                    return fail(f'no partner with id "{args.partner}"', REFUSED)
+        write = write_json if args.format == "json" else write_csv
+        with runtime.engine.connect() as connection:
+            records = registration_records(connection, args.partner, args.status, args.since)
+            write(records, sys.stdout)
     return OK
+
+
+def _since(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO 8601 date such as 2026-01-31, got {text!r}"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
