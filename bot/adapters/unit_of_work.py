@@ -90,8 +90,11 @@ class SqlUnitOfWork:
 
     def _write_messages(self) -> None:
         """The events the registrations recorded become outbox rows, in this transaction."""
-        partners: dict[str, Partner | None] = {}
-        for registration in self._registrations.seen.values():
+        seen = self._registrations.seen.values()
+        # One lookup for all the companies: a periodic job's batch notifies hundreds.
+        wanted = {r.partner_id for r in seen if r.events}
+        partners: dict[str, Partner | None] = dict(self.partners.get_many(wanted)) if wanted else {}
+        for registration in seen:
             while registration.events:
                 event = registration.events.pop(0)
                 if registration.partner_id not in partners:

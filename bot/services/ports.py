@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -132,6 +132,17 @@ class Outbox(Protocol):
 
 
 class Reminders(Protocol):
+    def recorded_many(self, registration_ids: Collection[int]) -> set[tuple[int, Nudge, datetime]]:
+        """(registration id, nudge, due) of every checkpoint already recorded for them."""
+        ...
+
+    def record_many(
+        self, claims: Sequence[tuple[int, Checkpoint, bool]], now: datetime
+    ) -> set[tuple[int, Nudge, datetime]]:
+        """Record each (registration id, checkpoint, sent) once; returns those this call
+        recorded, which are its to send: another replica's are left out."""
+        ...
+
     def recorded(self, registration_id: int) -> set[tuple[Nudge, datetime]]:
         """The checkpoints already reached, by kind and moment."""
         ...
@@ -156,6 +167,7 @@ class Partners(Protocol):
 
     def save(self, partner: Partner) -> None: ...
     def list(self) -> Sequence[Partner]: ...
+    def get_many(self, partner_ids: Collection[str]) -> dict[str, Partner]: ...
 
 
 class Registrations(Protocol):
@@ -165,6 +177,10 @@ class Registrations(Protocol):
 
     def get(self, registration_id: int, *, lock: bool = False) -> Registration | None: ...
     def save(self, registration: Registration) -> None: ...
+    def save_many(self, registrations: Sequence[Registration]) -> None:
+        """Registrations loaded in this unit of work, leaving the active statuses."""
+        ...
+
     def touched(self, registration: Registration) -> None:
         """Hand on its events at commit, also when nothing was stored (a reminder reached)."""
         ...
@@ -177,8 +193,11 @@ class Registrations(Protocol):
         self, partner_id: str, statuses: Sequence[Status] | None = None
     ) -> Sequence[Registration]: ...
     def all(self, partner_id: str | None = None) -> Sequence[Registration]: ...
-    def awaiting_checkpoints(self, now: datetime, horizon: timedelta) -> Sequence[Registration]:
-        """Pending reviews, and preregistered ones ending within `horizon` of now."""
+    def awaiting_checkpoints(
+        self, now: datetime, horizon: timedelta, after: int = 0, limit: int | None = None
+    ) -> Sequence[Registration]:
+        """Pending reviews, and preregistered ones ending within `horizon` of now, by id:
+        those after id `after`, at most `limit` of them."""
         ...
 
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:

@@ -109,6 +109,7 @@ def _submit(cmd: Preregister, ctx: Context) -> Submission:
         conflicting = list(uow.registrations.conflicting(cmd.customer))
         for stale in [r for r in conflicting if r.is_due_to_expire(now)]:
             _expire(uow, stale, ctx)
+            uow.registrations.save(stale)
         check_preconditions(partner, quota_of(uow, partner.id, ctx))
         facts = uow.directory.matching(cmd.customer.email, cmd.customer.mobile)
         decision = decide(cmd.customer, partner, facts, conflicting, ctx.policy, now)
@@ -218,7 +219,7 @@ def create_opportunity(cmd: CreateOpportunity, ctx: Context) -> Opportunity:
 
 @dataclass(frozen=True)
 class ExpireDue:
-    batch: int = 100
+    batch: int = 500
 
 
 def expire_due(cmd: ExpireDue, ctx: Context) -> Sequence[Registration]:
@@ -229,6 +230,8 @@ def expire_due(cmd: ExpireDue, ctx: Context) -> Sequence[Registration]:
             due = uow.registrations.due_to_expire(ctx.now(), cmd.batch)
             for registration in due:
                 _expire(uow, registration, ctx)
+            # One flush for the batch, each batch in its own short transaction.
+            uow.registrations.save_many(due)
             uow.commit()
         expired.extend(due)
         if len(due) < cmd.batch:
@@ -236,9 +239,9 @@ def expire_due(cmd: ExpireDue, ctx: Context) -> Sequence[Registration]:
 
 
 def _expire(uow: UnitOfWork, registration: Registration, ctx: Context) -> None:
-    """Frees quota and the customer; the company's users are told (an Expired event)."""
+    """Frees quota and the customer; the company's users are told (an Expired event).
+    The caller saves it."""
     now = ctx.now()
     before = registration.status
     registration.expire(now)
-    uow.registrations.save(registration)
     audit(uow, registration, now, None, "expired", before)

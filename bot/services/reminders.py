@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,36 +15,53 @@ from bot.services.ports import UnitOfWork
 
 @dataclass(frozen=True)
 class SendReminders:
-    pass
+    batch: int = 500
 
 
 def send_reminders(cmd: SendReminders, ctx: Context) -> int:
     """Each checkpoint is claimed once in the database, so replicas never send it twice.
 
     After downtime only the latest checkpoint reached is sent; earlier ones are recorded
-    unsent, and nothing is sent for a registration that already ended.
+    unsent, and nothing is sent for a registration that already ended. Registrations are
+    taken a batch at a time, each batch in one short transaction of a few statements.
     """
     policy, now = ctx.policy, ctx.now()
     # An offset as long as the validity would fall before the reservation began: a "reminder"
     # right after pre-registering (PREREG_VALIDITY=36h with the default 3d,1d) says nothing.
     offsets = tuple(offset for offset in policy.reminders if offset < policy.validity)
     horizon = max(offsets, default=timedelta())
+    sent, after = 0, 0
+    while True:
+        with ctx.uow() as uow:
+            waiting = uow.registrations.awaiting_checkpoints(now, horizon, after, cmd.batch)
+            sent += _remind(uow, waiting, offsets, ctx)
+            uow.commit()
+        if len(waiting) < cmd.batch:
+            return sent
+        after = waiting[-1].id or 0
+
+
+def _remind(
+    uow: UnitOfWork, waiting: Sequence[Registration], offsets: tuple[timedelta, ...], ctx: Context
+) -> int:
+    now = ctx.now()
+    done = uow.reminders.recorded_many([r.id for r in waiting if r.id is not None])
+    claims: list[tuple[int, Checkpoint, bool]] = []
+    for registration in waiting:
+        assert registration.id is not None
+        reached = due(registration, offsets, ctx.calendar, now)
+        for checkpoint in reached.passed:
+            if (registration.id, checkpoint.nudge, checkpoint.at) not in done:
+                claims.append((registration.id, checkpoint, checkpoint == reached.send))
+    won = uow.reminders.record_many(claims, now)
+    by_id = {r.id: r for r in waiting}
     sent = 0
-    with ctx.uow() as uow:
-        for registration in uow.registrations.awaiting_checkpoints(now, horizon):
-            assert registration.id is not None
-            reached = due(registration, offsets, ctx.calendar, now)
-            done = uow.reminders.recorded(registration.id)
-            for checkpoint in reached.passed:
-                if (checkpoint.nudge, checkpoint.at) in done:
-                    continue
-                send = checkpoint == reached.send
-                claimed = uow.reminders.record(registration.id, checkpoint, send, now)
-                if claimed and send:
-                    registration.note(_reached(uow, registration, checkpoint, ctx))
-                    uow.registrations.touched(registration)
-                    sent += 1
-        uow.commit()
+    for registration_id, checkpoint, send in claims:
+        if send and (registration_id, checkpoint.nudge, checkpoint.at) in won:
+            registration = by_id[registration_id]
+            registration.note(_reached(uow, registration, checkpoint, ctx))
+            uow.registrations.touched(registration)
+            sent += 1
     return sent
 
 

@@ -59,6 +59,16 @@ class SqlRegistrations:
             raise Conflict(str(lost.orig)) from lost
         self.touched(registration)
 
+    def save_many(self, registrations: Sequence[Registration]) -> None:
+        """Loaded in this unit of work and leaving the active statuses: one flush for all,
+        since no uniqueness can be lost that way."""
+        for registration in registrations:
+            assert registration.id is not None
+            row = self.session.get_one(RegistrationRow, registration.id)
+            registration_to_row(registration, row)
+            self.touched(registration)
+        self.session.flush()
+
     def touched(self, registration: Registration) -> None:
         """Hand on its events at commit, also when nothing was stored (a reminder reached)."""
         self.seen.setdefault(id(registration), registration)
@@ -92,14 +102,21 @@ class SqlRegistrations:
             query = query.where(RegistrationRow.partner_id == partner_id)
         return [registration_from_row(row) for row in self.session.scalars(query)]
 
-    def awaiting_checkpoints(self, now: datetime, horizon: timedelta) -> Sequence[Registration]:
+    def awaiting_checkpoints(
+        self, now: datetime, horizon: timedelta, after: int = 0, limit: int | None = None
+    ) -> Sequence[Registration]:
         pending = RegistrationRow.status == Status.PENDING_REVIEW.value
         ending = and_(
             RegistrationRow.status == Status.PREREGISTERED.value,
             RegistrationRow.valid_until > now,
             RegistrationRow.valid_until <= now + horizon,
         )
-        query = select(RegistrationRow).where(or_(pending, ending)).order_by(RegistrationRow.id)
+        query = (
+            select(RegistrationRow)
+            .where(or_(pending, ending), RegistrationRow.id > after)
+            .order_by(RegistrationRow.id)
+            .limit(limit)
+        )
         return [registration_from_row(row) for row in self.session.scalars(query)]
 
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
