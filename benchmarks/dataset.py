@@ -23,10 +23,7 @@ from sqlalchemy import Engine, insert
 from bot.adapters.orm import PartnerRow, PartnerUserRow, RegistrationRow
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # directory dates; registrations count from now
-DIRECTORY_HEADER = (
-    "email,mobile,name,site,registered_at,country,associated_partner_id,"
-    "has_contract,has_spend,direct_sales_followup,online_sales"
-).split(",")
+DIRECTORY_HEADER = ["email", "mobile", "name", "site", "registered_at", "country", "associated_partner_id", "has_contract", "has_spend", "direct_sales_followup", "online_sales"]
 COUNTRIES = ("DE", "FR", "GB", "US", "CN", "JP", "BR", "IN")
 
 
