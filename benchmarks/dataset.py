@@ -23,7 +23,19 @@ from sqlalchemy import Engine, insert
 from bot.adapters.orm import PartnerRow, PartnerUserRow, RegistrationRow
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # directory dates; registrations count from now
-DIRECTORY_HEADER = ["email", "mobile", "name", "site", "registered_at", "country", "associated_partner_id", "has_contract", "has_spend", "direct_sales_followup", "online_sales"]
+DIRECTORY_HEADER = [
+    "email",
+    "mobile",
+    "name",
+    "site",
+    "registered_at",
+    "country",
+    "associated_partner_id",
+    "has_contract",
+    "has_spend",
+    "direct_sales_followup",
+    "online_sales",
+]
 COUNTRIES = ("DE", "FR", "GB", "US", "CN", "JP", "BR", "IN")
 
 
@@ -115,7 +127,7 @@ def insert_registrations(engine: Engine, scale: Scale, now: datetime, batch: int
                 "partner_id": partner_id(n % scale.partners),
                 "customer_name": f"Customer {n}",
                 "email": f"account{n}@customer{n % 9973}.example",
-                "mobile": None,
+                "mobile": f"+49170{n:07d}" if n % 3 == 0 else None,
                 "country": COUNTRIES[n % len(COUNTRIES)],
                 "status": "preregistered",
                 "reasons": [],

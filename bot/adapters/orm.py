@@ -119,6 +119,9 @@ class RegistrationRow(Base):
             sqlite_where=text(ACTIVE_SQL),
             postgresql_where=text(ACTIVE_SQL),
         ),
+        # Plain ones too, for lookups whose status list is bound as parameters (migration 0006).
+        Index("ix_registrations_email", "email"),
+        Index("ix_registrations_mobile", "mobile"),
         Index("ix_registrations_partner_status", "partner_id", "status"),
         Index("ix_registrations_status_valid_until", "status", "valid_until"),
     )
