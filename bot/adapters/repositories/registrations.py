@@ -62,10 +62,13 @@ class SqlRegistrations:
     def save_many(self, registrations: Sequence[Registration]) -> None:
         """Loaded in this unit of work and leaving the active statuses: one flush for all,
         since no uniqueness can be lost that way."""
+        ids = [registration.id for registration in registrations]
+        # One query: the session keeps no unchanged row alive, so get() would ask each.
+        rows = self.session.scalars(select(RegistrationRow).where(RegistrationRow.id.in_(ids)))
+        by_id = {row.id: row for row in rows}
         for registration in registrations:
             assert registration.id is not None
-            row = self.session.get_one(RegistrationRow, registration.id)
-            registration_to_row(registration, row)
+            registration_to_row(registration, by_id[registration.id])
             self.touched(registration)
         self.session.flush()
 

@@ -53,13 +53,13 @@ class SqlReminders:
         table: Table = ReminderRow.__table__  # type: ignore[assignment]
         dialect = self.session.get_bind().dialect.name
         make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        # executemany, which SQLAlchemy sends as a few multi-row INSERTs of one cached form.
         statement = (
             make(table)
-            .values(rows)
             .on_conflict_do_nothing()
             .returning(table.c.registration_id, table.c.nudge, table.c.due_at)
         )
-        won = self.session.execute(statement)
+        won = self.session.execute(statement, rows)
         return {(rid, Nudge(nudge), at) for rid, nudge, at in won}
 
     def record(
