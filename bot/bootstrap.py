@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
-import holidays
 from sqlalchemy import Engine
 
 from bot.adapters.database import (
@@ -72,7 +72,7 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
     country = settings.holiday_country
     calendar = WorkingCalendar(
         settings.business_timezone,
-        holidays.country_holidays(country) if country else frozenset(),
+        _holidays(country) if country else frozenset(),
     )
     wake = threading.Event()
     context = Context(
@@ -86,6 +86,13 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
         invites=invites(settings),
     )
     return Runtime(settings, engine, context, wake, _sender(settings, context, clock))
+
+
+def _holidays(country: str) -> Any:
+    # Imported when needed: commands that count no working days start faster without it.
+    import holidays
+
+    return holidays.country_holidays(country)
 
 
 def invites(settings: Settings) -> Invites | None:
