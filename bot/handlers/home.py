@@ -27,12 +27,15 @@ def open_home(event: dict[str, Any], client: WebClient, services: Context) -> No
     opened = HomeOpened.model_validate(event)
     if opened.tab != "home":  # the Messages tab fires the same event
         return
+    client.views_publish(user_id=opened.user, view=view_for(opened.user, services))
+
+
+def view_for(user_id: str, services: Context) -> dict[str, Any]:
+    """The user's App Home as it stands now: on opening it, and after every change."""
     now = services.now()
     try:
-        held = standing(GetStanding(opened.user), services)
+        held = standing(GetStanding(user_id), services)
     except UnknownPartner:
         # Not a refusal to answer: Home shows what it can to someone linked to no company.
-        view = home_view(opened.user, services.policy, now)
-    else:
-        view = home_view(opened.user, services.policy, now, held.partner, held.quota, held.active)
-    client.views_publish(user_id=opened.user, view=view)
+        return home_view(user_id, services.policy, now)
+    return home_view(user_id, services.policy, now, held.partner, held.quota, held.active)

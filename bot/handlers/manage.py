@@ -75,11 +75,13 @@ def menu_chosen(
     registration = own_registration(
         GetOwnRegistration(choice.user_id, choice.registration_id), services
     )
-    view = (
-        opportunity_modal(registration)
-        if choice.action == ids.OPPORTUNITY
-        else delete_confirm_modal(registration)
-    )
+    # Re-read now: the list may be older than the registration.
+    if choice.action == ids.OPPORTUNITY:
+        registration.check_opportunity(services.now())
+        view = opportunity_modal(registration)
+    else:
+        registration.check_deletable(services.now())
+        view = delete_confirm_modal(registration)
     client.views_open(trigger_id=choice.trigger_id, view=view)
 
 

@@ -54,10 +54,28 @@ class Kind(StrEnum):
     INVITE_EMAIL_SENT = "invite_email_sent"
     INVITE_EMAIL_FAILED = "invite_email_failed"
     ASSOCIATED = "associated"
+    HOME_REFRESH = "home_refresh"
+    """Publish the recipient's App Home again: something on it changed."""
+    MESSAGES_REFRESH = "messages_refresh"
+    """Update in place (chat.update) the DMs already sent to the recipient about it."""
 
 
 EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
 """Delivered by email (to the registration's pre-registered address), not to Slack."""
+
+
+REFRESHED = (Kind.EXPIRY_REMINDER, Kind.EXPIRED, Kind.DECISION, Kind.PREREGISTERED)
+"""DMs that carry buttons or a state: kept true by MESSAGES_REFRESH after every change."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message already delivered, and where it landed."""
+
+    kind: Kind
+    payload: dict[str, Any]
+    channel: str
+    ts: str
 
 
 class OutboxStatus(StrEnum):
@@ -125,6 +143,12 @@ class Outbox(Protocol):
 
     def result_of(self, kind: Kind, registration_id: int) -> dict[str, Any] | None:
         """Where a delivered message landed (channel, ts), e.g. the review card."""
+        ...
+
+    def sent_to(
+        self, recipient: str, registration_id: int, kinds: Sequence[Kind]
+    ) -> Sequence[Sent]:
+        """The messages of these kinds delivered to the recipient about the registration."""
         ...
 
 

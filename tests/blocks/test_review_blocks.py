@@ -469,8 +469,10 @@ def test_already_decided_says_by_whom_and_when() -> None:
 
 
 def test_every_kind_has_a_renderer() -> None:
-    # The QR code (a file upload) and the invitation email have senders of their own.
-    assert set(RENDERERS) == set(Kind) - {Kind.INVITE_QR, Kind.INVITE_EMAIL}
+    # The QR code (a file upload) and the invitation email have senders of their own;
+    # refreshes render what they refresh: App Home, or the messages already sent.
+    others = {Kind.INVITE_QR, Kind.INVITE_EMAIL, Kind.HOME_REFRESH, Kind.MESSAGES_REFRESH}
+    assert set(RENDERERS) == set(Kind) - others
 
 
 @pytest.mark.parametrize("kind", [Kind.REVIEW_REQUEST, Kind.REVIEW_DECIDED])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.model import Customer, Status
-from bot.services.registrations import Preregister, preregister
+from bot.services.registrations import Delete, Preregister, delete, preregister
 from tests.e2e.conftest import Bot
 
 USERS = {"acme": "UACME1", "beta": "UBETA1", "mute": "UMUTE1"}
@@ -145,4 +145,45 @@ def test_create_opportunity_from_the_list(bot: Bot) -> None:
     with bot.context.uow() as uow:
         audit = [e.action for e in uow.audit.for_registration(registration_id)]
     assert "opportunity_created" in audit
+    bot.slack.assert_clean()
+
+
+def test_an_old_lists_buttons_tell_the_truth_deleted_and_expired(bot: Bot) -> None:
+    gone = seed(bot, "acme", "Alpha GmbH")
+    ending = seed(bot, "acme", "Omega GmbH")
+    bot.driver.slash_command("UACME1", "list")
+    old_list = latest_ephemeral(bot, "UACME1")
+    # Meanwhile a colleague deletes Alpha, and Omega's reservation runs out.
+    delete(Delete("UACME2", gone), bot.context)
+    with bot.context.uow() as uow:
+        omega = uow.registrations.get(ending)
+    assert omega is not None and omega.valid_until is not None
+    bot.clock.now = omega.valid_until
+
+    said = []
+    for value, name in ((f"delete:{gone}", "Alpha"), (f"delete:{ending}", "Omega")):
+        option = {"text": {"type": "plain_text", "text": "Delete"}, "value": value}
+        block_id = f"registration-{gone if name == 'Alpha' else ending}"
+        reply = bot.driver.block_actions(
+            "UACME1",
+            [
+                {
+                    "type": "overflow",
+                    "action_id": "manage",
+                    "block_id": block_id,
+                    "selected_option": option,
+                    "action_ts": "1.0",
+                }
+            ],
+            message=old_list,
+        )
+        assert reply.status == 200
+        bot.wait_until(lambda n=len(said): len(bot.slack.ephemerals("UACME1")) == n + 2)
+        said.append(bot.text_of(bot.slack.ephemerals("UACME1")[-1]))
+
+    assert "*Alpha GmbH* is already deleted" in said[0]
+    assert "Alpha GmbH is already deleted" in bot.slack.ephemerals("UACME1")[1]["text"]
+    assert "Omega GmbH* has expired" in said[1]
+    assert bot.slack.calls("views.open") == []  # no "Delete …?" for what is gone
+    assert status_of(bot, ending) is Status.PREREGISTERED  # nothing changed
     bot.slack.assert_clean()

@@ -79,9 +79,14 @@ def registration(bot: Bot, registration_id: int) -> Registration:
     return get_registration(GetRegistration(registration_id), bot.context)
 
 
+REFRESHES = ("home_refresh", "messages_refresh")  # App Home and DMs brought up to date
+
+
 def outbox(bot: Bot) -> list[OutboxRow]:
+    """The messages owed, the refreshes of App Home and of sent DMs aside."""
     with Session(bot.runtime.engine) as session:
-        return list(session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
+        query = select(OutboxRow).where(OutboxRow.kind.not_in(REFRESHES))
+        return list(session.scalars(query.order_by(OutboxRow.id)))
 
 
 def outbox_kinds(bot: Bot) -> list[tuple[str, str, str]]:

@@ -138,6 +138,7 @@ def registration_from_row(row: RegistrationRow) -> Registration:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         decision_note=row.decision_note,
+        extensions=row.extensions or 0,
     )
 
 
@@ -160,6 +161,7 @@ def registration_to_row(registration: Registration, row: RegistrationRow) -> Reg
     row.decided_by = registration.decided_by
     row.decided_at = registration.decided_at
     row.decision_note = registration.decision_note
+    row.extensions = registration.extensions
     return row
 
 
