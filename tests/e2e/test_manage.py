@@ -178,7 +178,12 @@ def test_an_old_lists_buttons_tell_the_truth_deleted_and_expired(bot: Bot) -> No
             message=old_list,
         )
         assert reply.status == 200
-        bot.wait_until(lambda n=len(said): len(bot.slack.ephemerals("UACME1")) == n + 2)
+        expected = len(said) + 2  # the list, and one answer per click
+
+        def answered(expected: int = expected) -> bool:
+            return len(bot.slack.ephemerals("UACME1")) == expected
+
+        bot.wait_until(answered)
         said.append(bot.text_of(bot.slack.ephemerals("UACME1")[-1]))
 
     assert "*Alpha GmbH* is already deleted" in said[0]
