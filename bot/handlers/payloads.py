@@ -7,6 +7,7 @@ at once in words.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -119,3 +120,22 @@ def chosen_ids(values: object) -> tuple[int, ...]:
             raise UnreadableRequest()
         ids.append(int(digits))
     return tuple(dict.fromkeys(ids))
+
+
+class _ReviewStepFacts(BaseModel):
+    """The customer a review step was decided on, as its builder put it in private_metadata."""
+
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(min_length=2, max_length=2)
+    email: str | None = Field(default=None, max_length=320)
+    mobile: str | None = Field(default=None, max_length=50)
+    industry: str | None = Field(default=None, max_length=100)
+
+
+def review_step_facts(view: dict[str, Any]) -> dict[str, Any]:
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        data = None
+    return _read(_ReviewStepFacts, data).model_dump()

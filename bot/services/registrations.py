@@ -120,17 +120,21 @@ def _submit(cmd: Preregister, ctx: Context) -> Submission:
         registration = registration_for(
             decision, partner, cmd.customer, justification, now, ctx.policy, due, cmd.user_id
         )
-        if decision.outcome is Outcome.BLOCK:
+        # An attempt that records nothing is kept too: blocked, or asked to justify (the
+        # partner may then edit the details and try again; the audit keeps both attempts).
+        attempt = {Outcome.BLOCK: "blocked", Outcome.REVIEW: "review_needed"}.get(decision.outcome)
+        if attempt is not None and registration is None:
             uow.audit.record(
                 AuditEntry(
                     at=now,
-                    action="blocked",
+                    action=attempt,
                     actor=cmd.user_id,
                     partner_id=partner.id,
                     detail={
                         "reasons": [reason_json(r) for r in decision.reasons],
                         "email": cmd.customer.email,
                         "mobile": cmd.customer.mobile,
+                        "country": cmd.customer.country,
                     },
                 )
             )

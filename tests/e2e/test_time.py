@@ -64,6 +64,11 @@ def registration(bot: Bot, registration_id: int | None) -> Registration:
 REFRESHES = ("home_refresh", "messages_refresh")  # App Home and DMs brought up to date
 
 
+def all_rows(bot: Bot) -> list[OutboxRow]:
+    with Session(bot.runtime.engine) as session:
+        return list(session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
+
+
 def outbox(bot: Bot) -> list[OutboxRow]:
     """The messages owed, the refreshes of App Home and of sent DMs aside."""
     with Session(bot.runtime.engine) as session:
@@ -85,7 +90,7 @@ def settle(bot: Bot) -> None:
         now = bot.clock.now
         return all(
             row.status != "pending" or (row.claimed_until is None and row.next_attempt_at > now)
-            for row in outbox(bot)
+            for row in all_rows(bot)
         )
 
     bot.wait_until(quiet)
