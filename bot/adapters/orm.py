@@ -121,6 +121,7 @@ class RegistrationRow(Base):
         ),
         Index("ix_registrations_partner_status", "partner_id", "status"),
         Index("ix_registrations_status_valid_until", "status", "valid_until"),
+        Index("ix_registrations_partner_ended_at", "partner_id", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -142,6 +143,7 @@ class RegistrationRow(Base):
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
     extensions: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    ended_at: Mapped[datetime | None]
 
 
 class AuditRow(Base):

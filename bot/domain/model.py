@@ -162,6 +162,8 @@ class Registration:
     decision_note: str | None = None
     extensions: int = 0
     """How often the partner extended it itself."""
+    ended_at: datetime | None = None
+    """When it stopped being active (rejected, deleted, expired, associated)."""
     id: int | None = None
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded by the transitions; the unit of work takes them at commit."""
@@ -234,6 +236,7 @@ class Registration:
     def reject(self, reviewer: str, reason: str, now: datetime) -> None:
         self._require("reject", Status.PENDING_REVIEW)
         self.status = Status.REJECTED
+        self.ended_at = now
         self._decided(reviewer, now, reason)
         self.events.append(Rejected(now, reviewer, reason))
 
@@ -245,6 +248,7 @@ class Registration:
         """Invalid at once: frees quota and exclusivity. Never for a pending or associated one."""
         self._require("delete", *DELETABLE_STATUSES)
         self.status = Status.DELETED
+        self.ended_at = now
         self.events.append(Deleted(now))
 
     def extension_opens(self, policy: Policy) -> datetime | None:
@@ -282,6 +286,7 @@ class Registration:
         if not self.is_due_to_expire(now):
             raise TransitionNotAllowed("expire", self.status, self)
         self.status = Status.EXPIRED
+        self.ended_at = now
         self.events.append(Expired(now))
 
     @property
@@ -303,6 +308,7 @@ class Registration:
         if not self.identity_matches(identity):
             raise EmailMismatch() if self.customer.email else IdentityMismatch("mobile")
         self.status = Status.ASSOCIATED
+        self.ended_at = now
         self.events.append(Associated(now))
 
     def allows_opportunity(self, now: datetime) -> bool:

@@ -37,6 +37,7 @@ def _may_decide(event: events.ReviewOverdue) -> dict[str, Any]:
 
 
 _HOME = (Kind.HOME_REFRESH, To.COMPANY, _none)
+_QUEUE = (Kind.HOME_REFRESH, To.REVIEWERS, _none)  # every reviewer's App Home: the queue
 _DMS = (Kind.MESSAGES_REFRESH, To.COMPANY, _none)
 """After every change: each company user's App Home is published again, and the DMs
 already sent about the registration are updated in place (no live button for a past state)."""
@@ -44,17 +45,19 @@ already sent about the registration are updated in place (no live button for a p
 MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     # The invitation link stays in Slack after the result view closes.
     events.Preregistered: ((Kind.PREREGISTERED, To.CREATOR, _none), _HOME),
-    events.ReviewRequested: ((Kind.REVIEW_REQUEST, To.REVIEWERS, _none), _HOME),
+    events.ReviewRequested: ((Kind.REVIEW_REQUEST, To.REVIEWERS, _none), _HOME, _QUEUE),
     # The card changes in place; every company user gets a DM.
     events.Approved: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
         _HOME,
+        _QUEUE,
     ),
     events.Rejected: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
         _HOME,
+        _QUEUE,
     ),
     events.Extended: (_HOME, _DMS),
     events.Deleted: (_HOME, _DMS),

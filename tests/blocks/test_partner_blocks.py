@@ -34,7 +34,6 @@ from bot.blocks.replies import (
     no_contact_message,
     not_linked_message,
     quota_reached_message,
-    unknown_subcommand_message,
 )
 from bot.blocks.results import (
     already_yours_view,
@@ -200,9 +199,6 @@ MESSAGES: dict[str, Callable[[], Message]] = {
     "quota, next expiry": lambda: quota_reached_message(QuotaUse(100, 100, NOW)),
     "quota, all pending": lambda: quota_reached_message(QuotaUse(100, 100, None)),
     "help": lambda: help_message(POLICY),
-    "unknown": lambda: unknown_subcommand_message("frobnicate now", POLICY),
-    "unknown, evil": lambda: unknown_subcommand_message(EVIL, POLICY),
-    "unknown, long": lambda: unknown_subcommand_message("&" * 3000, POLICY),
 }
 
 
@@ -446,13 +442,6 @@ def test_typed_text_is_inert_but_still_shown() -> None:
     assert block(form, CUSTOMER_NAME)["element"]["initial_value"] == EVIL  # plain, as typed
 
 
-def test_unknown_subcommand_is_escaped() -> None:
-    message = unknown_subcommand_message(EVIL, POLICY)
-    assert_inert(message.blocks, message.text)
-    assert message.blocks[0]["text"]["text"].startswith("I don't know `&lt;!channel&gt;")
-    assert message.blocks[1:] == help_message(POLICY).blocks
-
-
 # --------------------------------------------------------------------------
 # Ephemeral replies
 # --------------------------------------------------------------------------
@@ -489,7 +478,7 @@ def test_quota_reached_says_how_many_and_when() -> None:
 def test_help_explains_commands_and_rules() -> None:
     policy = Policy(quota=7, validity=timedelta(hours=36), review_sla_days=3, registered_days=9)
     text = "\n".join(text_objects(help_message(policy).blocks, "mrkdwn"))
-    for command in ("list", "profile", "delete", "help"):
+    for command in ("list [name, email or mobile]", "profile", "delete", "help", "Acme Corp"):
         assert f"`/preregister {command}`" in text
     assert "36 hours" in text and "at most 7 customers" in text
     assert "3 working days" in text and "9 days" in text

@@ -44,7 +44,7 @@ def test_list_shows_only_the_companys_customers_safely(bot: Bot) -> None:
     assert "Waiting for review" in shown
     assert "Pre-registered until" in shown
     assert "Betakunde" not in shown
-    assert "2 of 3 active" in shown
+    assert "2 / 3 active" in shown
     bot.slack.assert_clean()
 
 
@@ -191,4 +191,23 @@ def test_an_old_lists_buttons_tell_the_truth_deleted_and_expired(bot: Bot) -> No
     assert "Omega GmbH* has expired" in said[1]
     assert bot.slack.calls("views.open") == []  # no "Delete …?" for what is gone
     assert status_of(bot, ending) is Status.PREREGISTERED  # nothing changed
+    bot.slack.assert_clean()
+
+
+def test_list_searches_by_name_email_or_mobile_with_the_same_rows(bot: Bot) -> None:
+    seed(bot, "acme", "Alpha GmbH")
+    seed(bot, "acme", "Omega GmbH")
+    bot.driver.slash_command("UACME1", "list OMEGA@kunde")
+    found = latest_ephemeral(bot, "UACME1")
+    shown = bot.text_of(found)
+    assert "Omega GmbH" in shown and "Alpha GmbH" not in shown
+    assert "matching “OMEGA@kunde”" in shown
+    (row,) = [b for b in found["blocks"] if b.get("block_id", "").startswith("registration-")]
+    assert [o["text"]["text"] for o in row["accessory"]["options"]] == [
+        "Create opportunity",
+        "Delete",
+    ]
+    bot.driver.slash_command("UACME1", "list nobody")
+    bot.wait_until(lambda: len(bot.slack.ephemerals("UACME1")) == 2)
+    assert "Nothing matches “nobody”" in bot.text_of(bot.slack.ephemerals("UACME1")[-1])
     bot.slack.assert_clean()

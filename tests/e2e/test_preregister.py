@@ -902,15 +902,15 @@ def test_help_explains_the_rules_ephemerally(bot: Bot) -> None:
     bot.slack.assert_clean()
 
 
-def test_unknown_subcommand_answers_with_help_and_escapes_the_word(bot: Bot) -> None:
-    reply = command_reply(bot, "UACME1", "<!channel>&frob <@UBETA1>")
-
-    said = bot.text_of(reply)
-    assert "I don't know" in said
-    assert "&lt;!channel&gt;&amp;frob" in said
-    assert "/preregister list" in said  # the help follows
-    assert bot.slack.calls("views.open") == []
-    assert_inert(bot)
+def test_a_name_after_the_command_opens_the_form_with_it_filled_in(bot: Bot) -> None:
+    mark = bot.slack.mark()
+    assert bot.driver.slash_command("UACME1", "Acme   Corp <!channel>&").status == 200
+    opened = bot.slack.wait_for("views.open", after=mark)
+    assert opened.ok, opened.response
+    form = bot.modal("UACME1")
+    assert form["callback_id"] == "preregister"
+    assert initial(form, "Customer name") == "Acme Corp <!channel>&"  # a plain_text input
+    assert bot.slack.ephemerals("UACME1") == []
     bot.slack.assert_clean()
 
 

@@ -208,9 +208,9 @@ def test_the_partner_sees_an_overdue_review_in_app_home(bot: Bot) -> None:
 
     def home_after_opening() -> str:
         mark = bot.slack.mark()
-        assert bot.driver.app_home_opened("UACME2").status == 200
-        bot.slack.wait_for("views.publish", after=mark)
-        home = bot.slack.home_view("UACME2")
+        assert bot.driver.app_home_opened("UACME1").status == 200
+        bot.slack.wait_for("views.publish", lambda c: c.args.get("user_id") == "UACME1", after=mark)
+        home = bot.slack.home_view("UACME1")
         assert home is not None
         return bot.text_of(home)
 

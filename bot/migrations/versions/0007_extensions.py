@@ -1,4 +1,4 @@
-"""extensions a partner took itself
+"""extensions a partner took itself; when a registration ended
 
 Revision ID: 0007
 Revises: 0003
@@ -21,8 +21,14 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("extensions", sa.Integer(), server_default=sa.text("0"), nullable=False)
         )
+        batch.add_column(sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True))
+        batch.create_index(
+            "ix_registrations_partner_ended_at", ["partner_id", "ended_at"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("registrations") as batch:
+        batch.drop_index("ix_registrations_partner_ended_at")
+        batch.drop_column("ended_at")
         batch.drop_column("extensions")
