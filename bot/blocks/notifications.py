@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.blocks import limits
+from bot.blocks.continuations import again
 from bot.blocks.invite import (
     associated_dm,
     email_failed_dm,
@@ -30,7 +31,7 @@ from bot.blocks.reminders import (
     review_overdue,
 )
 from bot.blocks.review import review_card
-from bot.blocks.text import clip, escape_clip, slack_date
+from bot.blocks.text import clip, escape_clip, plain_words, slack_date, user_ref
 from bot.domain.model import Partner, Registration, Status
 from bot.services.delivery import Obsolete, Subject
 from bot.services.invitations import EmailOption
@@ -71,7 +72,8 @@ def _approved(
 ) -> Message:
     company = f" ({escape_clip(partner.name, NAME_LIMIT)})" if partner is not None else ""
     until = registration.valid_until
-    headline = f"✅ {name} is pre-registered for your company{company}"
+    by = user_ref(registration.decided_by, "a reviewer")
+    headline = f"✅ Approved by {by}: {name} is pre-registered for your company{company}"
     if until is not None:
         headline += f" until {slack_date(until)}"
     next_steps = (
@@ -86,7 +88,7 @@ def _approved(
         blocks += invite_blocks(registration, link, _email_option(subject))
     if registration.status is not Status.PREREGISTERED:
         blocks.append(context(f"Since then: {registration.status.value.replace('_', ' ')}."))
-    return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
+    return Message(text=clip(plain_words(headline), SECTION_LIMIT), blocks=blocks)
 
 
 def _rejected(registration: Registration, name: str) -> Message:
@@ -102,8 +104,9 @@ def _rejected(registration: Registration, name: str) -> Message:
         section(headline),
         section(reason_head + escape_clip(reason, SECTION_LIMIT - len(reason_head))),
         section(what_now),
+        again(registration.id),
     ]
-    return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
+    return Message(text=clip(plain_words(headline), SECTION_LIMIT), blocks=blocks)
 
 
 def _registration(subject: Subject) -> Registration:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from bot.blocks.continuations import again
 from bot.blocks.kit import actions, button, context, reason_lines, section
 from bot.blocks.message import Block, Message
 from bot.blocks.text import duration_words, escape_clip, is_slack_user_id, plain_words, slack_date
@@ -82,10 +83,12 @@ def expired_notice(registration: Registration) -> Message:
         section(headline),
         context(
             "The customer no longer counts toward your quota and is free for any partner. "
-            "`/preregister` it again if you still work with them: the rules run again."
+            "Pre-register it again if you still work with them: the rules run again."
         ),
     ]
-    return Message(headline, blocks)
+    if registration.status is Status.EXPIRED:  # not once it is held again or associated
+        blocks.append(again(registration.id))
+    return Message(plain_words(headline), blocks)
 
 
 def review_halfway(registration: Registration) -> Message:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.blocks.continuations import open_list
 from bot.blocks.kit import VALUE as VALUE
 from bot.blocks.kit import (
     plain,
@@ -71,7 +72,10 @@ def quota_reached_message(use: QuotaUse) -> Message:
         )
     return Message(
         text=f"{headline} You can't pre-register another one right now.",
-        blocks=[section(f"*{headline}* You can't pre-register another one right now.\n{later}")],
+        blocks=[
+            section(f"*{headline}* You can't pre-register another one right now.\n{later}"),
+            open_list(),
+        ],
     )
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import commands, extend, home, invite, manage, preregister, profile, review
+from bot.handlers import (
+    commands,
+    continuations,
+    extend,
+    home,
+    invite,
+    manage,
+    preregister,
+    profile,
+    review,
+)
 
 
 def register(app: App) -> None:
@@ -16,3 +26,4 @@ def register(app: App) -> None:
     extend.register(app)
     home.register(app)
     invite.register(app)
+    continuations.register(app)

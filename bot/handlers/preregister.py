@@ -8,7 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks import preregister as ids
-from bot.blocks.preregister import preregister_modal
+from bot.blocks.preregister import FormValues, preregister_modal
 from bot.blocks.results import (
     already_yours_view,
     blocked_view,
@@ -115,7 +115,14 @@ def present(
 ) -> dict[str, Any]:
     decision, registration = submitted.decision, submitted.registration
     if decision.outcome is Outcome.BLOCK:
-        return blocked_view(form.customer_name, decision.reasons[0])
+        typed = FormValues(
+            country=form.country,
+            customer_name=form.customer_name,
+            email=form.email,
+            mobile=form.mobile,
+            industry=form.industry,
+        )
+        return blocked_view(form.customer_name, decision.reasons[0], typed)
     if decision.outcome is Outcome.ALREADY_YOURS and registration is not None:
         return already_yours_view(registration)
     if decision.outcome is Outcome.REVIEW and registration is None:

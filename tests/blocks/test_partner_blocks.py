@@ -355,7 +355,9 @@ def test_registered_view_says_until_when_and_what_next() -> None:
     assert "<!date^" in mrkdwn
     assert "Kunde GmbH" in mrkdwn and "it@kunde.de" in mrkdwn and "Germany" in mrkdwn
     assert "invit" in mrkdwn.lower() and "/preregister list" in mrkdwn
-    assert "#42" in view["blocks"][-1]["elements"][0]["text"]
+    reference = next(b for b in view["blocks"] if b["type"] == "context")
+    assert "#42" in reference["elements"][0]["text"]
+    assert view["blocks"][-1]["elements"][0]["text"]["text"] == "Pre-register another"
 
 
 def test_review_submitted_view_gives_the_due_date_and_the_reasons() -> None:
