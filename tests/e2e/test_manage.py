@@ -204,6 +204,7 @@ def test_list_searches_by_name_email_or_mobile_with_the_same_rows(bot: Bot) -> N
     assert "matching “OMEGA@kunde”" in shown
     (row,) = [b for b in found["blocks"] if b.get("block_id", "").startswith("registration-")]
     assert [o["text"]["text"] for o in row["accessory"]["options"]] == [
+        "Invite",
         "Create opportunity",
         "Delete",
     ]
