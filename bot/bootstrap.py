@@ -27,6 +27,7 @@ from bot.adapters.slack_sender import SlackSender, delivery_client
 from bot.adapters.smtp_sender import SmtpSender
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
+from bot.handlers import home
 from bot.services.context import Context
 from bot.services.delivery import DeliveryReport, Sender, deliver_due
 from bot.services.invite_links import Invites
@@ -55,7 +56,8 @@ class Runtime:
     def deliver_outbox(self) -> DeliveryReport:
         if self.sender is None:
             return DeliveryReport()
-        return deliver_due(self.context.uow, self.sender, self.context.clock)
+        context = self.context
+        return deliver_due(context.uow, self.sender, context.clock, policy=context.policy)
 
     def directory_load(self) -> SqlDirectoryLoad:
         """A bulk directory import's writer, on a connection of its own."""
@@ -123,4 +125,11 @@ def _sender(settings: Settings, context: Context, clock: Callable[[], datetime])
         return None
     client = delivery_client(settings.slack_api_url, token.get_secret_value())
     mail = SmtpSender(settings.smtp_url, settings.mail_from, clock) if settings.smtp_url else None
-    return RoutingSender(SlackSender(client, channel, context.invites), mail)
+    slack = SlackSender(
+        client,
+        channel,
+        context.invites,
+        home=partial(home.view_for, services=context),
+        reviewers=tuple(settings.reviewer_user_ids),
+    )
+    return RoutingSender(slack, mail)

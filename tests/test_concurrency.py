@@ -19,7 +19,7 @@ from bot.adapters.database import session_factory
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.bootstrap import Runtime
 from bot.domain.eligibility import Outcome
-from bot.domain.errors import QuotaReached
+from bot.domain.errors import ExtensionsUsedUp, QuotaReached
 from bot.domain.model import Customer, Partner, Status
 from bot.services import registrations as uc
 from bot.services.context import Context
@@ -128,3 +128,29 @@ def test_concurrent_submissions_at_quota_minus_five_accept_exactly_five(context:
     assert (len(accepted), len(refused)) == (5, 15), results
     assert all(r.decision.outcome is Outcome.ELIGIBLE for r in accepted)
     assert len(active(ctx)) == quota
+
+
+def test_users_of_one_company_extending_at_once_extend_once(context: Context) -> None:
+    """Four users click Extend on one reservation at the same moment, ten rounds: exactly one
+    extension is taken, the validity is added once, the others are told it is used up."""
+    add_partners(context, "acme")
+    for round_ in range(10):
+        who = Customer(f"Kunde {round_}", "DE", email=f"x{round_}@kunde.de")
+        held = uc.preregister(uc.Preregister("UACME1", who), context).registration
+        assert held is not None and held.id is not None and held.valid_until is not None
+        moment = held.valid_until - context.policy.extension_window / 2
+        extending = replace(context, clock=lambda moment=moment: moment)
+
+        def attempt(i: int, held_id: int = held.id, ctx: Context = extending) -> object:
+            return uc.extend(uc.Extend("UACME1", held_id), ctx)
+
+        results = race(4, attempt)
+
+        done = [r for r in results if not isinstance(r, Exception)]
+        refused = [r for r in results if isinstance(r, ExtensionsUsedUp)]
+        assert (len(done), len(refused)) == (1, 3), results
+        with context.uow() as uow:
+            now = uow.registrations.get(held.id)
+        assert now is not None
+        assert now.extensions == 1
+        assert now.valid_until == held.valid_until + context.policy.validity

@@ -245,12 +245,12 @@ def test_links_live_exactly_as_long_as_their_preregistration(ctx: Context, clock
     assert actions(ctx, rid).count("invite_link_ended") == 1
 
 
-def test_renewing_keeps_old_links_and_deleting_ends_them(ctx: Context, clock: Clock) -> None:
+def test_extending_keeps_old_links_and_deleting_ends_them(ctx: Context, clock: Clock) -> None:
     rid = hold(ctx, email="it@kunde.de")
     token = token_of(link(ctx, rid))
     clock.advance(ctx.policy.validity - timedelta(days=2))
-    uc.renew(uc.Renew("UACME", rid), ctx)
-    clock.advance(timedelta(days=3))  # past the first end: the renewal carries the link
+    uc.extend(uc.Extend("UACME", rid), ctx)
+    clock.advance(timedelta(days=3))  # past the first end: the extension carries the link
     assert open_invitation(OpenInvitation(token), ctx).field == "email"
     uc.delete(uc.Delete("UACME", rid), ctx)
     with pytest.raises(InvitationEnded, match="deleted"):

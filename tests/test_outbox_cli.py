@@ -51,6 +51,10 @@ def mail(runtime: Runtime, clock: Clock) -> dict[str, int]:
     )
     clock.now = held.registration.valid_until
     expire_due(ExpireDue(), context)
+    with Session(runtime.engine) as session:  # refreshes are not what this is about
+        refreshes = ("home_refresh", "messages_refresh")
+        session.execute(delete(OutboxRow).where(OutboxRow.kind.in_(refreshes)))
+        session.commit()
     with context.uow() as uow:
         card, first, second = uow.outbox.claim(clock.now, LEASE, 10)
         uow.outbox.dead(card.id, clock.now, LONG_ERROR)

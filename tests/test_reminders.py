@@ -20,11 +20,11 @@ from bot.services.context import Context
 from bot.services.partners import AddPartner, add_partner
 from bot.services.registrations import (
     ExpireDue,
+    Extend,
     Preregister,
-    Renew,
     expire_due,
+    extend,
     preregister,
-    renew,
 )
 from bot.services.reminders import SendReminders, send_reminders
 from bot.services.reviews import Approve, approve
@@ -163,13 +163,15 @@ def reminder_rows(runtime: Runtime) -> list[tuple[str, int, bool]]:
 
 def messages(runtime: Runtime, *kinds: str) -> list[tuple[str, str, dict[str, object]]]:
     """(kind, recipient, payload) of the outbox rows of these kinds (if none given: all but
-    the pre-registration DMs)."""
+    the pre-registration DMs and the refreshes of App Home and of DMs already sent)."""
     with Session(runtime.engine) as session:
         query = select(OutboxRow).order_by(OutboxRow.id)
         if kinds:
             query = query.where(OutboxRow.kind.in_(kinds))
-        else:  # the DM with the invitation link, sent on every pre-registration, aside
-            query = query.where(OutboxRow.kind != "preregistered")
+        else:  # the pre-registration DMs and the refreshes of App Home and sent DMs aside
+            query = query.where(
+                OutboxRow.kind.not_in(["preregistered", "home_refresh", "messages_refresh"])
+            )
         return [(r.kind, r.recipient, dict(r.payload)) for r in session.scalars(query)]
 
 
@@ -236,7 +238,7 @@ def test_after_downtime_past_the_end_no_reminder_at_all(
 
 
 @pytest.mark.usefixtures("acme")
-def test_a_renewal_starts_the_reminders_over(
+def test_an_extension_starts_the_reminders_over(
     context: Context, runtime: Runtime, clock: Clock
 ) -> None:
     registration = hold(context)
@@ -244,10 +246,10 @@ def test_a_renewal_starts_the_reminders_over(
     clock.now = registration.valid_until - 3 * DAY
     assert remind(context) == 1
 
-    renewed = renew(Renew("UACME1", registration.id), context)
-    assert renewed.registration is not None and renewed.registration.valid_until is not None
-    new_end = renewed.registration.valid_until
-    assert new_end == clock.now + context.policy.validity
+    extended = extend(Extend("UACME1", registration.id), context)
+    assert extended.valid_until is not None
+    new_end = extended.valid_until
+    assert new_end == registration.valid_until + context.policy.validity
     assert remind(context) == 0
 
     clock.now = new_end - 3 * DAY

@@ -74,8 +74,10 @@ def outbox(runtime: Runtime, *kinds: str) -> list[tuple[str, str, int | None, di
         query = select(OutboxRow).order_by(OutboxRow.id)
         if kinds:
             query = query.where(OutboxRow.kind.in_(kinds))
-        else:  # the DM with the invitation link, sent on every pre-registration, aside
-            query = query.where(OutboxRow.kind != "preregistered")
+        else:  # the pre-registration DMs and the refreshes of App Home and sent DMs aside
+            query = query.where(
+                OutboxRow.kind.not_in(["preregistered", "home_refresh", "messages_refresh"])
+            )
         return [
             (r.kind, r.recipient, r.registration_id, dict(r.payload))
             for r in session.scalars(query)

@@ -47,6 +47,7 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREREG_QUOTA", "3")
     monkeypatch.setenv("PREREG_VALIDITY", "36h")
     monkeypatch.setenv("PREREG_REMINDERS", "1d, 3d,12h")
+    monkeypatch.setenv("PREREG_EXTENSIONS", "2")
     monkeypatch.setenv("REVIEWER_USER_IDS", "U1, U2,,")
     monkeypatch.setenv("BUSINESS_TIMEZONE", "Europe/Berlin")
     monkeypatch.setenv("HOLIDAY_COUNTRY", "de")
@@ -56,6 +57,7 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert policy.quota == 3
     assert policy.validity == timedelta(hours=36)
     assert policy.reminders == (timedelta(days=3), timedelta(days=1), timedelta(hours=12))
+    assert (policy.extensions, policy.extension_window) == (2, timedelta(days=3))
     assert settings.reviewer_user_ids == ("U1", "U2")
     assert settings.holiday_country == "DE"
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
@@ -68,6 +70,7 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
         ("PREREG_QUOTA", "lots"),
         ("PREREG_QUOTA", "0"),
         ("PREREG_REMINDERS", "3d,soon"),
+        ("PREREG_EXTENSIONS", "-1"),
         ("BUSINESS_TIMEZONE", "Mars/Olympus"),
         ("HOLIDAY_COUNTRY", "ZZ"),
         ("SMTP_URL", "mail.example.com"),

@@ -124,6 +124,7 @@ class RegistrationRow(Base):
         Index("ix_registrations_mobile", "mobile"),
         Index("ix_registrations_partner_status", "partner_id", "status"),
         Index("ix_registrations_status_valid_until", "status", "valid_until"),
+        Index("ix_registrations_partner_ended_at", "partner_id", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -144,6 +145,8 @@ class RegistrationRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
+    extensions: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    ended_at: Mapped[datetime | None]
 
 
 class AuditRow(Base):
@@ -197,7 +200,7 @@ class ReminderRow(Base):
     """A checkpoint reached: the unique key makes each reminder happen once, across replicas."""
 
     __tablename__ = "reminders"
-    # Keyed by the moment: a renewed registration reaches new checkpoints.
+    # Keyed by the moment: an extended registration reaches new checkpoints.
     __table_args__ = (UniqueConstraint("registration_id", "nudge", "due_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

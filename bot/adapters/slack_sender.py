@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.adapters.qr import qr_png
 from bot.blocks.invite import qr_alt_text, qr_comment
-from bot.blocks.notifications import render
+from bot.blocks.notifications import refreshed, render
 from bot.domain.model import Status
 from bot.services.delivery import Obsolete, RetryLater, Subject, Undeliverable
 from bot.services.invite_links import Invites
@@ -64,11 +65,19 @@ def delivery_client(base_url: str, token: str, timeout: int = 10) -> WebClient:
 
 class SlackSender:
     def __init__(
-        self, client: WebClient, review_channel: str, invites: Invites | None = None
+        self,
+        client: WebClient,
+        review_channel: str,
+        invites: Invites | None = None,
+        home: Callable[[str], dict[str, Any]] | None = None,
+        reviewers: tuple[str, ...] = (),
     ) -> None:
         self.client = client
         self.review_channel = review_channel
         self.invites = invites
+        self.reviewers = reviewers
+        self.home = home
+        """Builds a user's App Home as it stands now."""
 
     def send(self, delivery: Delivery, subject: Subject) -> dict[str, Any]:
         notification = delivery.notification
@@ -76,6 +85,15 @@ class SlackSender:
             return self._upload_qr(notification, subject)
         if notification.kind in WITH_LINK:
             subject = self._with_link(notification, subject)
+        try:
+            if notification.kind is Kind.HOME_REFRESH:
+                return self._publish_home(notification.recipient)
+            if notification.kind is Kind.MESSAGES_REFRESH:
+                return self._update_sent(notification, subject)
+        except SlackApiError as failure:
+            raise _classified(failure) from failure
+        except (SlackClientError, OSError) as failure:
+            raise RetryLater(f"{type(failure).__name__}: {failure}") from failure
         try:
             message = render(notification.kind, subject)
         except ValueError as nothing_to_say:  # e.g. its registration is gone
@@ -135,6 +153,37 @@ class SlackSender:
             raise RetryLater(f"{type(failure).__name__}: {failure}") from failure
         files = response.get("files") or [{}]
         return {"channel": channel, "file": files[0].get("id")}
+
+    def _publish_home(self, recipient: str) -> dict[str, Any]:
+        """One user's App Home, or (for the reviewers) each reviewer's: the queue changed."""
+        if self.home is None:
+            raise Obsolete("no App Home is served by this process")
+        users = self.reviewers if recipient == REVIEWERS else (recipient,)
+        for user_id in users:
+            self.client.views_publish(user_id=user_id, view=self.home(user_id))
+        return {"users": list(users)}
+
+    def _update_sent(self, notification: Notification, subject: Subject) -> dict[str, Any]:
+        """Each DM already sent about it now reads as the truth, at the same ts."""
+        updated = []
+        for sent in subject.earlier:
+            try:
+                about = subject
+                if sent.kind in WITH_LINK:  # its invitation link, while it is still invitable
+                    like = Notification(Kind.DECISION, notification.recipient)
+                    about = self._with_link(like, subject)
+                message = refreshed(sent, about)
+            except (ValueError, Obsolete):
+                continue
+            try:
+                self.client.chat_update(channel=sent.channel, ts=sent.ts, **message.as_kwargs())
+            except SlackApiError as failure:
+                # Deleted by its reader, say: nothing left to correct there.
+                if failure.response.get("error") in ("message_not_found", "cant_update_message"):
+                    continue
+                raise
+            updated.append(sent.ts)
+        return {"updated": updated}
 
     def _update_card(self, subject: Subject, message: dict[str, Any]) -> dict[str, Any]:
         card = _card(subject)

@@ -150,3 +150,33 @@ def reason_lines(reasons: Iterable[Reason]) -> str:
     """Each reason once, in the partner's words, as bullets. Evidence is never shown."""
     words = dict.fromkeys(partner_reason(r) for r in reasons)
     return "\n".join(f"• {w}" for w in words)
+
+
+def button(
+    action_id: str,
+    text: str,
+    value: object | None = None,
+    *,
+    primary: bool = False,
+    danger: bool = False,
+) -> dict[str, Any]:
+    """A button; `value` (a registration id, say) is what the handler parses back."""
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": plain(text, limits.BUTTON_TEXT),
+    }
+    if value is not None:
+        element["value"] = str(value)
+    if primary:
+        element["style"] = "primary"
+    elif danger:
+        element["style"] = "danger"
+    return element
+
+
+def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
+    block: Block = {"type": "actions", "elements": list(elements)}
+    if block_id is not None:
+        block["block_id"] = block_id
+    return block

@@ -17,3 +17,4 @@ OPTIONS = 100  # options in a static select, or option groups in it
 MULTI_SELECT = 100  # what we let a multi-select offer
 MODAL_BLOCKS = 100  # blocks in a modal or the Home tab
 MESSAGE_BLOCKS = 50  # blocks in a message (Slack's advice, not its hard limit)
+PRIVATE_METADATA = 3000  # a view's private_metadata

@@ -8,79 +8,52 @@ from typing import Any
 
 from bot.blocks.kit import VALUE, context, modal, plain, section, text_input
 from bot.blocks.message import Block, Message
-from bot.blocks.text import clip, escape_clip, slack_date
+from bot.blocks.rows import INVITE as INVITE
+from bot.blocks.rows import MANAGE as MANAGE
+from bot.blocks.rows import OPPORTUNITY as OPPORTUNITY
+from bot.blocks.rows import customer_row
+from bot.blocks.text import clip, escape_clip
 from bot.domain.model import Registration, Status
-from bot.domain.policy import QuotaUse
+from bot.domain.policy import Policy, QuotaUse
 
-MANAGE = "manage"  # the overflow menu on each listed customer
 DELETE_CONFIRM = "delete_confirm"
 DELETE_MANY = "delete_many"
-OPPORTUNITY = "opportunity"
-INVITE = "invite"
 SELECTED = "registrations"
 TITLE = "title"
 LISTED = 40  # one block each, under Slack's ~50 blocks per message
 
-_STATUS_WORDS = {
-    Status.PENDING_REVIEW: "waiting for review",
-    Status.PREREGISTERED: "pre-registered",
-    Status.REJECTED: "rejected",
-    Status.EXPIRED: "expired",
-    Status.DELETED: "deleted",
-    Status.ASSOCIATED: "associated",
-}
 
-
-def status_line(registration: Registration, now: datetime) -> str:
-    if registration.status is Status.PENDING_REVIEW and registration.review_due:
-        return f"Waiting for review, answer due {slack_date(registration.review_due)}"
-    if registration.is_active(now) and registration.valid_until:
-        return f"Pre-registered until {slack_date(registration.valid_until)}"
-    if registration.is_due_to_expire(now):
-        return "Expired"
-    return _STATUS_WORDS[registration.status].capitalize()
-
-
-def list_message(registrations: Sequence[Registration], quota: QuotaUse, now: datetime) -> Message:
+def list_message(
+    registrations: Sequence[Registration],
+    quota: QuotaUse,
+    now: datetime,
+    policy: Policy,
+    search: str = "",
+) -> Message:
+    """The company's customers, newest first, each with the actions that apply (as on Home)."""
     shown = [r for r in registrations if r.status is not Status.DELETED]
-    blocks: list[Block] = [
-        section(f"*Your company's customers* — {quota.held} of {quota.quota} active held.")
-    ]
+    title = f"*Your company's customers* — {quota.held} / {quota.quota} active"
+    if search:
+        title += f" · matching “{escape_clip(search, 100)}”"
+    blocks: list[Block] = [section(title)]
     if not shown:
-        blocks.append(section("None yet. `/preregister` reserves your first customer."))
+        blocks.append(
+            section(
+                f"Nothing matches “{escape_clip(search, 100)}”."
+                if search
+                else "None yet. `/preregister` reserves your first customer."
+            )
+        )
     for registration in shown[:LISTED]:
-        blocks.append(_row(registration, now))
+        blocks.append(customer_row(registration, now, policy))
     if len(shown) > LISTED:
-        blocks.append(context(f"…and {len(shown) - LISTED} older ones not shown."))
+        blocks.append(
+            context(
+                f"…and {len(shown) - LISTED} more not shown: narrow it down with"
+                " `/preregister list <name, email or mobile>`."
+            )
+        )
     return Message(f"Your company holds {quota.held} of {quota.quota} customers.", blocks)
-
-
-def _row(registration: Registration, now: datetime) -> Block:
-    customer = registration.customer
-    contact = customer.email or customer.mobile or ""
-    block: Block = {
-        "type": "section",
-        "block_id": f"registration-{registration.id}",
-        "text": {
-            "type": "mrkdwn",
-            "text": f"*{escape_clip(customer.name, 300)}* · {escape_clip(contact, 320)}\n"
-            f"{status_line(registration, now)}",
-        },
-    }
-    options = []
-    if registration.status is Status.PREREGISTERED and registration.is_active(now):
-        options.append(_option("Invite", f"{INVITE}:{registration.id}"))
-    if registration.allows_opportunity(now):
-        options.append(_option("Create opportunity", f"{OPPORTUNITY}:{registration.id}"))
-    if registration.can_delete:
-        options.append(_option("Delete", f"delete:{registration.id}"))
-    if options:
-        block["accessory"] = {"type": "overflow", "action_id": MANAGE, "options": options}
-    return block
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, 75), "value": value}
 
 
 def delete_confirm_modal(registration: Registration) -> dict[str, Any]:

@@ -8,8 +8,11 @@ subject's current state, so a message sent late tells the truth as it is now.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 
 from bot.blocks import limits
+from bot.blocks.continuations import again
 from bot.blocks.invite import (
     associated_dm,
     email_failed_dm,
@@ -20,17 +23,19 @@ from bot.blocks.invite import (
 from bot.blocks.kit import context, section
 from bot.blocks.message import Block, Message
 from bot.blocks.reminders import (
+    ended_copy,
     expired_notice,
     expiry_reminder,
+    reminder_now,
     review_halfway,
     review_overdue,
 )
 from bot.blocks.review import review_card
-from bot.blocks.text import clip, escape_clip, slack_date
+from bot.blocks.text import clip, escape_clip, plain_words, slack_date, user_ref
 from bot.domain.model import Partner, Registration, Status
-from bot.services.delivery import Subject
+from bot.services.delivery import Obsolete, Subject
 from bot.services.invitations import EmailOption
-from bot.services.ports import Kind
+from bot.services.ports import Kind, Sent
 
 SECTION_LIMIT = limits.SECTION
 NAME_LIMIT = 200
@@ -67,7 +72,8 @@ def _approved(
 ) -> Message:
     company = f" ({escape_clip(partner.name, NAME_LIMIT)})" if partner is not None else ""
     until = registration.valid_until
-    headline = f"✅ {name} is pre-registered for your company{company}"
+    by = user_ref(registration.decided_by, "a reviewer")
+    headline = f"✅ Approved by {by}: {name} is pre-registered for your company{company}"
     if until is not None:
         headline += f" until {slack_date(until)}"
     next_steps = (
@@ -82,7 +88,7 @@ def _approved(
         blocks += invite_blocks(registration, link, _email_option(subject))
     if registration.status is not Status.PREREGISTERED:
         blocks.append(context(f"Since then: {registration.status.value.replace('_', ' ')}."))
-    return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
+    return Message(text=clip(plain_words(headline), SECTION_LIMIT), blocks=blocks)
 
 
 def _rejected(registration: Registration, name: str) -> Message:
@@ -98,8 +104,9 @@ def _rejected(registration: Registration, name: str) -> Message:
         section(headline),
         section(reason_head + escape_clip(reason, SECTION_LIMIT - len(reason_head))),
         section(what_now),
+        again(registration.id),
     ]
-    return Message(text=clip(headline, SECTION_LIMIT), blocks=blocks)
+    return Message(text=clip(plain_words(headline), SECTION_LIMIT), blocks=blocks)
 
 
 def _registration(subject: Subject) -> Registration:
@@ -115,7 +122,30 @@ def _partner(subject: Subject) -> Partner:
 
 
 def _expiry_reminder(subject: Subject) -> Message:
-    return expiry_reminder(_dated(subject, "valid_until"))
+    registration = _dated(subject, "valid_until")
+    if registration.status is not Status.PREREGISTERED:
+        raise Obsolete(f"the registration is {registration.status.value} now")
+    return expiry_reminder(registration, _now(subject), subject.policy)
+
+
+def _now(subject: Subject) -> datetime:
+    if subject.now is None:
+        raise ValueError("this notification needs the moment it is sent")
+    return subject.now
+
+
+REFRESHERS: dict[Kind, Renderer] = {
+    Kind.EXPIRY_REMINDER: lambda s: reminder_now(_registration(s), _now(s), s.policy),
+    Kind.EXPIRED: lambda s: expired_notice(_registration(s)),
+    Kind.DECISION: lambda s: _decision(s),
+    Kind.PREREGISTERED: lambda s: _preregistered_now(s),
+}
+"""How a DM already sent reads after its registration changed (MESSAGES_REFRESH)."""
+
+
+def refreshed(sent: Sent, subject: Subject) -> Message:
+    """The sent message as it reads now, with the payload it was sent with."""
+    return REFRESHERS[sent.kind](replace(subject, payload=dict(sent.payload)))
 
 
 def _expired(subject: Subject) -> Message:
@@ -150,6 +180,14 @@ def _preregistered(subject: Subject) -> Message:
     return preregistered_dm(
         _registration(subject), subject.payload.get("invite_link"), _email_option(subject)
     )
+
+
+def _preregistered_now(subject: Subject) -> Message:
+    """Its Invite buttons stay only while the customer can still be invited."""
+    registration, now = _registration(subject), _now(subject)
+    if registration.status is Status.PREREGISTERED and registration.is_active(now):
+        return _preregistered(subject)
+    return ended_copy(registration, now)
 
 
 def _associated(subject: Subject) -> Message:

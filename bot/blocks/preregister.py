@@ -6,23 +6,19 @@ bot.blocks.replies.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks.countries import country_option, country_option_groups
 from bot.blocks.kit import VALUE as VALUE
 from bot.blocks.kit import (
-    context,
     email_input,
     modal,
     plain,
-    reason_lines,
     section,
     text_input,
 )
 from bot.blocks.message import Block
-from bot.domain.model import Reason
 
 # Views' callback_ids.
 PREREGISTER = "preregister"
@@ -69,19 +65,11 @@ class FormValues:
 def preregister_modal(
     partner_country: str,
     form: FormValues | None = None,
-    reasons: Sequence[Reason] = (),
+    notice: str | None = None,
 ) -> dict[str, Any]:
-    """The form; with review `reasons`, the same form asking for a justification."""
+    """The form, empty or as the partner left it; `notice` says why it is shown again."""
     values = form or FormValues(country=partner_country)
-    blocks: list[Block] = []
-    if reasons:
-        blocks.append(
-            section(
-                "*This customer needs a reviewer's decision.*\n"
-                f"{reason_lines(reasons)}\n"
-                "Tell the reviewers below why this customer should be yours."
-            )
-        )
+    blocks: list[Block] = [section(notice)] if notice else []
     blocks += [
         text_input(
             CUSTOMER_NAME,
@@ -96,34 +84,22 @@ def preregister_modal(
             "Email",
             values.email,
             placeholder="name@example.com",
-            hint="The customer accepts your invitation with this email.",
+            hint="One of email or mobile is required. The customer accepts your invitation"
+            " with this email.",
         ),
         text_input(
             MOBILE,
             "Mobile",
             values.mobile,
             max_length=MOBILE_MAX,
-            hint="Include the country code, or write it as dialled in the selected country.",
+            hint="One of email or mobile is required. Include the country code, or write it"
+            " as dialled in the selected country.",
         ),
-        context("At least one of email or mobile is needed."),
         _country_input(values.country, partner_country),
         text_input(INDUSTRY, "Industry", values.industry, max_length=INDUSTRY_MAX),
         text_input(NOTES, "Notes", values.notes, max_length=NOTES_MAX, multiline=True),
     ]
-    if not reasons:
-        return modal(PREREGISTER, "Pre-register", blocks, submit="Pre-register")
-    blocks.append(
-        text_input(
-            JUSTIFICATION,
-            "Justification",
-            values.justification,
-            max_length=JUSTIFICATION_MAX,
-            optional=False,
-            multiline=True,
-            placeholder="Why should this customer be yours? What have you done together so far?",
-        )
-    )
-    return modal(PREREGISTER_REVIEW, "Pre-register", blocks, submit="Submit for review")
+    return modal(PREREGISTER, "Pre-register", blocks, submit="Pre-register")
 
 
 def _country_input(chosen: str, partner_country: str) -> Block:

@@ -16,11 +16,13 @@ from bot.blocks import preregister as form_ids
 from bot.blocks.invite import EMAIL_WORDS
 from bot.blocks.kit import section
 from bot.blocks.message import Message
-from bot.blocks.reminders import renewal_gone_message
+from bot.blocks.reminders import not_extended_message, used_up_words
 from bot.blocks.replies import no_contact_message, not_linked_message, quota_reached_message
 from bot.blocks.review import NOT_A_REVIEWER, OWN_COMPANY, already_decided_message, refusal_message
-from bot.blocks.text import escape, slack_date
+from bot.blocks.text import escape, escape_clip, plain_words, slack_date
 from bot.domain.errors import (
+    ExtensionNotOpen,
+    ExtensionsUsedUp,
     NoContactOnFile,
     NotAReviewer,
     OpportunityNotAllowed,
@@ -30,9 +32,11 @@ from bot.domain.errors import (
     TransitionNotAllowed,
 )
 from bot.domain.model import Registration, Status
+from bot.domain.policy import Policy
 from bot.services.errors import (
     EmailLimitReached,
     EmailNotConfigured,
+    ExtensionNeedsReview,
     InvitingNotConfigured,
     JustificationRequired,
     NoEmailOnFile,
@@ -61,7 +65,7 @@ class Answer:
 
 
 def _words(text: str) -> Message:
-    return Message(text, [section(text)])
+    return Message(plain_words(text), [section(text)])
 
 
 def _stale(refused: TransitionNotAllowed) -> Answer:
@@ -71,17 +75,37 @@ def _stale(refused: TransitionNotAllowed) -> Answer:
     if refused.action in ("approve", "reject", "decide") and decided:
         assert registration is not None
         return Answer("Already decided", already_decided_message(registration))
+    name = f"*{escape_clip(registration.customer.name, 200)}*" if registration else "It"
+    if refused.status == Status.DELETED:
+        return Answer("Already deleted", _words(f"{name} is already deleted."))
+    if refused.status == Status.EXPIRED:
+        return Answer(
+            "Expired",
+            _words(f"The pre-registration of {name} has expired: it is free for any partner."),
+        )
     if refused.action == "delete":
-        if refused.status == Status.DELETED and registration is not None:
-            name = escape(registration.customer.name)
-            return Answer("Already deleted", _words(f"*{name}* is already deleted."))
-        if refused.status == Status.EXPIRED:
-            return Answer("Not deleted", _words("This pre-registration has already expired."))
         return Answer("Not deleted", _words(NOT_DELETABLE))
-    if refused.action == "renew":
-        return Answer("Not renewed", renewal_gone_message())
+    if refused.status == Status.ASSOCIATED:
+        return Answer("Associated", _words(f"{name} has already associated with your company."))
     status = str(refused.status).replace("_", " ")
-    return Answer("Nothing changed", _words(f"Nothing was changed: it is {status} now."))
+    return Answer("Nothing changed", _words(f"Nothing was changed: {name} is {status} now."))
+
+
+def _used_up(refused: ExtensionsUsedUp) -> Answer:
+    registration: Registration | None = refused.registration
+    until = registration.valid_until if registration else None
+    ends = f" It is reserved until {slack_date(until)}." if until else ""
+    return Answer("Not extended", _words(f"Not extended.{ends} {used_up_words_for(refused)}"))
+
+
+def used_up_words_for(refused: ExtensionsUsedUp) -> str:
+    return used_up_words(Policy(extensions=refused.limit))
+
+
+def _not_open(refused: ExtensionNotOpen) -> Answer:
+    opens = refused.opens_at
+    when = f" You can extend it from {slack_date(opens)}." if opens else ""
+    return Answer("Not yet", _words(f"It is too early to extend this reservation.{when}"))
 
 
 _Rule = Callable[[Any], Answer]
@@ -125,6 +149,11 @@ ANSWERS: dict[type[Refusal], _Rule] = {
             f" receives. The next one can go {slack_date(r.next_at)}; meanwhile send the link"
             " or the QR code."
         ),
+    ),
+    ExtensionsUsedUp: _used_up,
+    ExtensionNotOpen: _not_open,
+    ExtensionNeedsReview: lambda r: Answer(
+        "Not extended", not_extended_message(r.registration, r.reasons)
     ),
 }
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from bot.blocks.kit import context, plain, reason_lines, section
+from bot.blocks.continuations import again
+from bot.blocks.kit import actions, button, context, reason_lines, section
 from bot.blocks.message import Block, Message
-from bot.blocks.text import escape_clip, is_slack_user_id, slack_date
+from bot.blocks.text import duration_words, escape_clip, is_slack_user_id, plain_words, slack_date
 from bot.domain.model import Reason, Registration, Status
+from bot.domain.policy import Policy
 from bot.services.delivery import Obsolete
 
-RENEW = "renew"
+EXTEND = "extend"
 NAME_LIMIT = 200
 
 
@@ -18,35 +21,60 @@ def _name(registration: Registration) -> str:
     return f"*{escape_clip(registration.customer.name, NAME_LIMIT)}*"
 
 
-def expiry_reminder(registration: Registration) -> Message:
+def expiry_reminder(registration: Registration, now: datetime, policy: Policy) -> Message:
     """To each of the company's users, at each configured offset before the end."""
-    until = registration.valid_until
-    if registration.status is not Status.PREREGISTERED or until is None:
+    if not registration.is_active(now) or registration.status is not Status.PREREGISTERED:
         raise Obsolete(f"the registration is {registration.status.value} now")
+    return reminder_now(registration, now, policy)
+
+
+def reminder_now(registration: Registration, now: datetime, policy: Policy) -> Message:
+    """The reminder as it reads today: the copy already sent is updated to this in place."""
+    until = registration.valid_until
+    if registration.status is not Status.PREREGISTERED or until is None or now >= until:
+        return ended_copy(registration, now)
     headline = (
         f"⏳ {_name(registration)} stays reserved for your company until {slack_date(until)}."
     )
-    blocks: list[Block] = [
-        section(headline),
-        section(
-            "Renewing runs the rules again now: if the customer is still free for you, the "
-            "reservation starts over for the full period. If not, it still ends on its date."
-        ),
-        {
-            "type": "actions",
-            "block_id": "renewal",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": RENEW,
-                    "text": plain("Renew", 75),
-                    "value": str(registration.id),
-                    "style": "primary",
-                }
-            ],
-        },
-    ]
-    return Message(headline, blocks)
+    blocks: list[Block] = [section(headline)]
+    if registration.can_extend(now, policy):
+        left = policy.extensions - registration.extensions
+        blocks += [
+            section(
+                f"Extend it by {duration_words(policy.validity)}: it then ends"
+                f" {slack_date(until + policy.validity)}. The rules run again first."
+                f" {'This is your last extension.' if left == 1 else f'{left} extensions left.'}"
+            ),
+            actions(button(EXTEND, "Extend", registration.id, primary=True), block_id="extension"),
+        ]
+    elif registration.extensions >= policy.extensions:
+        blocks.append(context(used_up_words(policy)))
+    return Message(plain_words(headline), blocks)
+
+
+def used_up_words(policy: Policy) -> str:
+    times = "once" if policy.extensions == 1 else f"{policy.extensions} times"
+    if policy.extensions == 0:
+        return "Reservations can't be extended; ask your ecosystem manager if you need longer."
+    return (
+        f"Extended already: a reservation can be extended {times}. It ends on its date unless"
+        " the customer associates first; ask your ecosystem manager if you need longer."
+    )
+
+
+def ended_copy(registration: Registration, now: datetime) -> Message:
+    """A notice whose registration has moved on: what is true now, without live buttons."""
+    status = registration.status
+    if status is Status.PREREGISTERED and registration.is_due_to_expire(now):
+        status = Status.EXPIRED
+    line = {
+        Status.DELETED: f"{_name(registration)} was deleted: it no longer counts for you.",
+        Status.EXPIRED: f"The pre-registration of {_name(registration)} has ended.",
+        Status.ASSOCIATED: f"✅ {_name(registration)} has associated with your company.",
+        Status.REJECTED: f"The review request for {_name(registration)} was rejected.",
+        Status.PENDING_REVIEW: f"{_name(registration)} is waiting for a reviewer's decision.",
+    }.get(status, f"{_name(registration)} is pre-registered.")
+    return Message(plain_words(line), [section(line)])
 
 
 def expired_notice(registration: Registration) -> Message:
@@ -55,10 +83,12 @@ def expired_notice(registration: Registration) -> Message:
         section(headline),
         context(
             "The customer no longer counts toward your quota and is free for any partner. "
-            "`/preregister` it again if you still work with them: the rules run again."
+            "Pre-register it again if you still work with them: the rules run again."
         ),
     ]
-    return Message(headline, blocks)
+    if registration.status is Status.EXPIRED:  # not once it is held again or associated
+        blocks.append(again(registration.id))
+    return Message(plain_words(headline), blocks)
 
 
 def review_halfway(registration: Registration) -> Message:
@@ -80,23 +110,21 @@ def review_overdue(registration: Registration, reviewers: Iterable[str]) -> Mess
     return Message(text, [section(text)])
 
 
-def renewed_message(registration: Registration) -> Message:
+def extended_message(registration: Registration, policy: Policy) -> Message:
     until = registration.valid_until
     assert until is not None
-    text = (
-        f"✅ Renewed: {_name(registration)} is reserved for your company until {slack_date(until)}."
+    text = f"✅ Extended: {_name(registration)} is reserved for you until {slack_date(until)}."
+    return Message(
+        plain_words(text),
+        [section(text), context(used_up_words(policy))]
+        if registration.extensions >= policy.extensions
+        else [section(text)],
     )
-    return Message(text, [section(text)])
 
 
-def not_renewed_message(registration: Registration, reasons: Sequence[Reason]) -> Message:
+def not_extended_message(registration: Registration, reasons: Sequence[Reason]) -> Message:
     """The rules now say review or no: the reservation keeps its end date."""
     until = registration.valid_until
     ends = f" It still ends {slack_date(until)}." if until else ""
-    text = f"Not renewed: {_name(registration)}.{ends}"
-    return Message(text, [section(f"{text}\n{reason_lines(reasons)}")])
-
-
-def renewal_gone_message() -> Message:
-    text = "This reservation has already ended. Run `/preregister` to pre-register again."
-    return Message(text, [section(text)])
+    text = f"Not extended: {_name(registration)}.{ends}"
+    return Message(plain_words(text), [section(f"{text}\n{reason_lines(reasons)}")])

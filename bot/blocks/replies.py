@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.blocks.continuations import open_list
 from bot.blocks.kit import VALUE as VALUE
 from bot.blocks.kit import (
     plain,
@@ -12,7 +13,6 @@ from bot.blocks.preregister import OPEN_PROFILE
 from bot.blocks.text import (
     duration_words,
     escape,
-    escape_clip,
     slack_date,
 )
 from bot.domain.policy import Policy, QuotaUse
@@ -72,7 +72,10 @@ def quota_reached_message(use: QuotaUse) -> Message:
         )
     return Message(
         text=f"{headline} You can't pre-register another one right now.",
-        blocks=[section(f"*{headline}* You can't pre-register another one right now.\n{later}")],
+        blocks=[
+            section(f"*{headline}* You can't pre-register another one right now.\n{later}"),
+            open_list(),
+        ],
     )
 
 
@@ -85,8 +88,9 @@ def help_message(policy: Policy) -> Message:
             {"type": "header", "text": plain("Pre-register your customers")},
             section(
                 f"`/preregister` opens a form: reserve a potential customer for {validity}"
-                " and know at once where you stand.\n"
-                "`/preregister list`: your customers, to invite them or create opportunities\n"
+                " and know at once where you stand. `/preregister Acme Corp` fills in the name.\n"
+                "`/preregister list [name, email or mobile]`: your customers, to invite them,"
+                " extend them or create opportunities (App Home shows them too)\n"
                 "`/preregister profile`: your company's contact email and mobile\n"
                 "`/preregister delete`: give up a customer you no longer need\n"
                 "`/preregister help`: this message"
@@ -106,14 +110,4 @@ def help_message(policy: Policy) -> Message:
                 f" team. Reviewers answer within {policy.review_sla_days} working {days}."
             ),
         ],
-    )
-
-
-def unknown_subcommand_message(text: str, policy: Policy) -> Message:
-    typed = escape_clip(" ".join(text.split()).replace("`", "'"), 100) or "that"
-    line = f"I don't know `{typed}`."
-    help_ = help_message(policy)
-    return Message(
-        text=f"{line} Here's what /preregister does.",
-        blocks=[section(line), *help_.blocks],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.continuations import after_refusal, after_registration
 from bot.blocks.invite import invite_blocks
 from bot.blocks.kit import VALUE as VALUE
 from bot.blocks.kit import (
@@ -14,7 +15,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.message import Block
-from bot.blocks.preregister import RESULT
+from bot.blocks.preregister import RESULT, FormValues
 from bot.blocks.text import (
     PARTNER_NEXT_STEP,
     escape_clip,
@@ -60,7 +61,7 @@ def registered_view(
             emails_today=invitation.emails_today,
             email_limit=invitation.email_limit,
         )
-    blocks += _reference(registration)
+    blocks += [*_reference(registration), after_registration()]
     return _result("Pre-registered", blocks)
 
 
@@ -84,7 +85,9 @@ def review_submitted_view(registration: Registration) -> dict[str, Any]:
     return _result("Sent for review", blocks)
 
 
-def blocked_view(customer_name: str, reason: Reason) -> dict[str, Any]:
+def blocked_view(
+    customer_name: str, reason: Reason, typed: FormValues | None = None
+) -> dict[str, Any]:
     """Why not, in plain words; never the reason's evidence, never another partner."""
     next_step = PARTNER_NEXT_STEP.get(
         reason.code, "Talk to your ecosystem manager if you think this is wrong."
@@ -95,6 +98,7 @@ def blocked_view(customer_name: str, reason: Reason) -> dict[str, Any]:
             f"{partner_reason(reason)}"
         ),
         section(f"*What you can do*\n{next_step}"),
+        after_refusal(typed or FormValues(country="", customer_name=customer_name)),
     ]
     return _result("Not pre-registered", blocks)
 

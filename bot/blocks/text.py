@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.model import Reason, ReasonCode
@@ -122,3 +123,16 @@ def duration_words(duration: timedelta) -> str:
             amount = seconds // size
             return f"{amount} {unit}{'' if amount == 1 else 's'}"
     return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+_DATE_TOKEN = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
+
+
+def plain_words(mrkdwn_text: str) -> str:
+    """A message's notification fallback: our mrkdwn without its markup.
+
+    Dates read as their UTC fallback and *bold* loses its stars; user text stays escaped,
+    because Slack parses `text` too.
+    """
+    words = _DATE_TOKEN.sub(lambda m: m.group(1), mrkdwn_text)
+    return words.replace("*", "").replace("`", "")

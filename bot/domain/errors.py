@@ -78,3 +78,21 @@ class OwnCompanyReview(DomainError):
 
 class OpportunityNotAllowed(DomainError):
     """Opportunities only for preregistered or associated customers."""
+
+
+class ExtensionsUsedUp(DomainError):
+    """The partner has taken every extension the policy allows; more only through a review."""
+
+    def __init__(self, limit: int, registration: Any = None) -> None:
+        super().__init__(f"no extensions left: at most {limit} per registration")
+        self.limit = limit
+        self.registration = registration
+
+
+class ExtensionNotOpen(DomainError):
+    """Too early: extensions open only in the first reminder's window before the end."""
+
+    def __init__(self, opens_at: datetime | None, registration: Any = None) -> None:
+        super().__init__("an extension is possible only shortly before the end")
+        self.opens_at = opens_at
+        self.registration = registration

@@ -37,8 +37,10 @@ class Rejected(Event):
 
 
 @dataclass(frozen=True)
-class Renewed(Event):
-    pass
+class Extended(Event):
+    """The partner took an extension: valid_until moved to `until`."""
+
+    until: datetime
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import (
+    DomainError,
     EmailMismatch,
+    ExtensionNotOpen,
+    ExtensionsUsedUp,
     IdentityMismatch,
     NoContactOnFile,
     NotAReviewer,
@@ -21,11 +25,14 @@ from bot.domain.events import (
     Deleted,
     Event,
     Expired,
+    Extended,
     Preregistered,
     Rejected,
-    Renewed,
     ReviewRequested,
 )
+
+if TYPE_CHECKING:
+    from bot.domain.policy import Policy
 
 
 class Status(StrEnum):
@@ -153,6 +160,10 @@ class Registration:
     decided_by: str | None = None
     decided_at: datetime | None = None
     decision_note: str | None = None
+    extensions: int = 0
+    """How often the partner extended it itself."""
+    ended_at: datetime | None = None
+    """When it stopped being active (rejected, deleted, expired, associated)."""
     id: int | None = None
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded by the transitions; the unit of work takes them at commit."""
@@ -225,6 +236,7 @@ class Registration:
     def reject(self, reviewer: str, reason: str, now: datetime) -> None:
         self._require("reject", Status.PENDING_REVIEW)
         self.status = Status.REJECTED
+        self.ended_at = now
         self._decided(reviewer, now, reason)
         self.events.append(Rejected(now, reviewer, reason))
 
@@ -236,19 +248,45 @@ class Registration:
         """Invalid at once: frees quota and exclusivity. Never for a pending or associated one."""
         self._require("delete", *DELETABLE_STATUSES)
         self.status = Status.DELETED
+        self.ended_at = now
         self.events.append(Deleted(now))
 
-    def renew(self, now: datetime, validity: timedelta) -> None:
-        """Starts over for the full validity; the rules must have been run again first."""
+    def extension_opens(self, policy: Policy) -> datetime | None:
+        """When the partner may first extend: the first reminder's window before the end."""
+        if self.valid_until is None:
+            return None
+        return self.valid_until - policy.extension_window
+
+    def can_extend(self, now: datetime, policy: Policy) -> bool:
+        try:
+            self.check_extension(now, policy)
+        except DomainError:
+            return False
+        return True
+
+    def check_extension(self, now: datetime, policy: Policy) -> None:
+        """Raises why not: not pre-registered (any more), used up, or not yet."""
         if self.status is not Status.PREREGISTERED or not self.is_active(now):
-            raise TransitionNotAllowed("renew", self._effective_status(now), self)
-        self.valid_until = now + validity
-        self.events.append(Renewed(now))
+            raise TransitionNotAllowed("extend", self._effective_status(now), self)
+        if self.extensions >= policy.extensions:
+            raise ExtensionsUsedUp(policy.extensions, self)
+        opens = self.extension_opens(policy)
+        if opens is None or now < opens or policy.extension_window <= timedelta(0):
+            raise ExtensionNotOpen(opens, self)
+
+    def extend(self, now: datetime, policy: Policy) -> None:
+        """Adds the validity to the current end, a limited number of times: a hold is finite."""
+        self.check_extension(now, policy)
+        assert self.valid_until is not None
+        self.valid_until += policy.validity
+        self.extensions += 1
+        self.events.append(Extended(now, self.valid_until))
 
     def expire(self, now: datetime) -> None:
         if not self.is_due_to_expire(now):
             raise TransitionNotAllowed("expire", self.status, self)
         self.status = Status.EXPIRED
+        self.ended_at = now
         self.events.append(Expired(now))
 
     @property
@@ -270,6 +308,7 @@ class Registration:
         if not self.identity_matches(identity):
             raise EmailMismatch() if self.customer.email else IdentityMismatch("mobile")
         self.status = Status.ASSOCIATED
+        self.ended_at = now
         self.events.append(Associated(now))
 
     def allows_opportunity(self, now: datetime) -> bool:
@@ -278,8 +317,18 @@ class Registration:
         )
 
     def check_opportunity(self, now: datetime) -> None:
+        """An ended one says what it is now (deleted, expired); a pending or rejected one no."""
+        status = self._effective_status(now)
+        if status in (Status.DELETED, Status.EXPIRED):
+            raise TransitionNotAllowed("create an opportunity for", status, self)
         if not self.allows_opportunity(now):
             raise OpportunityNotAllowed()
+
+    def check_deletable(self, now: datetime) -> None:
+        """Before asking "Delete …?": an old list's button is answered with the truth."""
+        status = self._effective_status(now)
+        if status in (Status.DELETED, Status.EXPIRED) or not self.can_delete:
+            raise TransitionNotAllowed("delete", status, self)
 
     def note(self, event: Event) -> None:
         """Record something that happened to it without a change of state (a reminder due)."""

@@ -17,6 +17,13 @@ class Policy:
     review_sla_days: int = 2
     registered_days: int = 7
     reminders: tuple[timedelta, ...] = (timedelta(days=3), timedelta(days=1))
+    extensions: int = 1
+    """Extensions a partner may take itself per registration, each adding `validity`."""
+
+    @property
+    def extension_window(self) -> timedelta:
+        """The first reminder's window before valid_until; no reminders, no self-extension."""
+        return max(self.reminders, default=timedelta(0))
 
 
 @dataclass(frozen=True)

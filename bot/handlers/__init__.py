@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import commands, home, invite, manage, preregister, profile, renew, review
+from bot.handlers import (
+    commands,
+    continuations,
+    extend,
+    home,
+    invite,
+    manage,
+    preregister,
+    profile,
+    review,
+)
 
 
 def register(app: App) -> None:
@@ -13,6 +23,7 @@ def register(app: App) -> None:
     profile.register(app)
     review.register(app)
     manage.register(app)
-    renew.register(app)
+    extend.register(app)
     home.register(app)
     invite.register(app)
+    continuations.register(app)

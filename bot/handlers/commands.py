@@ -8,9 +8,9 @@ from pydantic import BaseModel
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.preregister import OPEN_PROFILE, preregister_modal
+from bot.blocks.preregister import NAME_MAX, OPEN_PROFILE, FormValues, preregister_modal
 from bot.blocks.profile import profile_modal
-from bot.blocks.replies import help_message, unknown_subcommand_message
+from bot.blocks.replies import help_message
 from bot.handlers import manage
 from bot.handlers.payloads import user_of
 from bot.handlers.refusals import answered
@@ -22,6 +22,11 @@ class SlashCommand(BaseModel):
     user_id: str
     trigger_id: str
     text: str = ""
+
+    @property
+    def rest(self) -> str:
+        """What follows the subcommand: `/preregister list acme` searches for "acme"."""
+        return " ".join(self.text.split()[1:])
 
     @property
     def subcommand(self) -> str:
@@ -46,20 +51,24 @@ def preregister_command(
         case "profile":
             open_profile(cmd.user_id, cmd.trigger_id, client, services, push=False)
         case "list":
-            manage.show_list(cmd.user_id, respond, services)
+            manage.show_list(cmd.user_id, respond, services, cmd.rest)
         case "delete":
             manage.open_delete_many(cmd.user_id, cmd.trigger_id, client, services)
         case "help":
             respond(**help_message(services.policy).as_kwargs())
         case _:
-            respond(**unknown_subcommand_message(cmd.text.strip(), services.policy).as_kwargs())
+            # `/preregister Acme Corp`: the form, with the name filled in.
+            open_form(cmd, client, services, name=" ".join(cmd.text.split())[:NAME_MAX])
 
 
-def open_form(cmd: SlashCommand, client: WebClient, services: Context) -> None:
+def open_form(
+    cmd: SlashCommand, client: WebClient, services: Context, name: str | None = None
+) -> None:
     """Preconditions first, so nobody types a form for nothing."""
     now_standing = standing(GetStanding(cmd.user_id), services)
     now_standing.check()
-    view = preregister_modal(now_standing.partner.country)
+    country = now_standing.partner.country
+    view = preregister_modal(country, FormValues(country=country, customer_name=name))
     client.views_open(trigger_id=cmd.trigger_id, view=view)
 
 

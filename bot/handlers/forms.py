@@ -15,6 +15,7 @@ from pydantic import (
 
 from bot.blocks import preregister as ids
 from bot.blocks.preregister import FormValues
+from bot.blocks.refusals import UnreadableRequest
 from bot.domain.identity import (
     InvalidEmail,
     InvalidMobile,
@@ -158,6 +159,31 @@ def parse_customer_form(view: dict[str, Any]) -> CustomerForm:
         return CustomerForm.model_validate(raw, context=context)
     except ValidationError as invalid:
         raise FieldErrors(field_errors(invalid)) from None
+
+
+def parse_review_step(view: dict[str, Any], facts: dict[str, Any]) -> CustomerForm:
+    """The review step: the locked facts, with the notes and justification typed there.
+
+    Only those two inputs can be wrong in the partner's hands; bad facts mean the metadata
+    is not ours (UnreadableRequest).
+    """
+    typed = state_values(view)
+    raw = {
+        "customer_name": facts["name"],
+        "country": facts["country"],
+        "email": facts["email"],
+        "mobile": facts["mobile"],
+        "industry": facts["industry"],
+        "notes": typed.get(ids.NOTES),
+        "justification": typed.get(ids.JUSTIFICATION),
+    }
+    try:
+        return CustomerForm.model_validate(raw, context={"country": facts["country"]})
+    except ValidationError as invalid:
+        errors = field_errors(invalid)
+        if set(errors) - {ids.NOTES, ids.JUSTIFICATION}:
+            raise UnreadableRequest() from None
+        raise FieldErrors(errors) from None
 
 
 def parse_contact_form(view: dict[str, Any], country: str) -> ContactForm:

@@ -1,16 +1,21 @@
-"""App Home: published each time a user opens the bot's Home tab."""
+"""App Home: published when a user opens the Home tab, after every change, and on search or
+paging; its Pre-register button opens the form."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks.home import home_view
+from bot.blocks.dashboard import OPEN_CARD, OPEN_FORM, PAGE, SEARCH, home_view
+from bot.blocks.preregister import preregister_modal
+from bot.handlers import payloads
+from bot.handlers.refusals import answered
 from bot.services.context import Context
-from bot.services.errors import UnknownPartner
+from bot.services.dashboard import GetDashboard, Section, dashboard
 from bot.services.queries import GetStanding, standing
 
 
@@ -21,18 +26,53 @@ class HomeOpened(BaseModel):
 
 def register(app: App) -> None:
     app.event("app_home_opened")(open_home)
+    app.action(OPEN_FORM)(open_form)
+    app.action(SEARCH)(search)
+    app.action(re.compile(f"^{PAGE}"))(turn_page)
+    app.action(OPEN_CARD)(lambda ack: ack())  # a link: Slack opens it, nothing to do
 
 
 def open_home(event: dict[str, Any], client: WebClient, services: Context) -> None:
     opened = HomeOpened.model_validate(event)
     if opened.tab != "home":  # the Messages tab fires the same event
         return
-    now = services.now()
-    try:
-        held = standing(GetStanding(opened.user), services)
-    except UnknownPartner:
-        # Not a refusal to answer: Home shows what it can to someone linked to no company.
-        view = home_view(opened.user, services.policy, now)
-    else:
-        view = home_view(opened.user, services.policy, now, held.partner, held.quota, held.active)
-    client.views_publish(user_id=opened.user, view=view)
+    client.views_publish(user_id=opened.user, view=view_for(opened.user, services))
+
+
+def view_for(
+    user_id: str,
+    services: Context,
+    search: str = "",
+    only: Section | None = None,
+    page: int = 0,
+) -> dict[str, Any]:
+    """The user's App Home as it stands now: on opening it, and after every change."""
+    board = dashboard(GetDashboard(user_id, search), services)
+    return home_view(user_id, board, services.policy, search=search, only=only, page=page)
+
+
+@answered
+def open_form(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+    ack()
+    user_id = payloads.user_of(body)
+    held = standing(GetStanding(user_id), services)
+    held.check()  # preconditions first, so nobody types a form for nothing
+    client.views_open(trigger_id=body["trigger_id"], view=preregister_modal(held.partner.country))
+
+
+@answered
+def search(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+    ack()
+    wanted = payloads.home_search(body)
+    user_id = payloads.user_of(body)
+    client.views_publish(user_id=user_id, view=view_for(user_id, services, wanted))
+
+
+@answered
+def turn_page(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+    ack()
+    paging = payloads.home_page(body)
+    user_id = payloads.user_of(body)
+    only = Section(paging.s) if paging.s else None
+    view = view_for(user_id, services, paging.q, only, paging.p)
+    client.views_publish(user_id=user_id, view=view)

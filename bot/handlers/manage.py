@@ -17,12 +17,16 @@ from bot.blocks.manage import (
     list_message,
     opportunity_modal,
 )
+from bot.blocks.notice import notice_modal
 from bot.blocks.refusals import answer
+from bot.blocks.reminders import extended_message
+from bot.blocks.rows import EXTEND
 from bot.blocks.text import escape
 from bot.handlers import invite, payloads
 from bot.handlers.forms import state_values
 from bot.handlers.refusals import answered
 from bot.services.context import Context
+from bot.services.dashboard import searched
 from bot.services.queries import (
     GetOwnRegistration,
     GetStanding,
@@ -35,9 +39,11 @@ from bot.services.registrations import (
     CreateOpportunity,
     Delete,
     DeleteMany,
+    Extend,
     create_opportunity,
     delete,
     delete_many,
+    extend,
 )
 
 TITLE_MAX = 200  # as the modal's input caps it; checked again here
@@ -50,10 +56,12 @@ def register(app: App) -> None:
     app.view(ids.OPPORTUNITY)(opportunity_submitted)
 
 
-def show_list(user_id: str, respond: Respond, services: Context) -> None:
+def show_list(user_id: str, respond: Respond, services: Context, search: str = "") -> None:
     held = standing(GetStanding(user_id), services)
     listing = list_registrations(ListRegistrations(user_id), services)
-    respond(**list_message(listing.registrations, held.quota, services.now()).as_kwargs())
+    rows = searched(listing.registrations, search)
+    message = list_message(rows, held.quota, services.now(), services.policy, search)
+    respond(**message.as_kwargs())
 
 
 def open_delete_many(user_id: str, trigger_id: str, client: WebClient, services: Context) -> None:
@@ -72,14 +80,24 @@ def menu_chosen(
             choice.user_id, choice.registration_id, choice.trigger_id, client, services
         )
         return
+    if choice.action == EXTEND:
+        extended = extend(Extend(choice.user_id, choice.registration_id), services)
+        said = extended_message(extended, services.policy)
+        if (body.get("view") or {}).get("type") == "home":  # App Home is republished anyway
+            client.views_open(trigger_id=choice.trigger_id, view=notice_modal("Extended", said))
+        else:
+            respond(replace_original=False, response_type="ephemeral", **said.as_kwargs())
+        return
     registration = own_registration(
         GetOwnRegistration(choice.user_id, choice.registration_id), services
     )
-    view = (
-        opportunity_modal(registration)
-        if choice.action == ids.OPPORTUNITY
-        else delete_confirm_modal(registration)
-    )
+    # Re-read now: the list may be older than the registration.
+    if choice.action == ids.OPPORTUNITY:
+        registration.check_opportunity(services.now())
+        view = opportunity_modal(registration)
+    else:
+        registration.check_deletable(services.now())
+        view = delete_confirm_modal(registration)
     client.views_open(trigger_id=choice.trigger_id, view=view)
 
 

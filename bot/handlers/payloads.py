@@ -7,6 +7,7 @@ at once in words.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -43,11 +44,12 @@ class Click(BaseModel):
 
 
 class MenuChoice(BaseModel):
-    """An option of a customer's overflow menu: `invite:12`, `delete:12`, `opportunity:12`."""
+    """An option of a customer's overflow menu: `invite:12`, `delete:12`, `opportunity:12`,
+    `extend:12`."""
 
     user_id: SlackId
     trigger_id: str
-    action: Literal["invite", "delete", "opportunity"]
+    action: Literal["invite", "delete", "opportunity", "extend"]
     registration_id: RegistrationId
 
 
@@ -119,3 +121,45 @@ def chosen_ids(values: object) -> tuple[int, ...]:
             raise UnreadableRequest()
         ids.append(int(digits))
     return tuple(dict.fromkeys(ids))
+
+
+class _ReviewStepFacts(BaseModel):
+    """The customer a review step was decided on, as its builder put it in private_metadata."""
+
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(min_length=2, max_length=2)
+    email: str | None = Field(default=None, max_length=320)
+    mobile: str | None = Field(default=None, max_length=50)
+    industry: str | None = Field(default=None, max_length=100)
+
+
+def review_step_facts(view: dict[str, Any]) -> dict[str, Any]:
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        data = None
+    return _read(_ReviewStepFacts, data).model_dump()
+
+
+class HomePage(BaseModel):
+    """A Home paging button's value, as bot.blocks.dashboard.page_value writes it."""
+
+    s: Literal["", "waiting", "expiring", "active", "ended"] = ""
+    p: int = Field(default=0, ge=0, le=10_000)
+    q: str = Field(default="", max_length=100)
+
+
+def home_page(body: dict[str, Any]) -> HomePage:
+    action = _read(_Action, body)
+    try:
+        data = json.loads(action.actions[0].value or "")
+    except ValueError:
+        data = None
+    return _read(HomePage, data)
+
+
+def home_search(body: dict[str, Any]) -> str:
+    """What was typed in Home's search box (Enter dispatches it), trimmed."""
+    action = _read(_Action, body)
+    return (action.actions[0].value or "").strip()[:100]

@@ -5,30 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
 from bot.blocks import preregister as ids
-from bot.blocks.preregister import preregister_modal
+from bot.blocks.preregister import FormValues, preregister_modal
 from bot.blocks.results import (
     already_yours_view,
     blocked_view,
     registered_view,
     review_submitted_view,
 )
+from bot.blocks.review_step import EDIT_DETAILS, form_again, review_step_modal
 from bot.domain.eligibility import Outcome
 from bot.domain.errors import Refusal
 from bot.domain.model import Status
-from bot.handlers.forms import CustomerForm, FieldErrors, form_values, parse_customer_form
-from bot.handlers.payloads import user_of
+from bot.handlers.forms import (
+    CustomerForm,
+    FieldErrors,
+    parse_customer_form,
+    parse_review_step,
+    state_values,
+)
+from bot.handlers.payloads import review_step_facts, user_of
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.invitations import Invitation, ShowInvitation, show_invitation
+from bot.services.queries import GetCompany, company
 from bot.services.registrations import Preregister, RequestReview, Submission, preregister
 from bot.services.registrations import request_review as send_to_review
+
+EDITING = "The rules run again on what you submit now."
 
 
 def register(app: App) -> None:
     app.view(ids.PREREGISTER)(submit_form)
     app.view(ids.PREREGISTER_REVIEW)(request_review)
+    app.action(EDIT_DETAILS)(edit_details)
 
 
 @answered
@@ -47,7 +59,12 @@ def _answer(
 ) -> None:
     user_id = user_of(body)
     try:
-        form = parse_customer_form(view)
+        # The review step's facts are the ones decided on (private_metadata), checked again.
+        form = (
+            parse_review_step(view, review_step_facts(view))
+            if review
+            else parse_customer_form(view)
+        )
     except FieldErrors as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
@@ -59,6 +76,22 @@ def _answer(
     )
     invitation = _invitation(submitted, user_id, services)
     ack(response_action="update", view=present(submitted, form, view, invitation))
+
+
+@answered
+def edit_details(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+    """Back to the form with what was typed; submitting it runs the rules again."""
+    ack()
+    view = body.get("view") or {}
+    facts = review_step_facts(view)
+    typed = state_values(view)
+    partner = company(GetCompany(user_of(body)), services)
+    again = form_again(facts, typed.get(ids.NOTES), typed.get(ids.JUSTIFICATION))
+    client.views_update(
+        view_id=view.get("id"),
+        hash=view.get("hash"),
+        view=preregister_modal(partner.country, again, notice=EDITING),
+    )
 
 
 def _invitation(submitted: Submission, user_id: str, services: Context) -> Invitation | None:
@@ -82,14 +115,19 @@ def present(
 ) -> dict[str, Any]:
     decision, registration = submitted.decision, submitted.registration
     if decision.outcome is Outcome.BLOCK:
-        return blocked_view(form.customer_name, decision.reasons[0])
+        typed = FormValues(
+            country=form.country,
+            customer_name=form.customer_name,
+            email=form.email,
+            mobile=form.mobile,
+            industry=form.industry,
+        )
+        return blocked_view(form.customer_name, decision.reasons[0], typed)
     if decision.outcome is Outcome.ALREADY_YOURS and registration is not None:
         return already_yours_view(registration)
     if decision.outcome is Outcome.REVIEW and registration is None:
-        # The same form, as typed, now asking why: submitting it requests the review.
-        assert submitted.partner is not None
-        country = submitted.partner.country
-        return preregister_modal(country, form_values(view, country), decision.reasons)
+        # The facts decided on, locked, now asking why: submitting it requests the review.
+        return review_step_modal(form.customer(), decision.reasons, form.justification)
     assert registration is not None
     if registration.status is Status.PENDING_REVIEW:
         return review_submitted_view(registration)

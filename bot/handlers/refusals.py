@@ -46,6 +46,14 @@ def _say(refused: Refusal, kwargs: dict[str, Any]) -> None:
         return
     if ack.response is None:
         ack()
+    view = body.get("view") or {}
+    client = kwargs.get("client")
+    if view.get("type") == "home" and client is not None and body.get("trigger_id"):
+        # App Home has no place for a reply: the answer opens as a small modal.
+        client.views_open(
+            trigger_id=body["trigger_id"], view=notice_modal(said.title, said.message)
+        )
+        return
     respond = kwargs.get("respond")
     if respond is not None:
         respond(replace_original=False, response_type="ephemeral", **said.message.as_kwargs())

@@ -10,8 +10,17 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.model import Partner, Registration
+from bot.domain.policy import Policy
 from bot.services.context import Context
-from bot.services.ports import Delivery, Kind, Notification, OutboxEntry, UnitOfWork
+from bot.services.ports import (
+    REFRESHED,
+    Delivery,
+    Kind,
+    Notification,
+    OutboxEntry,
+    Sent,
+    UnitOfWork,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +62,11 @@ class Subject:
     review_card: dict[str, Any] | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     """What the notification itself carries (e.g. whom to mention)."""
+    now: datetime | None = None
+    """When it is sent: a message says what is true at that moment."""
+    policy: Policy = field(default_factory=Policy)
+    earlier: tuple[Sent, ...] = ()
+    """For a refresh: the messages already sent about it to the recipient, to update."""
 
 
 class Sender(Protocol):
@@ -83,6 +97,7 @@ def deliver_due(
     sender: Sender,
     clock: Callable[[], datetime],
     limit: int = 50,
+    policy: Policy | None = None,
 ) -> DeliveryReport:
     report = DeliveryReport()
     claimed_at = clock()
@@ -98,7 +113,7 @@ def deliver_due(
                 _release(claimed[position:], uow, clock)
             report.claimed_all = True
             return report
-        _deliver(delivery, uow, sender, clock, report)
+        _deliver(delivery, uow, sender, clock, report, policy or Policy())
     report.claimed_all = len(claimed) == limit
     return report
 
@@ -118,9 +133,10 @@ def _deliver(
     sender: Sender,
     clock: Callable[[], datetime],
     report: DeliveryReport,
+    policy: Policy,
 ) -> None:
     try:
-        result = sender.send(delivery, _subject(delivery, uow))
+        result = sender.send(delivery, _subject(delivery, uow, clock(), policy))
     except RetryLater as failure:
         _retry(delivery, uow, clock, report, str(failure), failure.after)
     except Obsolete as moot:
@@ -195,16 +211,24 @@ def _follow_up(
     )
 
 
-def _subject(delivery: Delivery, uow: Callable[[], UnitOfWork]) -> Subject:
-    registration_id = delivery.notification.registration_id
-    payload = dict(delivery.notification.payload)
+def _subject(
+    delivery: Delivery, uow: Callable[[], UnitOfWork], now: datetime, policy: Policy
+) -> Subject:
+    notification = delivery.notification
+    registration_id = notification.registration_id
+    payload = dict(notification.payload)
     if registration_id is None:
-        return Subject(payload=payload)
+        return Subject(payload=payload, now=now, policy=policy)
     with uow() as reading:
         registration = reading.registrations.get(registration_id)
         partner = reading.partners.get(registration.partner_id) if registration else None
         card = reading.outbox.result_of(Kind.REVIEW_REQUEST, registration_id)
-    return Subject(registration, partner, card, payload)
+        earlier = (
+            tuple(reading.outbox.sent_to(notification.recipient, registration_id, REFRESHED))
+            if notification.kind is Kind.MESSAGES_REFRESH
+            else ()
+        )
+    return Subject(registration, partner, card, payload, now, policy, earlier)
 
 
 @dataclass(frozen=True)

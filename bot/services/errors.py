@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.errors import Refusal
+from bot.domain.model import Reason, Registration
 
 
 class UnknownPartner(Refusal):
@@ -83,3 +85,12 @@ class WrongIdentity(Refusal):
         super().__init__(f"the {field} is not the one that was pre-registered")
         self.field = field
         self.attempts_left = attempts_left
+
+
+class ExtensionNeedsReview(Refusal):
+    """The rules, run again, no longer let the customer through at once: no extension."""
+
+    def __init__(self, reasons: Sequence[Reason], registration: Registration) -> None:
+        super().__init__("the rules now send this customer to review or block it")
+        self.reasons = tuple(reasons)
+        self.registration = registration

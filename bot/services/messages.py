@@ -36,26 +36,37 @@ def _may_decide(event: events.ReviewOverdue) -> dict[str, Any]:
     return {"reviewers": list(event.may_decide)}
 
 
+_HOME = (Kind.HOME_REFRESH, To.COMPANY, _none)
+_QUEUE = (Kind.HOME_REFRESH, To.REVIEWERS, _none)  # every reviewer's App Home: the queue
+_DMS = (Kind.MESSAGES_REFRESH, To.COMPANY, _none)
+"""After every change: each company user's App Home is published again, and the DMs
+already sent about the registration are updated in place (no live button for a past state)."""
+
 MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
-    events.ReviewRequested: ((Kind.REVIEW_REQUEST, To.REVIEWERS, _none),),
+    # The invitation link stays in Slack after the result view closes.
+    events.Preregistered: ((Kind.PREREGISTERED, To.CREATOR, _none), _HOME),
+    events.ReviewRequested: ((Kind.REVIEW_REQUEST, To.REVIEWERS, _none), _HOME, _QUEUE),
     # The card changes in place; every company user gets a DM.
     events.Approved: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
+        _HOME,
+        _QUEUE,
     ),
     events.Rejected: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
+        _HOME,
+        _QUEUE,
     ),
-    events.Expired: ((Kind.EXPIRED, To.COMPANY, _none),),
+    events.Extended: (_HOME, _DMS),
+    events.Deleted: (_HOME, _DMS),
+    events.Expired: ((Kind.EXPIRED, To.COMPANY, _none), _HOME, _DMS),
+    events.Associated: ((Kind.ASSOCIATED, To.COMPANY, _none), _HOME, _DMS),
     events.ExpiryNear: ((Kind.EXPIRY_REMINDER, To.COMPANY, _offset),),
-    # The invitation link stays in Slack after the result view closes.
-    events.Preregistered: ((Kind.PREREGISTERED, To.CREATOR, _none),),
-    events.Associated: ((Kind.ASSOCIATED, To.COMPANY, _none),),
     events.ReviewHalfway: ((Kind.REVIEW_HALFWAY, To.REVIEWERS, _none),),
     events.ReviewOverdue: ((Kind.REVIEW_OVERDUE, To.REVIEWERS, _may_decide),),
 }
-"""Events not listed (renewed, deleted) send nothing."""
 
 
 def notifications_for(

@@ -57,10 +57,28 @@ class Kind(StrEnum):
     INVITE_EMAIL_SENT = "invite_email_sent"
     INVITE_EMAIL_FAILED = "invite_email_failed"
     ASSOCIATED = "associated"
+    HOME_REFRESH = "home_refresh"
+    """Publish the recipient's App Home again: something on it changed."""
+    MESSAGES_REFRESH = "messages_refresh"
+    """Update in place (chat.update) the DMs already sent to the recipient about it."""
 
 
 EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
 """Delivered by email (to the registration's pre-registered address), not to Slack."""
+
+
+REFRESHED = (Kind.EXPIRY_REMINDER, Kind.EXPIRED, Kind.DECISION, Kind.PREREGISTERED)
+"""DMs that carry buttons or a state: kept true by MESSAGES_REFRESH after every change."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message already delivered, and where it landed."""
+
+    kind: Kind
+    payload: dict[str, Any]
+    channel: str
+    ts: str
 
 
 class OutboxStatus(StrEnum):
@@ -130,6 +148,12 @@ class Outbox(Protocol):
         """Where a delivered message landed (channel, ts), e.g. the review card."""
         ...
 
+    def sent_to(
+        self, recipient: str, registration_id: int, kinds: Sequence[Kind]
+    ) -> Sequence[Sent]:
+        """The messages of these kinds delivered to the recipient about the registration."""
+        ...
+
 
 class Reminders(Protocol):
     def recorded_many(self, registration_ids: Collection[int]) -> set[tuple[int, Nudge, datetime]]:
@@ -193,6 +217,14 @@ class Registrations(Protocol):
         self, partner_id: str, statuses: Sequence[Status] | None = None
     ) -> Sequence[Registration]: ...
     def all(self, partner_id: str | None = None) -> Sequence[Registration]: ...
+    def ended_since(self, partner_id: str, since: datetime) -> Sequence[Registration]:
+        """The company's registrations that ended at or after `since`, latest first."""
+        ...
+
+    def pending_reviews(self) -> Sequence[Registration]:
+        """Every pending review, the earliest deadline (so the overdue) first."""
+        ...
+
     def awaiting_checkpoints(
         self, now: datetime, horizon: timedelta, after: int = 0, limit: int | None = None
     ) -> Sequence[Registration]:

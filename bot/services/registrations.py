@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.eligibility import Decision, Outcome, decide, registration_for
-from bot.domain.errors import Refusal, TransitionNotAllowed
-from bot.domain.model import Customer, Opportunity, Partner, Registration, Status
+from bot.domain.errors import Refusal
+from bot.domain.model import Customer, Opportunity, Partner, Registration
 from bot.domain.policy import check_preconditions
 from bot.services.context import Context
-from bot.services.errors import JustificationRequired
+from bot.services.errors import (
+    ExtensionNeedsReview,
+    JustificationRequired,
+)
 from bot.services.ports import AuditEntry, Conflict, UnitOfWork
 from bot.services.queries import quota_of
 from bot.services.records import audit, company_of, own, reason_json
@@ -40,7 +43,7 @@ class RequestReview:
 
 
 @dataclass(frozen=True)
-class Renew:
+class Extend:
     user_id: str
     registration_id: int
 
@@ -118,17 +121,21 @@ def _submit(cmd: Preregister, ctx: Context) -> Submission:
         registration = registration_for(
             decision, partner, cmd.customer, justification, now, ctx.policy, due, cmd.user_id
         )
-        if decision.outcome is Outcome.BLOCK:
+        # An attempt that records nothing is kept too: blocked, or asked to justify (the
+        # partner may then edit the details and try again; the audit keeps both attempts).
+        attempt = {Outcome.BLOCK: "blocked", Outcome.REVIEW: "review_needed"}.get(decision.outcome)
+        if attempt is not None and registration is None:
             uow.audit.record(
                 AuditEntry(
                     at=now,
-                    action="blocked",
+                    action=attempt,
                     actor=cmd.user_id,
                     partner_id=partner.id,
                     detail={
                         "reasons": [reason_json(r) for r in decision.reasons],
                         "email": cmd.customer.email,
                         "mobile": cmd.customer.mobile,
+                        "country": cmd.customer.country,
                     },
                 )
             )
@@ -139,16 +146,19 @@ def _submit(cmd: Preregister, ctx: Context) -> Submission:
         return Submission(decision, registration, partner)
 
 
-def renew(cmd: Renew, ctx: Context) -> Submission:
-    """Run the rules again for a customer the company holds; if still eligible, start over.
+def extend(cmd: Extend, ctx: Context) -> Registration:
+    """Add the validity to the current end, inside the policy's window and limit.
 
-    Otherwise nothing changes: the reservation ends on its date (a review needs a new
-    request, with a justification, once it has ended).
+    The row is locked (SELECT … FOR UPDATE; on SQLite the write lock is taken at BEGIN), so
+    two users extending at once are served one after the other: the second sees the first's
+    extension and is refused by the limit. The rules run again: a customer that meanwhile
+    signed a contract, say, is not held any longer than it already is.
     """
     now = ctx.now()
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id, lock=True)
+        partner = company_of(uow, cmd.user_id)
         registration = own(uow, cmd.registration_id, partner.id)
+        registration.check_extension(now, ctx.policy)
         others = [
             r
             for r in uow.registrations.conflicting(registration.customer)
@@ -157,15 +167,14 @@ def renew(cmd: Renew, ctx: Context) -> Submission:
         customer = registration.customer
         facts = uow.directory.matching(customer.email, customer.mobile)
         decision = decide(customer, partner, facts, others, ctx.policy, now)
-        if decision.outcome is Outcome.ELIGIBLE:
-            before = registration.status
-            registration.renew(now, ctx.policy.validity)
-            uow.registrations.save(registration)
-            audit(uow, registration, now, cmd.user_id, "renewed", before)
-            uow.commit()
-        elif registration.status is not Status.PREREGISTERED or not registration.is_active(now):
-            raise TransitionNotAllowed("renew", registration.status, registration)
-        return Submission(decision, registration, partner)
+        if decision.outcome is not Outcome.ELIGIBLE:
+            raise ExtensionNeedsReview(decision.reasons, registration)
+        registration.extend(now, ctx.policy)
+        uow.registrations.save(registration)
+        detail: dict[str, object] = {"extensions": registration.extensions}
+        audit(uow, registration, now, cmd.user_id, "extended", registration.status, detail)
+        uow.commit()
+        return registration
 
 
 def delete(cmd: Delete, ctx: Context) -> Registration:

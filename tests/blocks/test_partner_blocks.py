@@ -34,7 +34,6 @@ from bot.blocks.replies import (
     no_contact_message,
     not_linked_message,
     quota_reached_message,
-    unknown_subcommand_message,
 )
 from bot.blocks.results import (
     already_yours_view,
@@ -42,6 +41,7 @@ from bot.blocks.results import (
     registered_view,
     review_submitted_view,
 )
+from bot.blocks.review_step import review_step_modal
 from bot.blocks.text import duration_words, escape_clip, slack_date
 from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration
 from bot.domain.policy import Policy, QuotaUse
@@ -164,7 +164,9 @@ def assert_inert(surface: Any, text: str = "") -> None:
 
 VIEWS: dict[str, Callable[[str], dict[str, Any]]] = {
     "form": lambda k: preregister_modal("DE", FORMS.get(k)),
-    "review form": lambda k: preregister_modal("DE", FORMS.get(k), REVIEW_REASONS),
+    "review step": lambda k: review_step_modal(
+        CUSTOMERS[k], REVIEW_REASONS, FORMS[k].justification if k in FORMS else None
+    ),
     "registered": lambda k: registered_view(preregistered(CUSTOMERS[k])),
     "registered, no id": lambda k: registered_view(preregistered(CUSTOMERS[k], None)),
     "review submitted": lambda k: review_submitted_view(pending(CUSTOMERS[k])),
@@ -197,9 +199,6 @@ MESSAGES: dict[str, Callable[[], Message]] = {
     "quota, next expiry": lambda: quota_reached_message(QuotaUse(100, 100, NOW)),
     "quota, all pending": lambda: quota_reached_message(QuotaUse(100, 100, None)),
     "help": lambda: help_message(POLICY),
-    "unknown": lambda: unknown_subcommand_message("frobnicate now", POLICY),
-    "unknown, evil": lambda: unknown_subcommand_message(EVIL, POLICY),
-    "unknown, long": lambda: unknown_subcommand_message("&" * 3000, POLICY),
 }
 
 
@@ -246,10 +245,9 @@ def test_form_has_the_fixed_inputs() -> None:
     assert block(view, "industry")["element"]["max_length"] == 100
     notes = block(view, "notes")["element"]
     assert (notes["multiline"], notes["max_length"]) == (True, 3000)
-    contexts = [
-        t for b in view["blocks"] if b["type"] == "context" for t in text_objects(b, "mrkdwn")
-    ]
-    assert any("email or mobile" in t for t in contexts)
+    # Each of the two says that one of them is required, under its own input.
+    for contact in ("email", "mobile"):
+        assert "One of email or mobile is required" in block(view, contact)["hint"]["text"]
 
 
 def test_country_options_cover_iso_3166_within_slack_limits() -> None:
@@ -300,21 +298,24 @@ def test_form_values_come_back_as_initial_values() -> None:
 
 
 def test_long_form_values_fit_their_inputs() -> None:
-    view = preregister_modal("DE", FORMS["long"], REVIEW_REASONS)
+    view = preregister_modal("DE", FORMS["long"])
     state = state_values(view)  # raises if Slack's client would refuse the form
-    assert state[JUSTIFICATION]["value"]["value"] == "j" * 2000
     assert state["notes"]["value"]["value"] == "n" * 3000
     assert state[CUSTOMER_NAME]["value"]["value"] == "N" * 200
     assert state["country"]["value"]["selected_option"]["value"] == LONGEST_COUNTRY
+    step = review_step_modal(CUSTOMERS["long"], REVIEW_REASONS, "j" * 2000)
+    assert state_values(step)[JUSTIFICATION]["value"]["value"] == "j" * 2000
+    assert len(step["private_metadata"]) <= 3000
 
 
-def test_review_form_asks_for_a_justification() -> None:
-    view = preregister_modal("DE", FORMS["normal"], REVIEW_REASONS)
+def test_the_review_step_locks_the_facts_and_asks_for_the_justification_first() -> None:
+    customer = CUSTOMERS["normal"]
+    view = review_step_modal(customer, REVIEW_REASONS, "We have worked with them for a year.")
     assert view["callback_id"] == PREREGISTER_REVIEW
-    assert view["submit"]["text"] == "Submit for review"
-    assert view["close"]["text"] == "Cancel"
-    assert input_labels(view)[JUSTIFICATION] == "Justification"
-    justification = block(view, JUSTIFICATION)
+    assert (view["title"]["text"], view["submit"]["text"]) == ("Request review", "Request review")
+    inputs = [b for b in view["blocks"] if b["type"] == "input"]
+    assert [b["block_id"] for b in inputs] == [JUSTIFICATION, "notes"]  # no fact is editable
+    justification = inputs[0]
     assert justification["optional"] is False
     element = justification["element"]
     assert (element["multiline"], element["max_length"], element["action_id"]) == (
@@ -323,19 +324,23 @@ def test_review_form_asks_for_a_justification() -> None:
         "value",
     )
     assert "why" in element["placeholder"]["text"].lower()
-    assert element["initial_value"] == FORMS["normal"].justification
+    assert element["initial_value"] == "We have worked with them for a year."
     explained = view["blocks"][0]["text"]["text"]
     assert "This customer needs a reviewer's decision" in explained
     assert explained.count("direct sales") == 1  # two facts, one reason in the partner's words
     assert "another country" in explained
-    assert "online sales" in explained
-    dumped = json.dumps(view)
-    assert "matched_on" not in dumped and "directory" not in dumped
-
-
-# --------------------------------------------------------------------------
-# The answers
-# --------------------------------------------------------------------------
+    shown = json.dumps(view["blocks"])
+    assert customer.name in shown and str(customer.email) in shown
+    (edit,) = [e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert (edit["action_id"], edit["text"]["text"]) == ("edit_details", "Edit details")
+    facts = json.loads(view["private_metadata"])
+    assert facts == {
+        "name": customer.name,
+        "email": customer.email,
+        "country": customer.country,
+        **({"mobile": customer.mobile} if customer.mobile else {}),
+        **({"industry": customer.industry} if customer.industry else {}),
+    }
 
 
 def test_registered_view_says_until_when_and_what_next() -> None:
@@ -350,7 +355,9 @@ def test_registered_view_says_until_when_and_what_next() -> None:
     assert "<!date^" in mrkdwn
     assert "Kunde GmbH" in mrkdwn and "it@kunde.de" in mrkdwn and "Germany" in mrkdwn
     assert "invit" in mrkdwn.lower() and "/preregister list" in mrkdwn
-    assert "#42" in view["blocks"][-1]["elements"][0]["text"]
+    reference = next(b for b in view["blocks"] if b["type"] == "context")
+    assert "#42" in reference["elements"][0]["text"]
+    assert view["blocks"][-1]["elements"][0]["text"]["text"] == "Pre-register another"
 
 
 def test_review_submitted_view_gives_the_due_date_and_the_reasons() -> None:
@@ -431,16 +438,10 @@ def test_typed_text_is_inert_but_still_shown() -> None:
         assert_inert(view)
         mrkdwn = "\n".join(text_objects(view, "mrkdwn"))
         assert "&lt;!channel&gt; &lt;@U123&gt; &lt;http://evil|click&gt; &amp; co" in mrkdwn
-    form = preregister_modal("DE", FORMS["evil"], REVIEW_REASONS)
+    assert_inert(review_step_modal(CUSTOMERS["evil"], REVIEW_REASONS, EVIL))
+    form = preregister_modal("DE", FORMS["evil"])
     assert_inert(form)
     assert block(form, CUSTOMER_NAME)["element"]["initial_value"] == EVIL  # plain, as typed
-
-
-def test_unknown_subcommand_is_escaped() -> None:
-    message = unknown_subcommand_message(EVIL, POLICY)
-    assert_inert(message.blocks, message.text)
-    assert message.blocks[0]["text"]["text"].startswith("I don't know `&lt;!channel&gt;")
-    assert message.blocks[1:] == help_message(POLICY).blocks
 
 
 # --------------------------------------------------------------------------
@@ -479,7 +480,7 @@ def test_quota_reached_says_how_many_and_when() -> None:
 def test_help_explains_commands_and_rules() -> None:
     policy = Policy(quota=7, validity=timedelta(hours=36), review_sla_days=3, registered_days=9)
     text = "\n".join(text_objects(help_message(policy).blocks, "mrkdwn"))
-    for command in ("list", "profile", "delete", "help"):
+    for command in ("list [name, email or mobile]", "profile", "delete", "help", "Acme Corp"):
         assert f"`/preregister {command}`" in text
     assert "36 hours" in text and "at most 7 customers" in text
     assert "3 working days" in text and "9 days" in text

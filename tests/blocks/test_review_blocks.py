@@ -469,8 +469,10 @@ def test_already_decided_says_by_whom_and_when() -> None:
 
 
 def test_every_kind_has_a_renderer() -> None:
-    # The QR code (a file upload) and the invitation email have senders of their own.
-    assert set(RENDERERS) == set(Kind) - {Kind.INVITE_QR, Kind.INVITE_EMAIL}
+    # The QR code (a file upload) and the invitation email have senders of their own;
+    # refreshes render what they refresh: App Home, or the messages already sent.
+    others = {Kind.INVITE_QR, Kind.INVITE_EMAIL, Kind.HOME_REFRESH, Kind.MESSAGES_REFRESH}
+    assert set(RENDERERS) == set(Kind) - others
 
 
 @pytest.mark.parametrize("kind", [Kind.REVIEW_REQUEST, Kind.REVIEW_DECIDED])
@@ -488,11 +490,13 @@ def test_render_decision_approved() -> None:
     message = render(Kind.DECISION, Subject(approved(), partner()))
 
     assert_valid(message)
+    # Says approved and by whom; the fallback reads as plain words (the date as its UTC text).
     headline = (
-        f"✅ *Globex GmbH* is pre-registered for your company (Acme Cloud Partners) "
-        f"until {slack_date(VALID_UNTIL)}"
+        f"✅ Approved by <@{REVIEWER}>: Globex GmbH is pre-registered for your company"
+        f" (Acme Cloud Partners) until {VALID_UNTIL.strftime('%Y-%m-%d %H:%M UTC')}"
     )
     assert message.text == headline
+    assert f"Approved by <@{REVIEWER}>: *Globex GmbH*" in message.blocks[0]["text"]["text"]
     shown = everything(message)
     assert "Next steps" in shown and "Invite" in shown and "opportunity" in shown
     assert "Answer by" not in shown and "Rejected" not in shown
@@ -502,7 +506,7 @@ def test_render_decision_rejected_with_the_reason() -> None:
     message = render(Kind.DECISION, Subject(rejected(), partner()))
 
     assert_valid(message)
-    assert message.text == "❌ The review request for *Globex GmbH* was rejected"
+    assert message.text == "❌ The review request for Globex GmbH was rejected"  # plain words
     shown = everything(message)
     assert "Direct sales owns this account." in shown
     assert "What you can do" in shown

@@ -128,7 +128,10 @@ def test_list_and_app_home_offer_invite(bot: Bot) -> None:
     home = bot.slack.home_view("UACME1")
     assert home is not None
     mark = bot.slack.mark()
-    bot.driver.click("UACME1", view=home, text="Invite", value=str(registration.id))
+    # On App Home, Invite is the first entry of the row's menu.
+    (row,) = [b for b in home["blocks"] if b.get("block_id") == f"registration-{registration.id}"]
+    assert row["accessory"]["options"][0]["text"]["text"] == "Invite"
+    bot.driver.choose("UACME1", "Invite", view=home, action_id="manage")
     bot.slack.wait_for("views.open", after=mark)
     assert links_in(bot.text_of(bot.modal("UACME1"))) != [link]  # UACME1's own link
     bot.slack.assert_clean()

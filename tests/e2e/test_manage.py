@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.model import Customer, Status
-from bot.services.registrations import Preregister, preregister
+from bot.services.registrations import Delete, Preregister, delete, preregister
 from tests.e2e.conftest import Bot
 
 USERS = {"acme": "UACME1", "beta": "UBETA1", "mute": "UMUTE1"}
@@ -44,7 +44,7 @@ def test_list_shows_only_the_companys_customers_safely(bot: Bot) -> None:
     assert "Waiting for review" in shown
     assert "Pre-registered until" in shown
     assert "Betakunde" not in shown
-    assert "2 of 3 active" in shown
+    assert "2 / 3 active" in shown
     bot.slack.assert_clean()
 
 
@@ -145,4 +145,70 @@ def test_create_opportunity_from_the_list(bot: Bot) -> None:
     with bot.context.uow() as uow:
         audit = [e.action for e in uow.audit.for_registration(registration_id)]
     assert "opportunity_created" in audit
+    bot.slack.assert_clean()
+
+
+def test_an_old_lists_buttons_tell_the_truth_deleted_and_expired(bot: Bot) -> None:
+    gone = seed(bot, "acme", "Alpha GmbH")
+    ending = seed(bot, "acme", "Omega GmbH")
+    bot.driver.slash_command("UACME1", "list")
+    old_list = latest_ephemeral(bot, "UACME1")
+    # Meanwhile a colleague deletes Alpha, and Omega's reservation runs out.
+    delete(Delete("UACME2", gone), bot.context)
+    with bot.context.uow() as uow:
+        omega = uow.registrations.get(ending)
+    assert omega is not None and omega.valid_until is not None
+    bot.clock.now = omega.valid_until
+
+    said = []
+    for value, name in ((f"delete:{gone}", "Alpha"), (f"delete:{ending}", "Omega")):
+        option = {"text": {"type": "plain_text", "text": "Delete"}, "value": value}
+        block_id = f"registration-{gone if name == 'Alpha' else ending}"
+        reply = bot.driver.block_actions(
+            "UACME1",
+            [
+                {
+                    "type": "overflow",
+                    "action_id": "manage",
+                    "block_id": block_id,
+                    "selected_option": option,
+                    "action_ts": "1.0",
+                }
+            ],
+            message=old_list,
+        )
+        assert reply.status == 200
+        expected = len(said) + 2  # the list, and one answer per click
+
+        def answered(expected: int = expected) -> bool:
+            return len(bot.slack.ephemerals("UACME1")) == expected
+
+        bot.wait_until(answered)
+        said.append(bot.text_of(bot.slack.ephemerals("UACME1")[-1]))
+
+    assert "*Alpha GmbH* is already deleted" in said[0]
+    assert "Alpha GmbH is already deleted" in bot.slack.ephemerals("UACME1")[1]["text"]
+    assert "Omega GmbH* has expired" in said[1]
+    assert bot.slack.calls("views.open") == []  # no "Delete …?" for what is gone
+    assert status_of(bot, ending) is Status.PREREGISTERED  # nothing changed
+    bot.slack.assert_clean()
+
+
+def test_list_searches_by_name_email_or_mobile_with_the_same_rows(bot: Bot) -> None:
+    seed(bot, "acme", "Alpha GmbH")
+    seed(bot, "acme", "Omega GmbH")
+    bot.driver.slash_command("UACME1", "list OMEGA@kunde")
+    found = latest_ephemeral(bot, "UACME1")
+    shown = bot.text_of(found)
+    assert "Omega GmbH" in shown and "Alpha GmbH" not in shown
+    assert "matching “OMEGA@kunde”" in shown
+    (row,) = [b for b in found["blocks"] if b.get("block_id", "").startswith("registration-")]
+    assert [o["text"]["text"] for o in row["accessory"]["options"]] == [
+        "Invite",
+        "Create opportunity",
+        "Delete",
+    ]
+    bot.driver.slash_command("UACME1", "list nobody")
+    bot.wait_until(lambda: len(bot.slack.ephemerals("UACME1")) == 2)
+    assert "Nothing matches “nobody”" in bot.text_of(bot.slack.ephemerals("UACME1")[-1])
     bot.slack.assert_clean()

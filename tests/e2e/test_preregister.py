@@ -17,6 +17,7 @@ import pycountry
 import pytest
 from sqlalchemy import text
 
+from bot.blocks.text import escape
 from bot.domain.model import Customer, CustomerFacts, Registration, Site, Status
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
 from tests.slack_driver import Reply, Signature
@@ -159,7 +160,8 @@ def initial(view: dict[str, Any], label: str) -> Any:
 
 def assert_nothing_stored(bot: Bot) -> None:
     assert registrations(bot) == []
-    assert [row for row in audit(bot) if row["action"] != "blocked"] == []
+    # Attempts that record nothing are audited as attempts only.
+    assert [row for row in audit(bot) if row["action"] not in ("blocked", "review_needed")] == []
 
 
 def review_posts(bot: Bot) -> list[Any]:
@@ -418,17 +420,18 @@ def test_review_case_asks_for_a_justification_then_goes_to_the_reviewers(
     typed.update(extra)
     open_form(bot)
 
-    # 1. The rules answer "review": the same form comes back, asking why.
+    # 1. The rules answer "review": the facts decided on come back locked, asking why first.
     first = submit(bot, "UACME1", typed)
 
     assert first.json["response_action"] == "update"
     form = bot.modal("UACME1")
     assert form["callback_id"] == "preregister_review"
-    assert form["submit"]["text"] == "Submit for review"
-    for label in ("Customer name", "Email", "Mobile", "Industry", "Notes"):
-        assert initial(form, label) == typed[label], label
-    assert initial(form, "Country / region") == typed["Country / region"]
+    assert (form["title"]["text"], form["submit"]["text"]) == ("Request review", "Request review")
+    inputs = [b["label"]["text"] for b in form["blocks"] if b["type"] == "input"]
+    assert inputs == ["Justification", "Notes"]  # customer, email, mobile, country: read-only
+    assert initial(form, "Notes") == typed["Notes"]
     asked = bot.text_of(form)
+    assert "Kunde GmbH" in asked and "+49301234567" in asked
     for phrase in words:
         assert phrase in asked
     justification = block_id(form, "Justification")
@@ -468,8 +471,63 @@ def test_review_case_asks_for_a_justification_then_goes_to_the_reviewers(
     assert "Kunde GmbH" in card_text
     assert "We have worked with them since 2024." in card_text
     assert [(row["action"], row["to_status"]) for row in audit(bot)] == [
-        ("pending_review", "pending_review")
+        ("review_needed", None),
+        ("pending_review", "pending_review"),
     ]
+    bot.slack.assert_clean()
+
+
+def test_the_review_step_cannot_change_the_facts_and_edit_details_runs_the_rules_again(
+    bot: Bot,
+) -> None:
+    open_form(bot)
+    submit(bot, "UACME1", {**CUSTOMER, "Country / region": "FR", "Notes": "Fair"})
+    step = bot.modal("UACME1")
+    assert step["title"]["text"] == "Request review"
+
+    # A crafted submission naming another country changes nothing: the facts are the ones
+    # decided on, and the customer goes to review (not pre-registered at once).
+    crafted = {
+        "justification": {"value": {"type": "plain_text_input", "value": "Ours."}},
+        "country": {
+            "value": {
+                "type": "static_select",
+                "selected_option": {
+                    "text": {"type": "plain_text", "text": "Germany"},
+                    "value": "DE",
+                },
+            }
+        },
+    }
+    done = bot.driver.submit_view("UACME1", view=step, values=crafted)
+    assert "Reviewers answer by" in bot.text_of(done.json["view"])
+    [held] = stored(bot)
+    assert (held.status, held.customer.country) == (Status.PENDING_REVIEW, "FR")
+
+
+def test_edit_details_goes_back_to_the_form_and_the_audit_keeps_both_attempts(bot: Bot) -> None:
+    open_form(bot)
+    submit(bot, "UACME1", {**CUSTOMER, "Country / region": "FR", "Notes": "Fair"})
+    step = bot.modal("UACME1")
+
+    mark = bot.slack.mark()
+    assert bot.driver.click("UACME1", view=step, action_id="edit_details").status == 200
+    updated = bot.slack.wait_for("views.update", after=mark)
+    assert updated.ok, updated.response
+    form = bot.modal("UACME1")
+    assert form["callback_id"] == "preregister"
+    assert "The rules run again" in bot.text_of(form)
+    assert initial(form, "Customer name") == CUSTOMER["Customer name"]
+    assert initial(form, "Country / region") == "FR"
+    assert initial(form, "Notes") == "Fair"
+
+    # The partner corrects the country: the rules run again and let the customer through.
+    again = submit(bot, "UACME1", {"Country / region": "DE"})
+    assert "Pre-registered until" in bot.text_of(again.json["view"])
+    [held] = stored(bot)
+    assert (held.status, held.customer.country) == (Status.PREREGISTERED, "DE")
+    attempts = [(row["action"], row["detail"].get("country")) for row in audit(bot)]
+    assert attempts == [("review_needed", "FR"), ("preregistered", None)]
     bot.slack.assert_clean()
 
 
@@ -589,7 +647,8 @@ def test_the_same_review_request_twice_makes_one_registration_and_one_card(bot: 
     assert "waiting for a reviewer's decision" in again
     assert registrations(bot) == [("acme", "pending_review", EMAIL)]
     bot.slack.wait_for("chat.postMessage", lambda c: c.args.get("channel") == REVIEW_CHANNEL)
-    assert [row["kind"] for row in sql(bot, "SELECT kind FROM outbox")] == ["review_request"]
+    kinds = sql(bot, "SELECT kind FROM outbox WHERE kind <> 'home_refresh'")
+    assert [row["kind"] for row in kinds] == ["review_request"]
     bot.slack.assert_clean()
 
 
@@ -843,15 +902,15 @@ def test_help_explains_the_rules_ephemerally(bot: Bot) -> None:
     bot.slack.assert_clean()
 
 
-def test_unknown_subcommand_answers_with_help_and_escapes_the_word(bot: Bot) -> None:
-    reply = command_reply(bot, "UACME1", "<!channel>&frob <@UBETA1>")
-
-    said = bot.text_of(reply)
-    assert "I don't know" in said
-    assert "&lt;!channel&gt;&amp;frob" in said
-    assert "/preregister list" in said  # the help follows
-    assert bot.slack.calls("views.open") == []
-    assert_inert(bot)
+def test_a_name_after_the_command_opens_the_form_with_it_filled_in(bot: Bot) -> None:
+    mark = bot.slack.mark()
+    assert bot.driver.slash_command("UACME1", "Acme   Corp <!channel>&").status == 200
+    opened = bot.slack.wait_for("views.open", after=mark)
+    assert opened.ok, opened.response
+    form = bot.modal("UACME1")
+    assert form["callback_id"] == "preregister"
+    assert initial(form, "Customer name") == "Acme Corp <!channel>&"  # a plain_text input
+    assert bot.slack.ephemerals("UACME1") == []
     bot.slack.assert_clean()
 
 
@@ -900,7 +959,7 @@ def test_injected_name_notes_and_justification_are_inert_on_the_review_card(bot:
             "Country / region": "FR",
         },
     )
-    assert initial(bot.modal("UACME1"), "Customer name") == INJECTION  # plain text input
+    assert escape(INJECTION) in bot.text_of(bot.modal("UACME1"))  # shown locked, escaped
 
     submit(bot, "UACME1", {"Justification": "Trust us <!here> & <@UBETA1>"})
 
@@ -923,7 +982,7 @@ def test_longest_inputs_full_of_markup_stay_within_slacks_limits(bot: Bot) -> No
         "UACME1",
         {**CUSTOMER, "Customer name": name, "Notes": notes, "Country / region": "FR"},
     )
-    assert initial(bot.modal("UACME1"), "Notes") == notes
+    assert initial(bot.modal("UACME1"), "Notes") == notes  # still an input of the review step
 
     submit(bot, "UACME1", {"Justification": "&" * 2000})
 

@@ -1,5 +1,5 @@
 """Time passing, over real HTTP against the Slack stand-in: review reminders in the card's thread,
-the overdue mention and App Home, expiry reminders with their Renew button, and the outbox
+the overdue mention and App Home, expiry reminders with their Extend button, and the outbox
 delivering through Slack's failures.
 
 The delivery guarantee these tests prove is **at least once, with a lease**: a message is written
@@ -13,16 +13,17 @@ message metadata (`test_a_dispatcher_dying_after_slacks_ok_is_the_only_way_to_a_
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
-from bot.blocks.reminders import RENEW
+from bot.blocks.reminders import EXTEND, reminder_now
 from bot.cli import main
 from bot.domain.model import CustomerFacts, Registration, Status
 from bot.scheduler import JOBS
@@ -60,9 +61,26 @@ def registration(bot: Bot, registration_id: int | None) -> Registration:
     return get_registration(GetRegistration(registration_id), bot.context)
 
 
-def outbox(bot: Bot) -> list[OutboxRow]:
+REFRESHES = ("home_refresh", "messages_refresh")  # App Home and DMs brought up to date
+
+
+def all_rows(bot: Bot) -> list[OutboxRow]:
     with Session(bot.runtime.engine) as session:
         return list(session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
+
+
+def outbox(bot: Bot) -> list[OutboxRow]:
+    """The messages owed, the refreshes of App Home and of sent DMs aside."""
+    with Session(bot.runtime.engine) as session:
+        query = select(OutboxRow).where(OutboxRow.kind.not_in(REFRESHES))
+        return list(session.scalars(query.order_by(OutboxRow.id)))
+
+
+def drop_refreshes(bot: Bot) -> None:
+    """For tests of one message's delivery: the App Home refreshes are not theirs."""
+    with Session(bot.runtime.engine) as session:
+        session.execute(delete(OutboxRow).where(OutboxRow.kind.in_(REFRESHES)))
+        session.commit()
 
 
 def settle(bot: Bot) -> None:
@@ -72,7 +90,7 @@ def settle(bot: Bot) -> None:
         now = bot.clock.now
         return all(
             row.status != "pending" or (row.claimed_until is None and row.next_attempt_at > now)
-            for row in outbox(bot)
+            for row in all_rows(bot)
         )
 
     bot.wait_until(quiet)
@@ -190,9 +208,9 @@ def test_the_partner_sees_an_overdue_review_in_app_home(bot: Bot) -> None:
 
     def home_after_opening() -> str:
         mark = bot.slack.mark()
-        assert bot.driver.app_home_opened("UACME2").status == 200
-        bot.slack.wait_for("views.publish", after=mark)
-        home = bot.slack.home_view("UACME2")
+        assert bot.driver.app_home_opened("UACME1").status == 200
+        bot.slack.wait_for("views.publish", lambda c: c.args.get("user_id") == "UACME1", after=mark)
+        home = bot.slack.home_view("UACME1")
         assert home is not None
         return bot.text_of(home)
 
@@ -244,16 +262,21 @@ def test_a_chase_delayed_past_the_decision_is_skipped(bot: Bot) -> None:
 
 
 # --------------------------------------------------------------------------
-# Expiry reminders, Renew, and the end
+# Expiry reminders, Extend, and the end
 # --------------------------------------------------------------------------
 
 
-def test_each_expiry_reminder_reaches_every_company_user_once_and_renew_starts_over(
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]]
+
+
+def test_each_expiry_reminder_reaches_every_company_user_once_and_extend_adds_the_validity(
     bot: Bot,
 ) -> None:
     held = hold(bot)
     end = held.valid_until
     assert end is not None
+    validity = bot.context.policy.validity
 
     at(bot, end - 3 * DAY - TICK)
     assert posted(bot) == []
@@ -263,44 +286,96 @@ def test_each_expiry_reminder_reaches_every_company_user_once_and_renew_starts_o
         (reminder,) = dms_to(bot, user)
         shown = bot.text_of(reminder)
         assert "Kunde GmbH" in shown and date_of(end) in shown
-        (button,) = [
-            e
-            for b in reminder["blocks"]
-            if b["type"] == "actions"
-            for e in b["elements"]
-            if e["action_id"] == RENEW
-        ]
-        assert (button["text"]["text"], button["value"]) == ("Renew", str(held.id))
+        assert date_of(end + validity) in shown  # what extending would give
+        (button,) = buttons(reminder)
+        assert (button["action_id"], button["text"]["text"]) == (EXTEND, "Extend")
+        assert button["value"] == str(held.id)
+        assert "<!date" not in reminder["text"]  # the fallback reads as plain words
     assert bot.slack.dm_channel("UBETA1") not in {c.response["channel"] for c in posted(bot)}
 
     at(bot, end - DAY)
     assert [len(dms_to(bot, user)) for user in ACME_USERS] == [2, 2]
 
-    # UACME1 renews from the reminder: the rules run again, the reservation starts over.
+    # UACME1 extends from the reminder: the validity is added to the current end.
     reminder = dms_to(bot, "UACME1")[-1]
-    clicked_at = bot.clock.now
-    assert bot.driver.click("UACME1", message=reminder, action_id=RENEW).status == 200
+    homes_before = len(bot.slack.calls("views.publish"))
+    assert bot.driver.click("UACME1", message=reminder, action_id=EXTEND).status == 200
     bot.wait_until(lambda: registration(bot, held.id).valid_until != end)
-    renewed = registration(bot, held.id)
-    assert renewed.status is Status.PREREGISTERED
-    assert renewed.valid_until == clicked_at + bot.context.policy.validity
-    # The reminder became the confirmation, without its button.
-    bot.wait_until(lambda: "Renewed" in bot.text_of(dms_to(bot, "UACME1")[-1]))
-    confirmation = dms_to(bot, "UACME1")[-1]
-    assert confirmation["ts"] == reminder["ts"]
-    assert date_of(renewed.valid_until) in bot.text_of(confirmation)
-    assert not [b for b in confirmation["blocks"] if b["type"] == "actions"]
+    extended = registration(bot, held.id)
+    assert extended.status is Status.PREREGISTERED
+    assert extended.valid_until == end + validity
+    assert extended.extensions == 1
+    # Every copy, of both users, now tells the new end and offers no button.
+    settle(bot)
+    bot.wait_until(
+        lambda: all(
+            not buttons(m) and date_of(end + validity) in bot.text_of(m)
+            for user in ACME_USERS
+            for m in dms_to(bot, user)
+        )
+    )
+    assert dms_to(bot, "UACME1")[-1]["ts"] == reminder["ts"]  # updated in place
+    # Both users' App Home was published again.
+    published = {c.args.get("user_id") for c in bot.slack.calls("views.publish")[homes_before:]}
+    assert set(ACME_USERS) <= published
 
-    # The old end passes without an expiry; the new marks bring new reminders.
+    # A stale copy clicked again is refused by the limit, in words.
+    assert bot.driver.click("UACME2", message=reminder, action_id=EXTEND).status == 200
+    bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME2")))
+    said = bot.text_of(bot.slack.ephemerals("UACME2")[-1])
+    assert "Not extended" in said and "extended once" in said
+    assert registration(bot, held.id).valid_until == end + validity
+
+    # The old end passes without an expiry; the new marks bring new reminders, without Extend.
     at(bot, end + DAY)
     assert registration(bot, held.id).status is Status.PREREGISTERED
-    assert renewed.valid_until is not None
-    at(bot, renewed.valid_until - 3 * DAY)
+    at(bot, end + validity - 3 * DAY)
     assert [len(dms_to(bot, user)) for user in ACME_USERS] == [3, 3]
+    assert not buttons(dms_to(bot, "UACME1")[-1])
     bot.slack.assert_clean()
 
 
-def test_renew_is_refused_in_plain_words_when_the_rules_now_say_no_and_the_end_comes(
+def test_two_users_extending_at_once_extend_once(bot: Bot) -> None:
+    held = hold(bot)
+    end = held.valid_until
+    assert end is not None
+    at(bot, end - DAY)
+    first, second = (dms_to(bot, user)[-1] for user in ACME_USERS)
+
+    with ThreadPoolExecutor(2) as pool:
+        clicks = [
+            pool.submit(bot.driver.click, user, message=message, action_id=EXTEND)
+            for user, message in zip(ACME_USERS, (first, second), strict=True)
+        ]
+        assert [c.result().status for c in clicks] == [200, 200]
+
+    bot.wait_until(lambda: len(bot.slack.ephemerals()) >= 1)
+    assert registration(bot, held.id).valid_until == end + bot.context.policy.validity
+    assert registration(bot, held.id).extensions == 1
+    refused = [bot.text_of(e) for e in bot.slack.ephemerals()]
+    assert len(refused) == 1 and "Not extended" in refused[0]
+    bot.slack.assert_clean()
+
+
+def test_an_extension_is_refused_too_early_in_plain_words(bot: Bot) -> None:
+    held = hold(bot)
+    assert held.valid_until is not None
+    # A copy of the reminder as it reads inside the window, clicked before the window opens.
+    copy = reminder_now(held, held.valid_until - DAY, bot.context.policy)
+    message = {
+        **copy.as_kwargs(),
+        "ts": "1700000000.000100",
+        "channel": bot.slack.dm_channel("UACME1"),
+    }
+    bot.clock.now = held.valid_until - 4 * DAY
+    assert bot.driver.click("UACME1", message=message, action_id=EXTEND).status == 200
+    bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME1")))
+    said = bot.text_of(bot.slack.ephemerals("UACME1")[-1])
+    assert "too early" in said and date_of(held.valid_until - 3 * DAY) in said
+    assert registration(bot, held.id).valid_until == held.valid_until
+
+
+def test_extend_is_refused_in_plain_words_when_the_rules_now_say_no_and_the_end_comes(
     bot: Bot,
 ) -> None:
     held = hold(bot)
@@ -315,26 +390,28 @@ def test_renew_is_refused_in_plain_words_when_the_rules_now_say_no_and_the_end_c
     import_directory(
         [CustomerFacts(email="einkauf@kunde.example", has_contract=True)], bot.context.uow()
     )
-    assert bot.driver.click("UACME1", message=reminder, action_id=RENEW).status == 200
+    assert bot.driver.click("UACME1", message=reminder, action_id=EXTEND).status == 200
     bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME1")))
     (refusal,) = bot.slack.ephemerals("UACME1")
     said = bot.text_of(refusal)
-    assert "Not renewed" in said
+    assert "Not extended" in said
     assert "signed a contract with the cloud" in said
     assert date_of(end) in said  # it still ends on its date
     assert registration(bot, held.id).valid_until == end
-    assert "Renew" in bot.text_of(dms_to(bot, "UACME1")[0])  # the reminder is left as it was
+    assert buttons(dms_to(bot, "UACME1")[0])  # the reminder is left as it was
 
-    # The end: each company user is told once, and Renew now says it is over.
+    # The end: each company user is told once, the reminders lose their button, and a
+    # click on an old copy says it expired.
     at(bot, end)
     at(bot, end + timedelta(minutes=1))
     assert registration(bot, held.id).status is Status.EXPIRED
     for user in ACME_USERS:
         notices = [m for m in dms_to(bot, user) if "has ended" in bot.text_of(m)]
-        assert len(notices) == 1
-    assert bot.driver.click("UACME1", message=reminder, action_id=RENEW).status == 200
+        assert len(notices) == 2  # the notice, and the reminder updated in place
+        assert not any(buttons(m) and m["ts"] == reminder["ts"] for m in dms_to(bot, user))
+    assert bot.driver.click("UACME1", message=reminder, action_id=EXTEND).status == 200
     bot.wait_until(lambda: len(bot.slack.ephemerals("UACME1")) == 2)
-    assert "already ended" in bot.text_of(bot.slack.ephemerals("UACME1")[-1])
+    assert "expired" in bot.text_of(bot.slack.ephemerals("UACME1")[-1])
     bot.slack.assert_clean()
 
 
@@ -410,6 +487,7 @@ def test_rate_limited_then_three_server_errors_then_ok_delivers_the_card_once(bo
 def test_a_dispatcher_killed_between_claim_and_send_is_replaced_after_its_lease(bot: Bot) -> None:
     bot.stack.outbox.stop()  # this test plays every dispatcher itself
     request = ask_review(bot)
+    drop_refreshes(bot)
     claimed_at = bot.clock.now
     with bot.context.uow() as uow:  # a dispatcher claims the card...
         (claimed,) = uow.outbox.claim(claimed_at, LEASE, 10)
@@ -438,12 +516,15 @@ def test_a_dispatcher_killed_between_claim_and_send_is_replaced_after_its_lease(
 def test_a_dispatcher_dying_after_slacks_ok_is_the_only_way_to_a_duplicate(bot: Bot) -> None:
     bot.stack.outbox.stop()
     ask_review(bot)
+    drop_refreshes(bot)
     sender = bot.runtime.sender
     assert sender is not None
     with bot.context.uow() as uow:
         (claimed,) = uow.outbox.claim(bot.clock.now, LEASE, 10)
         uow.commit()
-    sender.send(claimed, _subject(claimed, bot.context.uow))  # Slack says ok; then it dies.
+    sender.send(
+        claimed, _subject(claimed, bot.context.uow, bot.clock.now, bot.context.policy)
+    )  # Slack says ok; then it dies.
 
     bot.clock.advance(LEASE)
     assert bot.runtime.deliver_outbox().sent == 1

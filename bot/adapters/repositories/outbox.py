@@ -18,7 +18,10 @@ from bot.services.ports import (
     Notification,
     OutboxEntry,
     OutboxStatus,
+    Sent,
 )
+
+COALESCED = frozenset({Kind.HOME_REFRESH, Kind.MESSAGES_REFRESH})
 
 
 class SqlOutbox:
@@ -27,6 +30,8 @@ class SqlOutbox:
         self.added = 0
 
     def add(self, notification: Notification, now: datetime) -> None:
+        if notification.kind in COALESCED and self._waiting(notification, now):
+            return
         self.session.add(
             OutboxRow(
                 kind=notification.kind.value,
@@ -41,6 +46,28 @@ class SqlOutbox:
             )
         )
         self.added += 1
+
+    def _waiting(self, notification: Notification, now: datetime) -> bool:
+        """A refresh not yet taken by any sender will show this change too: no second one.
+
+        The waiting row is locked until commit, so a sender claims it (skip_locked) only
+        after this transaction's change is visible to it.
+        """
+        query = (
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.kind == notification.kind.value,
+                OutboxRow.recipient == notification.recipient,
+                OutboxRow.status == OutboxStatus.PENDING,
+                OutboxRow.claimed_until.is_(None),
+                OutboxRow.next_attempt_at <= now,
+            )
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if notification.kind is Kind.MESSAGES_REFRESH:
+            query = query.where(OutboxRow.registration_id == notification.registration_id)
+        return self.session.scalars(query).first() is not None
 
     def claim(self, now: datetime, lease: timedelta, limit: int) -> Sequence[Delivery]:
         free = or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now)
@@ -124,3 +151,24 @@ class SqlOutbox:
         )
         result = self.session.scalars(query.order_by(OutboxRow.id).limit(1)).first()
         return dict(result) if result else None
+
+    def sent_to(
+        self, recipient: str, registration_id: int, kinds: Sequence[Kind]
+    ) -> Sequence[Sent]:
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.recipient == recipient,
+                OutboxRow.registration_id == registration_id,
+                OutboxRow.kind.in_([k.value for k in kinds]),
+                OutboxRow.status == OutboxStatus.SENT,
+            )
+            .order_by(OutboxRow.id)
+        )
+        return [
+            Sent(
+                Kind(row.kind), dict(row.payload), str(row.result["channel"]), str(row.result["ts"])
+            )
+            for row in self.session.scalars(query)
+            if row.result.get("channel") and row.result.get("ts")
+        ]

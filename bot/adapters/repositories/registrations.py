@@ -99,6 +99,22 @@ class SqlRegistrations:
         query = query.order_by(RegistrationRow.created_at.desc(), RegistrationRow.id.desc())
         return [registration_from_row(row) for row in self.session.scalars(query)]
 
+    def ended_since(self, partner_id: str, since: datetime) -> Sequence[Registration]:
+        query = (
+            select(RegistrationRow)
+            .where(RegistrationRow.partner_id == partner_id, RegistrationRow.ended_at >= since)
+            .order_by(RegistrationRow.ended_at.desc(), RegistrationRow.id.desc())
+        )
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
+    def pending_reviews(self) -> Sequence[Registration]:
+        query = (
+            select(RegistrationRow)
+            .where(RegistrationRow.status == Status.PENDING_REVIEW.value)
+            .order_by(RegistrationRow.review_due, RegistrationRow.id)
+        )
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
     def all(self, partner_id: str | None = None) -> Sequence[Registration]:
         query = select(RegistrationRow).order_by(RegistrationRow.id)
         if partner_id is not None:
@@ -158,6 +174,8 @@ def registration_from_row(row: RegistrationRow) -> Registration:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         decision_note=row.decision_note,
+        extensions=row.extensions or 0,
+        ended_at=row.ended_at,
     )
 
 
@@ -180,6 +198,8 @@ def registration_to_row(registration: Registration, row: RegistrationRow) -> Reg
     row.decided_by = registration.decided_by
     row.decided_at = registration.decided_at
     row.decision_note = registration.decision_note
+    row.extensions = registration.extensions
+    row.ended_at = registration.ended_at
     return row
 
 

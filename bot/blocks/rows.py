@@ -1,0 +1,80 @@
+"""One customer as a row: the same in `/preregister list` and App Home, with its actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.blocks.kit import plain
+from bot.blocks.message import Block
+from bot.blocks.text import escape_clip, slack_date
+from bot.domain.model import Registration, Status
+from bot.domain.policy import Policy
+
+MANAGE = "manage"  # the overflow menu on each customer row
+INVITE = "invite"
+EXTEND = "extend"
+DELETE = "delete"
+OPPORTUNITY = "opportunity"
+
+_ENDED = {
+    Status.REJECTED: "Rejected",
+    Status.EXPIRED: "Expired",
+    Status.DELETED: "Deleted",
+    Status.ASSOCIATED: "Associated",
+}
+
+
+def status_line(registration: Registration, now: datetime) -> str:
+    due, until = registration.review_due, registration.valid_until
+    if registration.status is Status.PENDING_REVIEW and due is not None:
+        if due <= now:
+            return f":warning: Review overdue: the answer was due {slack_date(due)}"
+        return f"Waiting for review, answer due {slack_date(due)}"
+    if registration.is_active(now) and until is not None:
+        return f"Pre-registered until {slack_date(until)}"
+    if registration.is_due_to_expire(now):
+        return "Expired"
+    word = _ENDED.get(registration.status, registration.status.value.replace("_", " "))
+    ended = registration.ended_at
+    return f"{word} {slack_date(ended)}" if ended is not None else word
+
+
+def actions_for(registration: Registration, now: datetime, policy: Policy) -> list[tuple[str, str]]:
+    """(label, action) of what applies to it now; the server checks each again when chosen."""
+    offered = []
+    if registration.status is Status.PREREGISTERED and registration.is_active(now):
+        offered.append(("Invite", INVITE))
+    if registration.allows_opportunity(now):
+        offered.append(("Create opportunity", OPPORTUNITY))
+    if registration.can_extend(now, policy):
+        offered.append(("Extend", EXTEND))
+    still_held = registration.is_active(now) or registration.status is Status.REJECTED
+    if registration.can_delete and still_held:
+        offered.append(("Delete", DELETE))
+    return offered
+
+
+def customer_row(registration: Registration, now: datetime, policy: Policy) -> Block:
+    customer = registration.customer
+    contact = customer.email or customer.mobile or ""
+    block: Block = {
+        "type": "section",
+        "block_id": f"registration-{registration.id}",
+        "text": {
+            "type": "mrkdwn",
+            "text": f"*{escape_clip(customer.name, 300)}* · {escape_clip(contact, 320)}\n"
+            f"{status_line(registration, now)}",
+        },
+    }
+    options = [
+        _option(label, f"{action}:{registration.id}")
+        for label, action in actions_for(registration, now, policy)
+    ]
+    if options:
+        block["accessory"] = {"type": "overflow", "action_id": MANAGE, "options": options}
+    return block
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text, 75), "value": value}
