@@ -55,7 +55,8 @@ class Runtime:
     def deliver_outbox(self) -> DeliveryReport:
         if self.sender is None:
             return DeliveryReport()
-        return deliver_due(self.context.uow, self.sender, self.context.clock)
+        context = self.context
+        return deliver_due(context.uow, self.sender, context.clock, policy=context.policy)
 
     def directory_load(self) -> SqlDirectoryLoad:
         """A bulk directory import's writer, on a connection of its own."""

@@ -46,7 +46,7 @@ PERMANENT = frozenset(
 METADATA_EVENT = "prereg_outbox"
 
 # Reminders about a review go in the thread of its card in the reviewers' channel.
-IN_THREAD = frozenset({Kind.REVIEW_HALFWAY, Kind.REVIEW_OVERDUE})
+IN_THREAD = frozenset({Kind.REVIEW_HALFWAY, Kind.REVIEW_OVERDUE, Kind.REVIEW_JUSTIFICATION})
 
 # DMs that carry the invitation link, minted for their recipient when they are sent.
 WITH_LINK = frozenset({Kind.PREREGISTERED, Kind.DECISION})

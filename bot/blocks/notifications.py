@@ -25,7 +25,7 @@ from bot.blocks.reminders import (
     review_halfway,
     review_overdue,
 )
-from bot.blocks.review import review_card
+from bot.blocks.review import justification_in_full, review_card
 from bot.blocks.text import clip, escape_clip, slack_date
 from bot.domain.model import Partner, Registration, Status
 from bot.services.delivery import Subject
@@ -48,7 +48,11 @@ def render(kind: Kind, subject: Subject) -> Message:
 
 def _review_card(subject: Subject) -> Message:
     registration, partner = _registration(subject), _partner(subject)
-    return review_card(registration, partner)
+    return review_card(registration, partner, subject.dossier)
+
+
+def _justification(subject: Subject) -> Message:
+    return justification_in_full(_registration(subject))
 
 
 def _decision(subject: Subject) -> Message:
@@ -176,4 +180,5 @@ RENDERERS: dict[Kind, Renderer] = {
     Kind.ASSOCIATED: _associated,
     Kind.INVITE_EMAIL_SENT: _email_sent,
     Kind.INVITE_EMAIL_FAILED: _email_failed,
+    Kind.REVIEW_JUSTIFICATION: _justification,
 }

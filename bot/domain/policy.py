@@ -17,6 +17,8 @@ class Policy:
     review_sla_days: int = 2
     registered_days: int = 7
     reminders: tuple[timedelta, ...] = (timedelta(days=3), timedelta(days=1))
+    duplicate_name_score: int = 90
+    """How alike (0–100) two normalised company names must be to show as a possible duplicate."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.domain.model import Partner, Registration
+from bot.domain.model import Partner, Registration, Status
+from bot.domain.policy import Policy
 from bot.services.context import Context
+from bot.services.dossier import Dossier, review_dossier
 from bot.services.ports import Delivery, Kind, Notification, OutboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ class Subject:
     review_card: dict[str, Any] | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     """What the notification itself carries (e.g. whom to mention)."""
+    dossier: Dossier | None = None
+    """For a pending review card: the partner's record and possible duplicates."""
 
 
 class Sender(Protocol):
@@ -83,7 +87,9 @@ def deliver_due(
     sender: Sender,
     clock: Callable[[], datetime],
     limit: int = 50,
+    policy: Policy | None = None,
 ) -> DeliveryReport:
+    """With `policy`, review cards also carry the reviewer's dossier."""
     report = DeliveryReport()
     claimed_at = clock()
     with uow() as claiming:
@@ -98,7 +104,7 @@ def deliver_due(
                 _release(claimed[position:], uow, clock)
             report.claimed_all = True
             return report
-        _deliver(delivery, uow, sender, clock, report)
+        _deliver(delivery, uow, sender, clock, report, policy)
     report.claimed_all = len(claimed) == limit
     return report
 
@@ -118,9 +124,10 @@ def _deliver(
     sender: Sender,
     clock: Callable[[], datetime],
     report: DeliveryReport,
+    policy: Policy | None = None,
 ) -> None:
     try:
-        result = sender.send(delivery, _subject(delivery, uow))
+        result = sender.send(delivery, _subject(delivery, uow, clock, policy))
     except RetryLater as failure:
         _retry(delivery, uow, clock, report, str(failure), failure.after)
     except Obsolete as moot:
@@ -195,16 +202,33 @@ def _follow_up(
     )
 
 
-def _subject(delivery: Delivery, uow: Callable[[], UnitOfWork]) -> Subject:
+_CARDS = frozenset({Kind.REVIEW_REQUEST, Kind.REVIEW_DECIDED})
+
+
+def _subject(
+    delivery: Delivery,
+    uow: Callable[[], UnitOfWork],
+    clock: Callable[[], datetime] | None = None,
+    policy: Policy | None = None,
+) -> Subject:
     registration_id = delivery.notification.registration_id
     payload = dict(delivery.notification.payload)
     if registration_id is None:
         return Subject(payload=payload)
+    dossier = None
     with uow() as reading:
         registration = reading.registrations.get(registration_id)
         partner = reading.partners.get(registration.partner_id) if registration else None
         card = reading.outbox.result_of(Kind.REVIEW_REQUEST, registration_id)
-    return Subject(registration, partner, card, payload)
+        if (
+            policy is not None
+            and clock is not None
+            and registration is not None
+            and registration.status is Status.PENDING_REVIEW
+            and delivery.notification.kind in _CARDS
+        ):
+            dossier = review_dossier(reading, registration, policy, clock())
+    return Subject(registration, partner, card, payload, dossier)
 
 
 @dataclass(frozen=True)

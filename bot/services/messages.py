@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from bot.domain import events
+from bot.domain.justification import preview
 from bot.domain.model import Partner, Registration
 from bot.services.ports import REVIEWERS, Kind, Notification
 
@@ -37,7 +38,11 @@ def _may_decide(event: events.ReviewOverdue) -> dict[str, Any]:
 
 
 MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
-    events.ReviewRequested: ((Kind.REVIEW_REQUEST, To.REVIEWERS, _none),),
+    events.ReviewRequested: (
+        (Kind.REVIEW_REQUEST, To.REVIEWERS, _none),
+        # The card shows a long justification cut short; the whole text goes in its thread.
+        (Kind.REVIEW_JUSTIFICATION, To.REVIEWERS, _none),
+    ),
     # The card changes in place; every company user gets a DM.
     events.Approved: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
@@ -58,10 +63,22 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
 """Events not listed (renewed, deleted) send nothing."""
 
 
+def _cut_on_the_card(registration: Registration) -> bool:
+    return bool(registration.justification and preview(registration.justification))
+
+
+ONLY_IF: dict[Kind, Callable[[Registration], bool]] = {
+    Kind.REVIEW_JUSTIFICATION: _cut_on_the_card,
+}
+"""Messages that are owed only when their registration calls for them."""
+
+
 def notifications_for(
     event: events.Event, registration: Registration, partner: Partner | None
 ) -> Iterator[Notification]:
     for kind, to, payload in MESSAGES.get(type(event), ()):
+        if kind in ONLY_IF and not ONLY_IF[kind](registration):
+            continue
         if to is To.REVIEWERS:
             yield Notification(kind, REVIEWERS, registration.id, payload(event))
         elif to is To.CREATOR:

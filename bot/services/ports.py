@@ -57,6 +57,7 @@ class Kind(StrEnum):
     INVITE_EMAIL_SENT = "invite_email_sent"
     INVITE_EMAIL_FAILED = "invite_email_failed"
     ASSOCIATED = "associated"
+    REVIEW_JUSTIFICATION = "review_justification"
 
 
 EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
@@ -198,6 +199,10 @@ class Registrations(Protocol):
     ) -> Sequence[Registration]:
         """Pending reviews, and preregistered ones ending within `horizon` of now, by id:
         those after id `after`, at most `limit` of them."""
+        ...
+
+    def recent(self, since: datetime) -> Sequence[Registration]:
+        """Every active-status registration, and any other created since `since`, newest first."""
         ...
 
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:

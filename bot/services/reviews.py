@@ -23,6 +23,8 @@ class Reject:
     reviewer: str
     registration_id: int
     reason: str
+    preset: str | None = None
+    """Which of the reject modal's preset reasons, if one was chosen."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ def reject(cmd: Reject, ctx: Context) -> Registration:
         before = registration.status
         registration.reject(cmd.reviewer, reason, now)
         uow.registrations.save(registration)
-        audit(uow, registration, now, cmd.reviewer, "rejected", before, {"reason": reason})
+        detail: dict[str, object] = {"reason": reason, "preset": cmd.preset}
+        audit(uow, registration, now, cmd.reviewer, "rejected", before, detail)
         uow.commit()
         return registration
 

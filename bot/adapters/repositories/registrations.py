@@ -122,6 +122,14 @@ class SqlRegistrations:
         )
         return [registration_from_row(row) for row in self.session.scalars(query)]
 
+    def recent(self, since: datetime) -> Sequence[Registration]:
+        query = (
+            select(RegistrationRow)
+            .where(or_(RegistrationRow.status.in_(ACTIVE), RegistrationRow.created_at >= since))
+            .order_by(RegistrationRow.created_at.desc(), RegistrationRow.id.desc())
+        )
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
         query = (
             select(RegistrationRow)
