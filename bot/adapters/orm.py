@@ -144,6 +144,12 @@ class RegistrationRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
+    # A reviewer's question waiting for the partner (bot/domain/questions.py).
+    question: Mapped[str | None] = mapped_column(Text)
+    question_asked_by: Mapped[str | None] = mapped_column(String(32))
+    question_asked_at: Mapped[datetime | None]
+    question_remind_at: Mapped[datetime | None]
+    question_lapses_at: Mapped[datetime | None]
 
 
 class AuditRow(Base):

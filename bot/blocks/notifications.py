@@ -19,14 +19,16 @@ from bot.blocks.invite import (
 )
 from bot.blocks.kit import context, section
 from bot.blocks.message import Block, Message
+from bot.blocks.questions import question_dm
 from bot.blocks.reminders import (
     expired_notice,
     expiry_reminder,
     review_halfway,
     review_overdue,
 )
-from bot.blocks.review import justification_in_full, review_card
+from bot.blocks.review import review_card
 from bot.blocks.text import clip, escape_clip, slack_date
+from bot.blocks.thread import answer_in_thread, justification_in_full, question_in_thread
 from bot.domain.model import Partner, Registration, Status
 from bot.services.delivery import Subject
 from bot.services.invitations import EmailOption
@@ -181,4 +183,11 @@ RENDERERS: dict[Kind, Renderer] = {
     Kind.INVITE_EMAIL_SENT: _email_sent,
     Kind.INVITE_EMAIL_FAILED: _email_failed,
     Kind.REVIEW_JUSTIFICATION: _justification,
+    Kind.REVIEW_UPDATED: _review_card,
+    Kind.QUESTION: lambda subject: question_dm(_registration(subject)),
+    Kind.QUESTION_REMINDER: lambda subject: question_dm(_registration(subject), reminder=True),
+    Kind.QUESTION_IN_THREAD: lambda subject: question_in_thread(subject.payload),
+    Kind.ANSWER_IN_THREAD: lambda subject: answer_in_thread(
+        subject.payload, _registration(subject)
+    ),
 }

@@ -30,6 +30,7 @@ from bot.domain.errors import (
     TransitionNotAllowed,
 )
 from bot.domain.model import Registration, Status
+from bot.domain.questions import NoOpenQuestion, QuestionOpen
 from bot.services.errors import (
     EmailLimitReached,
     EmailNotConfigured,
@@ -45,6 +46,9 @@ from bot.services.invitations import EmailOption
 GONE = "This registration no longer exists, or it is not one of your company's."
 NOT_DELETABLE = "Pending reviews and associated customers can't be deleted."
 JUSTIFY = "Tell the reviewers why this customer should be yours."
+QUESTION_WAITING = "The partner has not answered the last question yet: one question at a time."
+ALREADY_ANSWERED = "This question was already answered; the reviewers have it."
+DECIDED_MEANWHILE = "The reviewers have already decided this request; nothing was changed."
 UNREADABLE = "That request could not be read, so nothing was changed. Please try again."
 
 
@@ -78,6 +82,8 @@ def _stale(refused: TransitionNotAllowed) -> Answer:
         if refused.status == Status.EXPIRED:
             return Answer("Not deleted", _words("This pre-registration has already expired."))
         return Answer("Not deleted", _words(NOT_DELETABLE))
+    if refused.action in ("ask", "answer") and decided:
+        return Answer("Already decided", _words(DECIDED_MEANWHILE))
     if refused.action == "renew":
         return Answer("Not renewed", renewal_gone_message())
     status = str(refused.status).replace("_", " ")
@@ -126,6 +132,8 @@ ANSWERS: dict[type[Refusal], _Rule] = {
             " or the QR code."
         ),
     ),
+    QuestionOpen: lambda r: Answer("Question waiting", _words(QUESTION_WAITING)),
+    NoOpenQuestion: lambda r: Answer("Already answered", _words(ALREADY_ANSWERED)),
 }
 
 

@@ -16,6 +16,7 @@ from bot.blocks.dossier import dossier_blocks
 from bot.blocks.evidence import country_label, reason_line
 from bot.blocks.kit import field, header, mrkdwn, plain
 from bot.blocks.message import Block, Message
+from bot.blocks.questions import NEED_INFO, waiting_line
 from bot.blocks.text import clip, escape_clip, slack_date, user_ref
 from bot.domain.justification import preview
 from bot.domain.model import Partner, Reason, Registration, Status
@@ -56,6 +57,7 @@ def review_card(
         _reasons(registration),
         *(dossier_blocks(dossier) if dossier is not None and pending else []),
         *_typed_by_partner(registration),
+        *_waiting(registration),
         {"type": "context", "elements": [mrkdwn(_context_line(registration, registration_id))]},
     ]
     if pending:
@@ -66,19 +68,6 @@ def review_card(
         blocks.append({"type": "section", "text": mrkdwn(clip(outcome, SECTION_LIMIT))})
         text = f"{_headline(registration)}: {_who_for_whom(registration, partner)}"
     return Message(text=clip(text, TEXT_LIMIT), blocks=blocks)
-
-
-def justification_in_full(registration: Registration) -> Message:
-    """The thread reply under the card holding the whole justification the card cut short."""
-    text = (registration.justification or "").strip()
-    if not text or preview(text) is None:
-        raise ValueError(f"registration {registration.id} has no justification to show in full")
-    head = "*Justification in full*\n"
-    body = escape_clip(text, SECTION_LIMIT - len(head))
-    return Message(
-        text=f"Justification in full: {escape_clip(text, 200)}",
-        blocks=[{"type": "section", "text": mrkdwn(head + body)}],
-    )
 
 
 def decision_lines(registration: Registration) -> str:
@@ -172,7 +161,9 @@ def _context_line(registration: Registration, registration_id: int) -> str:
     if registration.created_by:
         submitted += f" by {user_ref(registration.created_by)}"
     parts.append(f"{submitted} {slack_date(registration.created_at)}")
-    if registration.status is Status.PENDING_REVIEW and registration.review_due is not None:
+    if registration.status is Status.PENDING_REVIEW and registration.question is not None:
+        parts.append("*Clock paused: waiting on the partner*")
+    elif registration.status is Status.PENDING_REVIEW and registration.review_due is not None:
         parts.append(f"*Answer by {slack_date(registration.review_due)}*")
     return clip(" · ".join(parts), CONTEXT_LIMIT)
 
@@ -209,8 +200,26 @@ def _actions(registration: Registration, partner: Partner) -> Block:
                 "style": "danger",
                 "value": value,
             },
+            # One question at a time: while one waits, the card shows it instead.
+            *(
+                []
+                if registration.question is not None
+                else [
+                    {
+                        "type": "button",
+                        "action_id": NEED_INFO,
+                        "text": plain("Need more info"),
+                        "value": value,
+                    }
+                ]
+            ),
         ],
     }
+
+
+def _waiting(registration: Registration) -> list[Block]:
+    line = waiting_line(registration) if registration.status is Status.PENDING_REVIEW else None
+    return [] if line is None else [{"type": "section", "text": mrkdwn(clip(line, SECTION_LIMIT))}]
 
 
 def _approved(registration: Registration) -> bool:

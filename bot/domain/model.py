@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import (
     EmailMismatch,
@@ -26,6 +27,9 @@ from bot.domain.events import (
     Renewed,
     ReviewRequested,
 )
+
+if TYPE_CHECKING:
+    from bot.domain.questions import Question
 
 
 class Status(StrEnum):
@@ -153,6 +157,8 @@ class Registration:
     decided_by: str | None = None
     decided_at: datetime | None = None
     decision_note: str | None = None
+    question: Question | None = None
+    """A reviewer's question waiting for the partner's answer (bot/domain/questions.py)."""
     id: int | None = None
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded by the transitions; the unit of work takes them at commit."""

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.handlers import commands, home, invite, manage, preregister, profile, renew, review
+from bot.handlers import (
+    commands,
+    home,
+    invite,
+    manage,
+    preregister,
+    profile,
+    questions,
+    renew,
+    review,
+)
 
 
 def register(app: App) -> None:
@@ -12,6 +22,7 @@ def register(app: App) -> None:
     preregister.register(app)
     profile.register(app)
     review.register(app)
+    questions.register(app)
     manage.register(app)
     renew.register(app)
     home.register(app)

@@ -202,7 +202,7 @@ def _follow_up(
     )
 
 
-_CARDS = frozenset({Kind.REVIEW_REQUEST, Kind.REVIEW_DECIDED})
+_CARDS = frozenset({Kind.REVIEW_REQUEST, Kind.REVIEW_DECIDED, Kind.REVIEW_UPDATED})
 
 
 def _subject(

@@ -37,6 +37,15 @@ def _may_decide(event: events.ReviewOverdue) -> dict[str, Any]:
     return {"reviewers": list(event.may_decide)}
 
 
+def _asked(event: events.InfoRequested) -> dict[str, Any]:
+    return {"reviewer": event.reviewer, "question": event.question}
+
+
+def _answered(event: events.InfoGiven) -> dict[str, Any]:
+    # The answer lives only here: the registration keeps the open question, not past ones.
+    return {"user": event.user, "question": event.question, "answer": event.answer}
+
+
 MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     events.ReviewRequested: (
         (Kind.REVIEW_REQUEST, To.REVIEWERS, _none),
@@ -52,6 +61,17 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
     ),
+    # Need more info: the card shows the pause, the thread keeps the exchange.
+    events.InfoRequested: (
+        (Kind.REVIEW_UPDATED, To.REVIEWERS, _none),
+        (Kind.QUESTION_IN_THREAD, To.REVIEWERS, _asked),
+        (Kind.QUESTION, To.COMPANY, _none),
+    ),
+    events.InfoGiven: (
+        (Kind.REVIEW_UPDATED, To.REVIEWERS, _none),
+        (Kind.ANSWER_IN_THREAD, To.REVIEWERS, _answered),
+    ),
+    events.InfoReminder: ((Kind.QUESTION_REMINDER, To.COMPANY, _none),),
     events.Expired: ((Kind.EXPIRED, To.COMPANY, _none),),
     events.ExpiryNear: ((Kind.EXPIRY_REMINDER, To.COMPANY, _offset),),
     # The invitation link stays in Slack after the result view closes.

@@ -58,6 +58,11 @@ class Kind(StrEnum):
     INVITE_EMAIL_FAILED = "invite_email_failed"
     ASSOCIATED = "associated"
     REVIEW_JUSTIFICATION = "review_justification"
+    REVIEW_UPDATED = "review_updated"  # the card changes in place, still pending
+    QUESTION = "question"  # a reviewer's question, to each of the company's users
+    QUESTION_REMINDER = "question_reminder"
+    QUESTION_IN_THREAD = "question_in_thread"  # the question, under the card
+    ANSWER_IN_THREAD = "answer_in_thread"  # the partner's answer, under the card
 
 
 EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
@@ -203,6 +208,10 @@ class Registrations(Protocol):
 
     def recent(self, since: datetime) -> Sequence[Registration]:
         """Every active-status registration, and any other created since `since`, newest first."""
+        ...
+
+    def unanswered(self, now: datetime, limit: int) -> Sequence[Registration]:
+        """Pending reviews whose question to the partner lapsed by now, locked (skip locked)."""
         ...
 
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:

@@ -179,7 +179,8 @@ def test_pending_card_is_valid_and_has_approve_and_reject() -> None:
     }
     [block] = actions(card)
     assert block["block_id"] == REVIEW_ACTIONS == "review"
-    approve, reject = block["elements"]
+    approve, reject, need_info = block["elements"]
+    assert (need_info["action_id"], need_info["text"]["text"]) == ("need_info", "Need more info")
     assert (approve["action_id"], approve["text"]["text"], approve["style"]) == (
         APPROVE,
         "Approve",

@@ -9,11 +9,15 @@ import pytest
 
 from bot.blocks.dossier import dossier_blocks
 from bot.blocks.evidence import reason_line
+from bot.blocks.questions import answer_modal, answer_sent_modal, ask_modal, question_dm
 from bot.blocks.reject import PRESETS, rejection_note
-from bot.blocks.review import justification_in_full, review_card
+from bot.blocks.review import review_card
+from bot.blocks.thread import answer_in_thread, justification_in_full, question_in_thread
 from bot.domain.companies import company_key, email_domain
 from bot.domain.justification import preview
-from bot.domain.model import Customer, Reason, ReasonCode, Status
+from bot.domain.model import Customer, Reason, ReasonCode, Registration, Status
+from bot.domain.questions import Question
+from bot.services.delivery import Obsolete
 from bot.services.dossier import Dossier, PartnerRecord, PossibleDuplicate, possible_duplicates
 from tests.blocks.test_review_blocks import (
     EVIL,
@@ -24,6 +28,7 @@ from tests.blocks.test_review_blocks import (
     partner,
     pending,
 )
+from tests.slack_standin import view_problems
 
 SUBMITTED = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -112,3 +117,40 @@ def test_rejection_notes() -> None:
     assert rejection_note("duplicate", "") == "Duplicate of another registration."
     assert rejection_note("other", " Because. ") == "Because."
     assert set(PRESETS) == {"duplicate", "direct_sales", "insufficient", "other"}
+
+
+# -- need more info -------------------------------------------------------------
+
+
+def asked(text: str = EVIL * 70) -> Registration:
+    question = Question(text[:2000], "UREV1", SUBMITTED, SUBMITTED, SUBMITTED)
+    return replace(long_registration(), question=question)
+
+
+def test_question_surfaces_are_valid_and_inert_at_maximal_inputs() -> None:
+    registration = asked()
+    for message in (
+        question_dm(registration),
+        question_dm(registration, reminder=True),
+        question_in_thread({"reviewer": "UREV1", "question": EVIL * 70}),
+        answer_in_thread({"user": "<!channel>", "answer": EVIL * 70}, registration),
+        review_card(registration, partner(name=EVIL * 30), maximal_dossier()),
+    ):
+        assert_valid(message)
+        assert_inert(message)
+    for view in (
+        ask_modal(registration),
+        answer_modal(registration),
+        answer_sent_modal(registration),
+    ):
+        assert view_problems(view) == []
+    card = review_card(registration, partner())
+    assert "Need more info" not in everything(card) and "Clock paused" in everything(card)
+    assert "Need more info" in everything(review_card(long_registration(), partner()))
+
+
+def test_a_question_dm_is_obsolete_once_answered_or_decided() -> None:
+    with pytest.raises(Obsolete):
+        question_dm(long_registration())
+    with pytest.raises(Obsolete):
+        question_dm(replace(asked(), status=Status.REJECTED))

@@ -249,6 +249,7 @@ def test_review_card_shows_customer_company_reasons_evidence_justification_and_d
     assert buttons(shown) == {
         "Approve": (APPROVE, str(request.id)),
         "Reject": (REJECT, str(request.id)),
+        "Need more info": ("need_info", str(request.id)),
     }
     assert shown["text"] and "Kunde SA" in shown["text"]
     settle(bot)

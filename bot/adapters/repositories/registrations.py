@@ -21,6 +21,7 @@ from bot.domain.model import (
     Registration,
     Status,
 )
+from bot.domain.questions import Question
 from bot.services.ports import (
     Conflict,
 )
@@ -130,6 +131,19 @@ class SqlRegistrations:
         )
         return [registration_from_row(row) for row in self.session.scalars(query)]
 
+    def unanswered(self, now: datetime, limit: int) -> Sequence[Registration]:
+        query = (
+            select(RegistrationRow)
+            .where(
+                RegistrationRow.status == Status.PENDING_REVIEW.value,
+                RegistrationRow.question_lapses_at <= now,
+            )
+            .order_by(RegistrationRow.question_lapses_at, RegistrationRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
         query = (
             select(RegistrationRow)
@@ -166,6 +180,20 @@ def registration_from_row(row: RegistrationRow) -> Registration:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         decision_note=row.decision_note,
+        question=_question_from_row(row),
+    )
+
+
+def _question_from_row(row: RegistrationRow) -> Question | None:
+    if row.question is None or row.question_asked_at is None:
+        return None
+    assert row.question_remind_at is not None and row.question_lapses_at is not None
+    return Question(
+        row.question,
+        row.question_asked_by or "",
+        row.question_asked_at,
+        row.question_remind_at,
+        row.question_lapses_at,
     )
 
 
@@ -188,6 +216,12 @@ def registration_to_row(registration: Registration, row: RegistrationRow) -> Reg
     row.decided_by = registration.decided_by
     row.decided_at = registration.decided_at
     row.decision_note = registration.decision_note
+    question = registration.question
+    row.question = question.text if question else None
+    row.question_asked_by = question.asked_by if question else None
+    row.question_asked_at = question.asked_at if question else None
+    row.question_remind_at = question.remind_at if question else None
+    row.question_lapses_at = question.lapses_at if question else None
     return row
 
 
