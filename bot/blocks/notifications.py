@@ -29,6 +29,7 @@ from bot.blocks.reminders import (
 from bot.blocks.review import review_card
 from bot.blocks.text import clip, escape_clip, slack_date
 from bot.blocks.thread import answer_in_thread, justification_in_full, question_in_thread
+from bot.blocks.waitlist import freed_dm
 from bot.domain.model import Partner, Registration, Status
 from bot.services.delivery import Subject
 from bot.services.invitations import EmailOption
@@ -186,6 +187,7 @@ RENDERERS: dict[Kind, Renderer] = {
     Kind.REVIEW_UPDATED: _review_card,
     Kind.QUESTION: lambda subject: question_dm(_registration(subject)),
     Kind.QUESTION_REMINDER: lambda subject: question_dm(_registration(subject), reminder=True),
+    Kind.CUSTOMER_FREED: lambda subject: freed_dm(subject.payload),
     Kind.QUESTION_IN_THREAD: lambda subject: question_in_thread(subject.payload),
     Kind.ANSWER_IN_THREAD: lambda subject: answer_in_thread(
         subject.payload, _registration(subject)

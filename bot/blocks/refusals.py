@@ -31,6 +31,7 @@ from bot.domain.errors import (
 )
 from bot.domain.model import Registration, Status
 from bot.domain.questions import NoOpenQuestion, QuestionOpen
+from bot.domain.waitlist import NotHeldByAnother, NotWaiting
 from bot.services.errors import (
     EmailLimitReached,
     EmailNotConfigured,
@@ -49,6 +50,8 @@ JUSTIFY = "Tell the reviewers why this customer should be yours."
 QUESTION_WAITING = "The partner has not answered the last question yet: one question at a time."
 ALREADY_ANSWERED = "This question was already answered; the reviewers have it."
 DECIDED_MEANWHILE = "The reviewers have already decided this request; nothing was changed."
+FREE_NOW = "Nobody else holds this customer now: run `/preregister` to reserve it."
+NOT_WAITING = "You are no longer on that waiting list (told already, left, or lapsed)."
 UNREADABLE = "That request could not be read, so nothing was changed. Please try again."
 
 
@@ -134,6 +137,8 @@ ANSWERS: dict[type[Refusal], _Rule] = {
     ),
     QuestionOpen: lambda r: Answer("Question waiting", _words(QUESTION_WAITING)),
     NoOpenQuestion: lambda r: Answer("Already answered", _words(ALREADY_ANSWERED)),
+    NotHeldByAnother: lambda r: Answer("It's free now", _words(FREE_NOW)),
+    NotWaiting: lambda r: Answer("Not on the list", _words(NOT_WAITING)),
 }
 
 

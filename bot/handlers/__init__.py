@@ -14,6 +14,7 @@ from bot.handlers import (
     questions,
     renew,
     review,
+    waitlist,
 )
 
 
@@ -23,6 +24,7 @@ def register(app: App) -> None:
     profile.register(app)
     review.register(app)
     questions.register(app)
+    waitlist.register(app)
     manage.register(app)
     renew.register(app)
     home.register(app)

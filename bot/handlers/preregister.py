@@ -82,7 +82,7 @@ def present(
 ) -> dict[str, Any]:
     decision, registration = submitted.decision, submitted.registration
     if decision.outcome is Outcome.BLOCK:
-        return blocked_view(form.customer_name, decision.reasons[0])
+        return blocked_view(form.customer_name, decision.reasons[0], form.customer())
     if decision.outcome is Outcome.ALREADY_YOURS and registration is not None:
         return already_yours_view(registration)
     if decision.outcome is Outcome.REVIEW and registration is None:

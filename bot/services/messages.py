@@ -6,13 +6,15 @@ recorded, so the messages are written in the same transaction as the change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from typing import Any
 
 from bot.domain import events
 from bot.domain.justification import preview
 from bot.domain.model import Partner, Registration
+from bot.domain.waitlist import WaitEntry
 from bot.services.ports import REVIEWERS, Kind, Notification
 
 
@@ -20,6 +22,7 @@ class To(Enum):
     REVIEWERS = "the reviewers' channel"
     COMPANY = "every Slack user of the partner company"
     CREATOR = "the Slack user who made the registration"
+    WAITING = "each partner waiting for the customer, in the order they asked"
 
 
 _Payload = Callable[[Any], dict[str, Any]]
@@ -60,6 +63,7 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     events.Rejected: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
+        (Kind.CUSTOMER_FREED, To.WAITING, _none),
     ),
     # Need more info: the card shows the pause, the thread keeps the exchange.
     events.InfoRequested: (
@@ -72,7 +76,11 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         (Kind.ANSWER_IN_THREAD, To.REVIEWERS, _answered),
     ),
     events.InfoReminder: ((Kind.QUESTION_REMINDER, To.COMPANY, _none),),
-    events.Expired: ((Kind.EXPIRED, To.COMPANY, _none),),
+    events.Expired: (
+        (Kind.EXPIRED, To.COMPANY, _none),
+        (Kind.CUSTOMER_FREED, To.WAITING, _none),
+    ),
+    events.Deleted: ((Kind.CUSTOMER_FREED, To.WAITING, _none),),
     events.ExpiryNear: ((Kind.EXPIRY_REMINDER, To.COMPANY, _offset),),
     # The invitation link stays in Slack after the result view closes.
     events.Preregistered: ((Kind.PREREGISTERED, To.CREATOR, _none),),
@@ -80,7 +88,13 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     events.ReviewHalfway: ((Kind.REVIEW_HALFWAY, To.REVIEWERS, _none),),
     events.ReviewOverdue: ((Kind.REVIEW_OVERDUE, To.REVIEWERS, _may_decide),),
 }
-"""Events not listed (renewed, deleted) send nothing."""
+"""Events not listed (renewed) send nothing."""
+
+
+def _typed(entry: WaitEntry) -> dict[str, Any]:
+    customer = entry.customer
+    fields = {"n": customer.name, "c": customer.country, "e": customer.email, "m": customer.mobile}
+    return {"customer": json.dumps(fields, ensure_ascii=False, separators=(",", ":"))}
 
 
 def _cut_on_the_card(registration: Registration) -> bool:
@@ -94,8 +108,12 @@ ONLY_IF: dict[Kind, Callable[[Registration], bool]] = {
 
 
 def notifications_for(
-    event: events.Event, registration: Registration, partner: Partner | None
+    event: events.Event,
+    registration: Registration,
+    partner: Partner | None,
+    waiting: Callable[[], Sequence[WaitEntry]] = lambda: (),
 ) -> Iterator[Notification]:
+    """`waiting` hands over (and marks as told) the waiting list's entries for the customer."""
     for kind, to, payload in MESSAGES.get(type(event), ()):
         if kind in ONLY_IF and not ONLY_IF[kind](registration):
             continue
@@ -106,6 +124,11 @@ def notifications_for(
             creator = registration.created_by
             if partner is not None and creator in partner.slack_user_ids:
                 yield Notification(kind, creator, registration.id, payload(event))
+        elif to is To.WAITING:
+            # Each in its own words (what it typed), never the previous holder's.
+            for entry in waiting():
+                freed = {"entry": entry.id, "name": entry.customer.name, **_typed(entry)}
+                yield Notification(kind, entry.slack_user_id, registration.id, freed)
         else:
             for user_id in partner.slack_user_ids if partner else ():
                 yield Notification(kind, user_id, registration.id, payload(event))

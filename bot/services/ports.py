@@ -18,6 +18,7 @@ from bot.domain.model import (
     Status,
 )
 from bot.domain.reminders import Checkpoint, Nudge
+from bot.domain.waitlist import WaitEntry
 
 if TYPE_CHECKING:
     from bot.services.directory import ImportCounts
@@ -63,6 +64,7 @@ class Kind(StrEnum):
     QUESTION_REMINDER = "question_reminder"
     QUESTION_IN_THREAD = "question_in_thread"  # the question, under the card
     ANSWER_IN_THREAD = "answer_in_thread"  # the partner's answer, under the card
+    CUSTOMER_FREED = "customer_freed"  # to a partner on the waiting list
 
 
 EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
@@ -238,6 +240,22 @@ class AuditLog(Protocol):
         ...
 
 
+class Waitlist(Protocol):
+    def add(self, entry: WaitEntry) -> WaitEntry:
+        """Store it; the company's entry already waiting for that customer when there is one."""
+        ...
+
+    def get(self, entry_id: int, *, lock: bool = False) -> WaitEntry | None: ...
+    def save(self, entry: WaitEntry) -> None: ...
+    def waiting_for(self, customer: Customer, now: datetime) -> Sequence[WaitEntry]:
+        """Entries still waiting for the customer (same email or mobile), oldest first, locked."""
+        ...
+
+    def of_company(self, partner_id: str, customer: Customer) -> Sequence[WaitEntry]:
+        """The company's entries in the waiting state for the customer, lapsed ones too."""
+        ...
+
+
 class Opportunities(Protocol):
     def add(self, opportunity: Opportunity) -> Opportunity: ...
 
@@ -250,6 +268,7 @@ class UnitOfWork(Protocol):
     opportunities: Opportunities
     outbox: Outbox
     reminders: Reminders
+    waitlist: Waitlist
 
     def __enter__(self) -> Self: ...
     def __exit__(

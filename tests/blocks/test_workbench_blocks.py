@@ -11,12 +11,15 @@ from bot.blocks.dossier import dossier_blocks
 from bot.blocks.evidence import reason_line
 from bot.blocks.questions import answer_modal, answer_sent_modal, ask_modal, question_dm
 from bot.blocks.reject import PRESETS, rejection_note
+from bot.blocks.results import blocked_view
 from bot.blocks.review import review_card
 from bot.blocks.thread import answer_in_thread, justification_in_full, question_in_thread
+from bot.blocks.waitlist import customer_value, freed_dm, joined_view, left_view
 from bot.domain.companies import company_key, email_domain
 from bot.domain.justification import preview
 from bot.domain.model import Customer, Reason, ReasonCode, Registration, Status
 from bot.domain.questions import Question
+from bot.domain.waitlist import WaitEntry
 from bot.services.delivery import Obsolete
 from bot.services.dossier import Dossier, PartnerRecord, PossibleDuplicate, possible_duplicates
 from tests.blocks.test_review_blocks import (
@@ -154,3 +157,23 @@ def test_a_question_dm_is_obsolete_once_answered_or_decided() -> None:
         question_dm(long_registration())
     with pytest.raises(Obsolete):
         question_dm(replace(asked(), status=Status.REJECTED))
+
+
+# -- the waiting list -------------------------------------------------------------
+
+
+def test_waitlist_surfaces_are_valid_and_inert_at_maximal_inputs() -> None:
+    customer = Customer(EVIL * 5, "DE", email="<" * 300 + "@x.example", mobile="+" + "9" * 19)
+    value = customer_value(customer)
+    assert len(value) <= 2000
+    entry = WaitEntry("p", "UACME1", customer, SUBMITTED, id=2**63 - 1)
+    for view in (joined_view(entry), left_view()):
+        assert view_problems(view) == []
+    refused = blocked_view(customer.name, Reason(ReasonCode.HELD_BY_OTHER_PARTNER), customer)
+    assert view_problems(refused) == []
+    assert "Tell me when it frees up" in str(refused)
+    other = blocked_view(customer.name, Reason(ReasonCode.CONTRACT), customer)
+    assert "Tell me when it frees up" not in str(other)
+    dm = freed_dm({"name": customer.name, "customer": value})
+    assert_valid(dm)
+    assert_inert(dm)
