@@ -17,6 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import Runtime
+from bot.services.questions import LapseUnanswered, lapse_unanswered
 from bot.services.registrations import ExpireDue, expire_due
 from bot.services.reminders import SendReminders, send_reminders
 
@@ -36,6 +37,14 @@ def expire_registrations(runtime: Runtime) -> int:
     if expired:
         log.info("expired %d registration(s): %s", len(expired), [r.id for r in expired])
     return len(expired)
+
+
+def lapse_questions(runtime: Runtime) -> int:
+    """Review requests whose question to the partner went unanswered lapse as rejected."""
+    lapsed = lapse_unanswered(LapseUnanswered(), runtime.context)
+    if lapsed:
+        log.info("lapsed %d unanswered request(s): %s", len(lapsed), [r.id for r in lapsed])
+    return len(lapsed)
 
 
 def remind(runtime: Runtime) -> int:
@@ -59,6 +68,7 @@ def deliver_outbox(runtime: Runtime) -> str:
 # others cause go out in the same sweep.
 JOBS: tuple[Job, ...] = (
     Job("expire_due", timedelta(minutes=1), expire_registrations),
+    Job("lapse_questions", timedelta(minutes=1), lapse_questions),
     Job("send_reminders", timedelta(minutes=1), remind),
     Job("deliver_outbox", timedelta(seconds=30), deliver_outbox),
 )

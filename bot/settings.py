@@ -106,6 +106,7 @@ class Settings(BaseSettings):
     prereg_registered_days: int = Field(default=7, ge=0)
     prereg_reminders: Durations = (timedelta(days=3), timedelta(days=1))
     prereg_extensions: int = Field(default=1, ge=0)
+    prereg_duplicate_name_score: int = Field(default=90, ge=1, le=100)
     port: int = Field(default=3000, ge=1, le=65535)
 
     @field_validator("slack_api_url", "public_base_url")
@@ -132,6 +133,7 @@ class Settings(BaseSettings):
             registered_days=self.prereg_registered_days,
             reminders=tuple(sorted(self.prereg_reminders, reverse=True)),
             extensions=self.prereg_extensions,
+            duplicate_name_score=self.prereg_duplicate_name_score,
         )
 
     def missing_for_slack(self, socket_mode: bool) -> list[str]:

@@ -111,7 +111,12 @@ def run_jobs(runtime: Runtime) -> list[object]:
 
 
 def test_expiries_run_before_reminders_and_delivery_last() -> None:
-    assert [job.id for job in JOBS] == ["expire_due", "send_reminders", "deliver_outbox"]
+    assert [job.id for job in JOBS] == [
+        "expire_due",
+        "lapse_questions",
+        "send_reminders",
+        "deliver_outbox",
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -172,6 +177,7 @@ def test_sweep_expires_reminds_and_leaves_the_messages_in_the_outbox_without_sla
     out = capsys.readouterr().out.splitlines()
     assert out == [
         "expire_due: 1",
+        "lapse_questions: 0",
         "send_reminders: 1",
         "deliver_outbox: not sending: SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID are needed;"
         " messages wait",
@@ -191,7 +197,11 @@ def test_sweep_expires_reminds_and_leaves_the_messages_in_the_outbox_without_sla
     assert states == {("pending", 0)}  # nobody to send them: they wait, untouched
 
     assert main(["sweep"]) == 0
-    assert capsys.readouterr().out.splitlines()[:2] == ["expire_due: 0", "send_reminders: 0"]
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        "expire_due: 0",
+        "lapse_questions: 0",
+        "send_reminders: 0",
+    ]
     assert outbox(runtime) == waiting
     assert sorted(reminders(runtime)) == [
         (ending.id, "expiry", 1, True),

@@ -147,6 +147,12 @@ class RegistrationRow(Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
     extensions: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     ended_at: Mapped[datetime | None]
+    # A reviewer's question waiting for the partner (bot/domain/questions.py).
+    question: Mapped[str | None] = mapped_column(Text)
+    question_asked_by: Mapped[str | None] = mapped_column(String(32))
+    question_asked_at: Mapped[datetime | None]
+    question_remind_at: Mapped[datetime | None]
+    question_lapses_at: Mapped[datetime | None]
 
 
 class AuditRow(Base):
@@ -210,3 +216,44 @@ class ReminderRow(Base):
     due_at: Mapped[datetime]
     recorded_at: Mapped[datetime]
     sent: Mapped[bool] = mapped_column(Boolean)
+
+
+WAITING_SQL = "status = 'waiting'"
+
+
+class WaitEntryRow(Base):
+    """A partner waiting to be told that a customer held by another is free again."""
+
+    __tablename__ = "waitlist"
+    __table_args__ = (
+        # One waiting entry per company and customer: a replayed click adds nothing.
+        Index(
+            "uq_waitlist_waiting_email",
+            "partner_id",
+            "email",
+            unique=True,
+            sqlite_where=text(WAITING_SQL),
+            postgresql_where=text(WAITING_SQL),
+        ),
+        Index(
+            "uq_waitlist_waiting_mobile",
+            "partner_id",
+            "mobile",
+            unique=True,
+            sqlite_where=text(WAITING_SQL),
+            postgresql_where=text(WAITING_SQL),
+        ),
+        Index("ix_waitlist_email_status", "email", "status"),
+        Index("ix_waitlist_mobile_status", "mobile", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

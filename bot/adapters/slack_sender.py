@@ -47,7 +47,17 @@ PERMANENT = frozenset(
 METADATA_EVENT = "prereg_outbox"
 
 # Reminders about a review go in the thread of its card in the reviewers' channel.
-IN_THREAD = frozenset({Kind.REVIEW_HALFWAY, Kind.REVIEW_OVERDUE})
+IN_THREAD = frozenset(
+    {
+        Kind.REVIEW_HALFWAY,
+        Kind.REVIEW_OVERDUE,
+        Kind.REVIEW_JUSTIFICATION,
+        Kind.QUESTION_IN_THREAD,
+        Kind.ANSWER_IN_THREAD,
+    }
+)
+# The card itself, changed in place.
+CARD_UPDATES = frozenset({Kind.REVIEW_DECIDED, Kind.REVIEW_UPDATED})
 
 # DMs that carry the invitation link, minted for their recipient when they are sent.
 WITH_LINK = frozenset({Kind.PREREGISTERED, Kind.DECISION})
@@ -99,7 +109,7 @@ class SlackSender:
         except ValueError as nothing_to_say:  # e.g. its registration is gone
             raise Undeliverable(f"cannot render: {nothing_to_say}") from nothing_to_say
         try:
-            if notification.kind is Kind.REVIEW_DECIDED:
+            if notification.kind in CARD_UPDATES:
                 return self._update_card(subject, message.as_kwargs())
             where: dict[str, Any] = (
                 self._thread(subject)

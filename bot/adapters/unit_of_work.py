@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
+from functools import partial
 from types import TracebackType
 from typing import Any, Self
 
@@ -17,8 +19,10 @@ from bot.adapters.repositories import (
     SqlPartners,
     SqlRegistrations,
     SqlReminders,
+    SqlWaitlist,
 )
-from bot.domain.model import Partner
+from bot.domain.model import Partner, Registration
+from bot.domain.waitlist import WaitEntry
 from bot.services.messages import notifications_for
 from bot.services.ports import (
     AuditLog,
@@ -28,6 +32,7 @@ from bot.services.ports import (
     Partners,
     Registrations,
     Reminders,
+    Waitlist,
 )
 
 
@@ -42,6 +47,7 @@ class SqlUnitOfWork:
     opportunities: Opportunities
     outbox: Outbox
     reminders: Reminders
+    waitlist: Waitlist
 
     def __init__(
         self,
@@ -63,6 +69,7 @@ class SqlUnitOfWork:
         self.opportunities = SqlOpportunities(self.session)
         self.outbox = self._outbox = SqlOutbox(self.session)
         self.reminders = SqlReminders(self.session)
+        self.waitlist = SqlWaitlist(self.session)
         return self
 
     def __exit__(
@@ -100,6 +107,17 @@ class SqlUnitOfWork:
                 if registration.partner_id not in partners:
                     partners[registration.partner_id] = self.partners.get(registration.partner_id)
                 partner = partners[registration.partner_id]
-                for notification in notifications_for(event, registration, partner):
+                waiting = partial(self._told, registration, event.at)
+                for notification in notifications_for(event, registration, partner, waiting):
                     self.outbox.add(notification, event.at)
         self._registrations.seen.clear()
+
+    def _told(self, registration: Registration, now: datetime) -> list[WaitEntry]:
+        """The partners waiting for the customer that just freed up, marked as told."""
+        if any(r.is_active(now) for r in self.registrations.conflicting(registration.customer)):
+            return []  # still held (by its mobile, say): nothing freed up
+        entries = list(self.waitlist.waiting_for(registration.customer, now))
+        for entry in entries:
+            entry.told(now)
+            self.waitlist.save(entry)
+        return entries

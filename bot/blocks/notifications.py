@@ -22,6 +22,7 @@ from bot.blocks.invite import (
 )
 from bot.blocks.kit import context, section
 from bot.blocks.message import Block, Message
+from bot.blocks.questions import question_dm
 from bot.blocks.reminders import (
     ended_copy,
     expired_notice,
@@ -32,6 +33,8 @@ from bot.blocks.reminders import (
 )
 from bot.blocks.review import review_card
 from bot.blocks.text import clip, escape_clip, plain_words, slack_date, user_ref
+from bot.blocks.thread import answer_in_thread, justification_in_full, question_in_thread
+from bot.blocks.waitlist import freed_dm
 from bot.domain.model import Partner, Registration, Status
 from bot.services.delivery import Obsolete, Subject
 from bot.services.invitations import EmailOption
@@ -53,7 +56,11 @@ def render(kind: Kind, subject: Subject) -> Message:
 
 def _review_card(subject: Subject) -> Message:
     registration, partner = _registration(subject), _partner(subject)
-    return review_card(registration, partner)
+    return review_card(registration, partner, subject.dossier)
+
+
+def _justification(subject: Subject) -> Message:
+    return justification_in_full(_registration(subject))
 
 
 def _decision(subject: Subject) -> Message:
@@ -214,4 +221,13 @@ RENDERERS: dict[Kind, Renderer] = {
     Kind.ASSOCIATED: _associated,
     Kind.INVITE_EMAIL_SENT: _email_sent,
     Kind.INVITE_EMAIL_FAILED: _email_failed,
+    Kind.REVIEW_JUSTIFICATION: _justification,
+    Kind.REVIEW_UPDATED: _review_card,
+    Kind.QUESTION: lambda subject: question_dm(_registration(subject)),
+    Kind.QUESTION_REMINDER: lambda subject: question_dm(_registration(subject), reminder=True),
+    Kind.CUSTOMER_FREED: lambda subject: freed_dm(subject.payload),
+    Kind.QUESTION_IN_THREAD: lambda subject: question_in_thread(subject.payload),
+    Kind.ANSWER_IN_THREAD: lambda subject: answer_in_thread(
+        subject.payload, _registration(subject)
+    ),
 }

@@ -33,6 +33,8 @@ from bot.domain.errors import (
 )
 from bot.domain.model import Registration, Status
 from bot.domain.policy import Policy
+from bot.domain.questions import NoOpenQuestion, QuestionOpen
+from bot.domain.waitlist import NotHeldByAnother, NotWaiting
 from bot.services.errors import (
     EmailLimitReached,
     EmailNotConfigured,
@@ -49,6 +51,11 @@ from bot.services.invitations import EmailOption
 GONE = "This registration no longer exists, or it is not one of your company's."
 NOT_DELETABLE = "Pending reviews and associated customers can't be deleted."
 JUSTIFY = "Tell the reviewers why this customer should be yours."
+QUESTION_WAITING = "The partner has not answered the last question yet: one question at a time."
+ALREADY_ANSWERED = "This question was already answered; the reviewers have it."
+DECIDED_MEANWHILE = "The reviewers have already decided this request; nothing was changed."
+FREE_NOW = "Nobody else holds this customer now: run `/preregister` to reserve it."
+NOT_WAITING = "You are no longer on that waiting list (told already, left, or lapsed)."
 UNREADABLE = "That request could not be read, so nothing was changed. Please try again."
 
 
@@ -87,6 +94,8 @@ def _stale(refused: TransitionNotAllowed) -> Answer:
         return Answer("Not deleted", _words(NOT_DELETABLE))
     if refused.status == Status.ASSOCIATED:
         return Answer("Associated", _words(f"{name} has already associated with your company."))
+    if refused.action in ("ask", "answer") and decided:
+        return Answer("Already decided", _words(DECIDED_MEANWHILE))
     status = str(refused.status).replace("_", " ")
     return Answer("Nothing changed", _words(f"Nothing was changed: {name} is {status} now."))
 
@@ -155,6 +164,10 @@ ANSWERS: dict[type[Refusal], _Rule] = {
     ExtensionNeedsReview: lambda r: Answer(
         "Not extended", not_extended_message(r.registration, r.reasons)
     ),
+    QuestionOpen: lambda r: Answer("Question waiting", _words(QUESTION_WAITING)),
+    NoOpenQuestion: lambda r: Answer("Already answered", _words(ALREADY_ANSWERED)),
+    NotHeldByAnother: lambda r: Answer("It's free now", _words(FREE_NOW)),
+    NotWaiting: lambda r: Answer("Not on the list", _words(NOT_WAITING)),
 }
 
 

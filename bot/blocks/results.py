@@ -22,7 +22,8 @@ from bot.blocks.text import (
     partner_reason,
     slack_date,
 )
-from bot.domain.model import Reason, ReasonCode, Registration, Status
+from bot.blocks.waitlist import join_actions
+from bot.domain.model import Customer, Reason, ReasonCode, Registration, Status
 from bot.services.invitations import Invitation
 
 
@@ -86,9 +87,13 @@ def review_submitted_view(registration: Registration) -> dict[str, Any]:
 
 
 def blocked_view(
-    customer_name: str, reason: Reason, typed: FormValues | None = None
+    customer_name: str,
+    reason: Reason,
+    typed: FormValues | None = None,
+    customer: Customer | None = None,
 ) -> dict[str, Any]:
-    """Why not, in plain words; never the reason's evidence, never another partner."""
+    """Why not, in plain words; never the reason's evidence, never another partner.
+    Held by another partner, it offers the waiting list (for `customer`, as typed)."""
     next_step = PARTNER_NEXT_STEP.get(
         reason.code, "Talk to your ecosystem manager if you think this is wrong."
     )
@@ -100,6 +105,8 @@ def blocked_view(
         section(f"*What you can do*\n{next_step}"),
         after_refusal(typed or FormValues(country="", customer_name=customer_name)),
     ]
+    if reason.code is ReasonCode.HELD_BY_OTHER_PARTNER and customer is not None:
+        blocks.append(join_actions(customer))
     return _result("Not pre-registered", blocks)
 
 

@@ -1,51 +1,43 @@
-"""The reviewers' side: the review card, the reject modal, and the refusals.
+"""The reviewers' side: the review card and the refusals a reviewer may meet.
 
-The card is rendered from the registration's current state: pending → Approve /
-Reject buttons; decided → who decided, when, and no buttons. Handlers rely on the
-ids below; they are part of the contract.
+The card is rendered from the registration's current state: pending → the evidence, the
+reviewer's dossier and Approve / Reject; decided → who decided, when, and no buttons.
+Handlers rely on the ids below; they are part of the contract. The evidence lines live in
+bot/blocks/evidence.py, the dossier in bot/blocks/dossier.py, the reject modal in
+bot/blocks/reject.py.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-import pycountry
-
 from bot.blocks import limits
+from bot.blocks.dossier import dossier_blocks
+from bot.blocks.evidence import country_label, reason_line
 from bot.blocks.kit import field, header, mrkdwn, plain
 from bot.blocks.message import Block, Message
-from bot.blocks.text import (
-    REVIEWER_WORDS,
-    clip,
-    escape_clip,
-    slack_date,
-    user_ref,
-)
+from bot.blocks.questions import NEED_INFO, waiting_line
+from bot.blocks.text import clip, escape_clip, slack_date, user_ref
+from bot.domain.justification import preview
 from bot.domain.model import Partner, Reason, Registration, Status
+from bot.services.dossier import Dossier
 
 REVIEW_ACTIONS = "review"
 APPROVE = "approve"
 REJECT = "reject"
-REJECT_MODAL = "reject_reason"
-REASON_BLOCK = "reason"
-REASON_ACTION = "value"
-REASON_MAX_LENGTH = 2000
 
 SECTION_LIMIT = limits.SECTION
 FIELD_LIMIT = limits.FIELD
 CONTEXT_LIMIT = limits.CONTEXT
 TEXT_LIMIT = 3000  # our own cap for the notification fallback (Slack takes 40 000)
-MAX_REASON_BLOCKS = 20  # keeps the card far below Slack's ~50 blocks per message
-EVIDENCE_VALUE_LIMIT = 200
+MAX_REASON_LINES = 20
 
 NOT_A_REVIEWER = "Only the vendor's reviewers can decide review requests."
 OWN_COMPANY = (
     "You belong to the partner company that asked for this review, so you can't decide it."
 )
+IN_THE_THREAD = "_The whole justification is in this card's thread._"
 
-_SITES = {"intl": "the international site", "cn": "the Chinese mainland site"}
-_COUNTRY_SOURCES = {"directory": "from the directory", "typed": "as typed by the partner"}
 _STATUS_LINES = {
     Status.EXPIRED: "⌛ The pre-registration has expired.",
     Status.DELETED: "🗑️ The partner has deleted this registration.",
@@ -53,19 +45,23 @@ _STATUS_LINES = {
 }
 
 
-def review_card(registration: Registration, partner: Partner) -> Message:
+def review_card(
+    registration: Registration, partner: Partner, dossier: Dossier | None = None
+) -> Message:
     """The review request as the reviewers' channel shows it, in the registration's state now."""
     registration_id = _id(registration)
-    name = registration.customer.name
+    pending = registration.status is Status.PENDING_REVIEW
     blocks: list[Block] = [
-        header(f"Review request: {name}"),
+        header(f"Review request: {registration.customer.name}"),
         {"type": "section", "fields": _facts(registration, partner)},
-        *_reasons(registration.reasons),
+        _reasons(registration),
+        *(dossier_blocks(dossier) if dossier is not None and pending else []),
         *_typed_by_partner(registration),
+        *_waiting(registration),
         {"type": "context", "elements": [mrkdwn(_context_line(registration, registration_id))]},
     ]
-    if registration.status is Status.PENDING_REVIEW:
-        blocks.append(_actions(registration_id))
+    if pending:
+        blocks.append(_actions(registration, partner))
         text = f"Review request: {_who_for_whom(registration, partner)}"
     else:
         outcome = decision_lines(registration)
@@ -85,39 +81,6 @@ def decision_lines(registration: Registration) -> str:
     if not lines:
         lines.append(f"Status: {registration.status.value.replace('_', ' ')}.")
     return "\n".join(lines)
-
-
-def reject_modal(registration: Registration) -> dict[str, Any]:
-    """Asks the reviewer why; the registration id travels in private_metadata."""
-    name = registration.customer.name
-    return {
-        "type": "modal",
-        "callback_id": REJECT_MODAL,
-        "private_metadata": str(_id(registration)),
-        "title": plain("Reject request"),
-        "submit": plain("Reject"),
-        "close": plain("Cancel"),
-        "blocks": [
-            {
-                "type": "section",
-                "text": plain(clip(f"Reject the review request for {name}?", SECTION_LIMIT)),
-            },
-            {
-                "type": "input",
-                "block_id": REASON_BLOCK,
-                "label": plain("Reason"),
-                "optional": False,
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": REASON_ACTION,
-                    "multiline": True,
-                    "max_length": REASON_MAX_LENGTH,
-                    "placeholder": plain("Why is this request rejected?"),
-                },
-                "hint": plain("The partner's users receive this reason in a direct message."),
-            },
-        ],
-    }
 
 
 def refusal_message(text: str) -> Message:
@@ -161,87 +124,34 @@ def _facts(registration: Registration, partner: Partner) -> list[dict[str, Any]]
     return fields
 
 
-def country_label(code: str | None) -> str:
-    """`DE – Germany`; an unknown code as it is. Plain text: escape it for mrkdwn."""
-    if not code:
-        return "unknown"
-    country = pycountry.countries.get(alpha_2=code.upper())
-    if country is None:
-        return code
-    name = getattr(country, "common_name", None) or country.name
-    return f"{code.upper()} – {name}"
-
-
-def _reasons(reasons: tuple[Reason, ...]) -> list[Block]:
+def _reasons(registration: Registration) -> Block:
+    reasons: tuple[Reason, ...] = registration.reasons
     if not reasons:
-        return [{"type": "section", "text": mrkdwn("*Why it needs review*\nNo reason recorded.")}]
-    blocks: list[Block] = [{"type": "section", "text": mrkdwn("*Why it needs review*")}]
-    shown = reasons[:MAX_REASON_BLOCKS]
-    for reason in shown:
-        lines = [f"*{REVIEWER_WORDS[reason.code]}*", *(f"• {x}" for x in evidence_lines(reason))]
-        blocks.append({"type": "section", "text": mrkdwn(clip("\n".join(lines), SECTION_LIMIT))})
-    if len(reasons) > len(shown):
-        more = f"{len(reasons) - len(shown)} more reasons are not shown."
-        blocks.append({"type": "context", "elements": [mrkdwn(more)]})
-    return blocks
-
-
-def evidence_lines(reason: Reason) -> list[str]:
-    """The facts behind a reason, as readable mrkdwn lines (values escaped)."""
-    evidence = dict(reason.evidence)
-    lines: list[str] = []
-    if "customer_country" in evidence or "partner_country" in evidence:
-        customer = _value(country_label(evidence.pop("customer_country", None)))
-        partner = _value(country_label(evidence.pop("partner_country", None)))
-        source = evidence.pop("source", None)
-        where = _COUNTRY_SOURCES.get(source or "", f"source: {_value(source)}" if source else "")
-        customer_part = f"customer {customer} ({where})" if where else f"customer {customer}"
-        lines.append(f"{customer_part} vs partner {partner}")
-    if "matched_on" in evidence:
-        lines.append(f"matched on: {_value(evidence.pop('matched_on'))}")
-    if "registered_at" in evidence:
-        lines.append(f"registered on the cloud: {_moment(evidence.pop('registered_at'))}")
-    if "has_spend" in evidence:
-        spend = evidence.pop("has_spend")
-        lines.append(f"has spend: {_yes_no(spend)}")
-    if "site" in evidence:
-        site = evidence.pop("site")
-        lines.append(f"registered on: {_SITES.get(site, _value(site))}")
-    if "registration_id" in evidence:
-        lines.append(f"held by registration #{_value(evidence.pop('registration_id'))}")
-    for key, value in sorted(evidence.items()):
-        lines.append(f"{_value(key.replace('_', ' '))}: {_value(value)}")
-    return lines
-
-
-def _value(text: str | None) -> str:
-    return escape_clip(text, EVIDENCE_VALUE_LIMIT) if text else "unknown"
-
-
-def _yes_no(flag: str) -> str:
-    return {"true": "yes", "false": "no"}.get(flag.lower(), _value(flag))
-
-
-def _moment(iso: str) -> str:
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return _value(iso)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return slack_date(moment)
+        return {"type": "section", "text": mrkdwn("*Why it needs review*\nNo reason recorded.")}
+    lines = ["*Why it needs review*"]
+    lines += [f"• {reason_line(r, registration.created_at)}" for r in reasons[:MAX_REASON_LINES]]
+    if len(reasons) > MAX_REASON_LINES:
+        lines.append(f"{len(reasons) - MAX_REASON_LINES} more reasons are not shown.")
+    return {"type": "section", "text": mrkdwn(clip("\n".join(lines), SECTION_LIMIT))}
 
 
 def _typed_by_partner(registration: Registration) -> list[Block]:
     blocks: list[Block] = []
-    for label, value in (
-        ("Justification", registration.justification),
-        ("Notes", registration.customer.notes),
-    ):
-        if value and value.strip():
-            head = f"*{label}*\n"
-            text = head + escape_clip(value, SECTION_LIMIT - len(head))
-            blocks.append({"type": "section", "text": mrkdwn(text)})
+    justification = registration.justification
+    pending = registration.status is Status.PENDING_REVIEW
+    if justification and justification.strip():
+        # A long one would push the buttons off screen: a few lines here, the rest in the thread.
+        cut = preview(justification) if pending else None
+        head = "*Justification*\n"
+        if cut is None:
+            text = head + escape_clip(justification.strip(), SECTION_LIMIT - len(head))
+        else:
+            text = f"{head}{escape_clip(cut, SECTION_LIMIT - 200)}\n{IN_THE_THREAD}"
+        blocks.append({"type": "section", "text": mrkdwn(text)})
+    notes = registration.customer.notes
+    if notes and notes.strip():
+        head = "*Notes*\n"
+        blocks.append({"type": "section", "text": mrkdwn(head + escape_clip(notes, 1000))})
     return blocks
 
 
@@ -251,13 +161,26 @@ def _context_line(registration: Registration, registration_id: int) -> str:
     if registration.created_by:
         submitted += f" by {user_ref(registration.created_by)}"
     parts.append(f"{submitted} {slack_date(registration.created_at)}")
-    if registration.status is Status.PENDING_REVIEW and registration.review_due is not None:
+    if registration.status is Status.PENDING_REVIEW and registration.question is not None:
+        parts.append("*Clock paused: waiting on the partner*")
+    elif registration.status is Status.PENDING_REVIEW and registration.review_due is not None:
         parts.append(f"*Answer by {slack_date(registration.review_due)}*")
     return clip(" · ".join(parts), CONTEXT_LIMIT)
 
 
-def _actions(registration_id: int) -> Block:
-    value = str(registration_id)
+def _actions(registration: Registration, partner: Partner) -> Block:
+    value = str(registration.id)
+    customer, company = registration.customer.name, partner.name
+    confirm = {
+        "title": plain("Approve this request?", 100),
+        "text": plain(
+            f"{clip(customer, 80)} becomes pre-registered for {clip(company, 80)} from now on,"
+            " and the partner's users are told.",
+            300,
+        ),
+        "confirm": plain("Approve", 30),
+        "deny": plain("Cancel", 30),
+    }
     return {
         "type": "actions",
         "block_id": REVIEW_ACTIONS,
@@ -268,6 +191,7 @@ def _actions(registration_id: int) -> Block:
                 "text": plain("Approve"),
                 "style": "primary",
                 "value": value,
+                "confirm": confirm,
             },
             {
                 "type": "button",
@@ -276,8 +200,26 @@ def _actions(registration_id: int) -> Block:
                 "style": "danger",
                 "value": value,
             },
+            # One question at a time: while one waits, the card shows it instead.
+            *(
+                []
+                if registration.question is not None
+                else [
+                    {
+                        "type": "button",
+                        "action_id": NEED_INFO,
+                        "text": plain("Need more info"),
+                        "value": value,
+                    }
+                ]
+            ),
         ],
     }
+
+
+def _waiting(registration: Registration) -> list[Block]:
+    line = waiting_line(registration) if registration.status is Status.PENDING_REVIEW else None
+    return [] if line is None else [{"type": "section", "text": mrkdwn(clip(line, SECTION_LIMIT))}]
 
 
 def _approved(registration: Registration) -> bool:

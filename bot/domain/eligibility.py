@@ -73,7 +73,8 @@ def decide(
     # Row 5 comes before 6 and 7: a customer direct sales follows goes to review.
     followed = [f for f in facts if f.direct_sales_followup and _seasoned(f, policy, now)]
     for f in followed:
-        reviews.append(Reason(ReasonCode.DIRECT_SALES_FOLLOWUP, _followup_evidence(customer, f)))
+        evidence = _followup_evidence(customer, f, policy)
+        reviews.append(Reason(ReasonCode.DIRECT_SALES_FOLLOWUP, evidence))
 
     if not followed:
         # Row 6: spend without direct sales following up.
@@ -94,7 +95,13 @@ def decide(
         reviews.append(
             Reason(
                 ReasonCode.COUNTRY_MISMATCH,
-                {"customer_country": country, "partner_country": partner.country, "source": source},
+                {
+                    "customer_country": country,
+                    "partner_country": partner.country,
+                    "source": source,
+                    # Tells "not in the directory at all" from "in it, but not registered".
+                    "in_directory": "true" if facts else "false",
+                },
             )
         )
 
@@ -125,11 +132,14 @@ def _match(customer: Customer, f: CustomerFacts) -> dict[str, str]:
     return {"matched_on": on}
 
 
-def _followup_evidence(customer: Customer, f: CustomerFacts) -> dict[str, str]:
+def _followup_evidence(customer: Customer, f: CustomerFacts, policy: Policy) -> dict[str, str]:
     evidence = _match(customer, f)
     evidence["has_spend"] = "true" if f.has_spend else "false"
     if f.registered_at is not None:
         evidence["registered_at"] = f.registered_at.isoformat()
+        evidence["threshold_days"] = str(policy.registered_days)
+    if f.site is not None:
+        evidence["site"] = f.site.value
     return evidence
 
 

@@ -44,6 +44,28 @@ class Extended(Event):
 
 
 @dataclass(frozen=True)
+class InfoRequested(Event):
+    """A reviewer asked the partner a question; the review's clock pauses."""
+
+    reviewer: str
+    question: str
+
+
+@dataclass(frozen=True)
+class InfoGiven(Event):
+    """The partner answered; the clock resumes."""
+
+    user: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class InfoReminder(Event):
+    """The question is still unanswered: the partner is reminded once."""
+
+
+@dataclass(frozen=True)
 class Deleted(Event):
     pass
 

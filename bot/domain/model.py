@@ -33,6 +33,7 @@ from bot.domain.events import (
 
 if TYPE_CHECKING:
     from bot.domain.policy import Policy
+    from bot.domain.questions import Question
 
 
 class Status(StrEnum):
@@ -164,6 +165,8 @@ class Registration:
     """How often the partner extended it itself."""
     ended_at: datetime | None = None
     """When it stopped being active (rejected, deleted, expired, associated)."""
+    question: Question | None = None
+    """A reviewer's question waiting for the partner's answer (bot/domain/questions.py)."""
     id: int | None = None
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded by the transitions; the unit of work takes them at commit."""

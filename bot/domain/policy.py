@@ -25,6 +25,9 @@ class Policy:
         """The first reminder's window before valid_until; no reminders, no self-extension."""
         return max(self.reminders, default=timedelta(0))
 
+    duplicate_name_score: int = 90
+    """How alike (0–100) two normalised company names must be to show as a possible duplicate."""
+
 
 @dataclass(frozen=True)
 class QuotaUse:

@@ -15,6 +15,7 @@ class Nudge(StrEnum):
     EXPIRY = "expiry"  # to the partner, at each configured offset before valid_until
     REVIEW_HALFWAY = "review_halfway"  # to the reviewers, half the answer time gone
     REVIEW_OVERDUE = "review_overdue"  # to the reviewers, mentioned, at the deadline
+    QUESTION = "question"  # to the partner, once, while a reviewer's question waits
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ def checkpoints(
     if registration.status is Status.PREREGISTERED and registration.valid_until is not None:
         end = registration.valid_until
         return tuple(Checkpoint(Nudge.EXPIRY, end - offset, offset) for offset in offsets)
+    if registration.status is Status.PENDING_REVIEW and registration.question is not None:
+        # The reviewers' clock is paused: only the partner is chased.
+        return (Checkpoint(Nudge.QUESTION, registration.question.remind_at),)
     if registration.status is Status.PENDING_REVIEW and registration.review_due is not None:
         start, due = registration.created_at, registration.review_due
         return (

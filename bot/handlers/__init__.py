@@ -13,7 +13,9 @@ from bot.handlers import (
     manage,
     preregister,
     profile,
+    questions,
     review,
+    waitlist,
 )
 
 
@@ -22,6 +24,8 @@ def register(app: App) -> None:
     preregister.register(app)
     profile.register(app)
     review.register(app)
+    questions.register(app)
+    waitlist.register(app)
     manage.register(app)
     extend.register(app)
     home.register(app)

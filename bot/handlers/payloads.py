@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.blocks.refusals import UnreadableRequest
+from bot.domain.identity import InvalidEmail, InvalidMobile, normalize_email, normalize_mobile
+from bot.domain.model import Customer
 
 # Our ids are database integers; anything longer is not one of ours.
 RegistrationId = Annotated[int, Field(ge=1, le=2**63 - 1, strict=False)]
@@ -163,3 +165,37 @@ def home_search(body: dict[str, Any]) -> str:
     """What was typed in Home's search box (Enter dispatches it), trimmed."""
     action = _read(_Action, body)
     return (action.actions[0].value or "").strip()[:100]
+
+
+class TypedCustomer(BaseModel):
+    """A customer as the partner typed it, carried in a waiting-list button's value."""
+
+    n: Annotated[str, Field(min_length=1, max_length=200)]
+    c: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    e: Annotated[str, Field(max_length=320)] | None = None
+    m: Annotated[str, Field(max_length=20)] | None = None
+
+
+def typed_customer(body: dict[str, Any]) -> tuple[str, str, Customer]:
+    """(user, trigger_id, customer) from a button whose value is a customer; re-normalized."""
+    action = _read(_Action, body)
+    try:
+        data = json.loads(action.actions[0].value or "")
+    except ValueError:
+        raise UnreadableRequest() from None
+    typed = _read(TypedCustomer, data)
+    try:
+        email = normalize_email(typed.e) if typed.e else None
+        mobile = normalize_mobile(typed.m, typed.c) if typed.m else None
+        customer = Customer(typed.n.strip(), typed.c, email=email, mobile=mobile)
+    except (ValueError, InvalidEmail, InvalidMobile):
+        raise UnreadableRequest() from None
+    return action.user.id, action.trigger_id, customer
+
+
+def view_id(body: dict[str, Any]) -> str:
+    view = body.get("view") if isinstance(body, dict) else None
+    found = view.get("id") if isinstance(view, dict) else None
+    if not isinstance(found, str) or not found:
+        raise UnreadableRequest()
+    return found

@@ -122,7 +122,7 @@ def present(
             mobile=form.mobile,
             industry=form.industry,
         )
-        return blocked_view(form.customer_name, decision.reasons[0], typed)
+        return blocked_view(form.customer_name, decision.reasons[0], typed, form.customer())
     if decision.outcome is Outcome.ALREADY_YOURS and registration is not None:
         return already_yours_view(registration)
     if decision.outcome is Outcome.REVIEW and registration is None:

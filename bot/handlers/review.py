@@ -7,14 +7,17 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.review import (
-    APPROVE,
+from bot.blocks.reject import (
+    DETAILS_BLOCK,
+    OTHER,
+    PRESETS,
     REASON_BLOCK,
     REASON_MAX_LENGTH,
-    REJECT,
     REJECT_MODAL,
     reject_modal,
+    rejection_note,
 )
+from bot.blocks.review import APPROVE, REJECT
 from bot.handlers import payloads
 from bot.handlers.forms import state_values
 from bot.handlers.refusals import answered
@@ -51,13 +54,19 @@ def reject_clicked(
 def reject_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    reason = str(state_values(view).get(REASON_BLOCK) or "").strip()
-    if not reason:
-        ack(response_action="errors", errors={REASON_BLOCK: "Give the partner a reason."})
+    values = state_values(view)
+    preset = values.get(REASON_BLOCK)
+    details = str(values.get(DETAILS_BLOCK) or "").strip()
+    if preset not in PRESETS:
+        ack(response_action="errors", errors={REASON_BLOCK: "Choose a reason."})
         return
-    if len(reason) > REASON_MAX_LENGTH:
-        ack(response_action="errors", errors={REASON_BLOCK: "This reason is too long."})
+    if preset == OTHER and not details:
+        ack(response_action="errors", errors={DETAILS_BLOCK: "Tell the partner why."})
         return
-    cmd = Reject(payloads.user_of(body), payloads.metadata_id(view), reason)
+    if len(details) > REASON_MAX_LENGTH:
+        ack(response_action="errors", errors={DETAILS_BLOCK: "This is too long."})
+        return
+    note = rejection_note(preset, details)
+    cmd = Reject(payloads.user_of(body), payloads.metadata_id(view), note, preset)
     reject(cmd, services)
     ack()

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.domain.model import Partner, Registration
+from bot.domain.model import Partner, Registration, Status
 from bot.domain.policy import Policy
 from bot.services.context import Context
+from bot.services.dossier import Dossier, review_dossier
 from bot.services.ports import (
     REFRESHED,
     Delivery,
@@ -67,6 +68,8 @@ class Subject:
     policy: Policy = field(default_factory=Policy)
     earlier: tuple[Sent, ...] = ()
     """For a refresh: the messages already sent about it to the recipient, to update."""
+    dossier: Dossier | None = None
+    """For a pending review card: the partner's record and possible duplicates."""
 
 
 class Sender(Protocol):
@@ -99,6 +102,7 @@ def deliver_due(
     limit: int = 50,
     policy: Policy | None = None,
 ) -> DeliveryReport:
+    """With `policy`, review cards also carry the reviewer's dossier."""
     report = DeliveryReport()
     claimed_at = clock()
     with uow() as claiming:
@@ -211,14 +215,22 @@ def _follow_up(
     )
 
 
+_CARDS = frozenset({Kind.REVIEW_REQUEST, Kind.REVIEW_DECIDED, Kind.REVIEW_UPDATED})
+
+
 def _subject(
-    delivery: Delivery, uow: Callable[[], UnitOfWork], now: datetime, policy: Policy
+    delivery: Delivery,
+    uow: Callable[[], UnitOfWork],
+    now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> Subject:
     notification = delivery.notification
     registration_id = notification.registration_id
     payload = dict(notification.payload)
+    policy = policy or Policy()
     if registration_id is None:
         return Subject(payload=payload, now=now, policy=policy)
+    dossier = None
     with uow() as reading:
         registration = reading.registrations.get(registration_id)
         partner = reading.partners.get(registration.partner_id) if registration else None
@@ -228,7 +240,23 @@ def _subject(
             if notification.kind is Kind.MESSAGES_REFRESH
             else ()
         )
-    return Subject(registration, partner, card, payload, now, policy, earlier)
+        if (
+            now is not None
+            and registration is not None
+            and registration.status is Status.PENDING_REVIEW
+            and notification.kind in _CARDS
+        ):
+            dossier = review_dossier(reading, registration, policy, now)
+    return Subject(
+        registration,
+        partner,
+        card,
+        payload,
+        now=now,
+        policy=policy,
+        earlier=earlier,
+        dossier=dossier,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,15 @@ recorded, so the messages are written in the same transaction as the change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from typing import Any
 
 from bot.domain import events
+from bot.domain.justification import preview
 from bot.domain.model import Partner, Registration
+from bot.domain.waitlist import WaitEntry
 from bot.services.ports import REVIEWERS, Kind, Notification
 
 
@@ -19,6 +22,7 @@ class To(Enum):
     REVIEWERS = "the reviewers' channel"
     COMPANY = "every Slack user of the partner company"
     CREATOR = "the Slack user who made the registration"
+    WAITING = "each partner waiting for the customer, in the order they asked"
 
 
 _Payload = Callable[[Any], dict[str, Any]]
@@ -41,11 +45,29 @@ _QUEUE = (Kind.HOME_REFRESH, To.REVIEWERS, _none)  # every reviewer's App Home: 
 _DMS = (Kind.MESSAGES_REFRESH, To.COMPANY, _none)
 """After every change: each company user's App Home is published again, and the DMs
 already sent about the registration are updated in place (no live button for a past state)."""
+_FREED = (Kind.CUSTOMER_FREED, To.WAITING, _none)
+"""A hold that ends tells the partners waiting for the customer."""
+
+
+def _asked(event: events.InfoRequested) -> dict[str, Any]:
+    return {"reviewer": event.reviewer, "question": event.question}
+
+
+def _answered(event: events.InfoGiven) -> dict[str, Any]:
+    # The answer lives only here: the registration keeps the open question, not past ones.
+    return {"user": event.user, "question": event.question, "answer": event.answer}
+
 
 MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     # The invitation link stays in Slack after the result view closes.
     events.Preregistered: ((Kind.PREREGISTERED, To.CREATOR, _none), _HOME),
-    events.ReviewRequested: ((Kind.REVIEW_REQUEST, To.REVIEWERS, _none), _HOME, _QUEUE),
+    events.ReviewRequested: (
+        (Kind.REVIEW_REQUEST, To.REVIEWERS, _none),
+        # The card shows a long justification cut short; the whole text goes in its thread.
+        (Kind.REVIEW_JUSTIFICATION, To.REVIEWERS, _none),
+        _HOME,
+        _QUEUE,
+    ),
     # The card changes in place; every company user gets a DM.
     events.Approved: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
@@ -56,23 +78,62 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     events.Rejected: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
+        _FREED,
         _HOME,
         _QUEUE,
     ),
+    # Need more info: the card shows the pause, the thread keeps the exchange.
+    events.InfoRequested: (
+        (Kind.REVIEW_UPDATED, To.REVIEWERS, _none),
+        (Kind.QUESTION_IN_THREAD, To.REVIEWERS, _asked),
+        (Kind.QUESTION, To.COMPANY, _none),
+        _HOME,
+        _QUEUE,
+    ),
+    events.InfoGiven: (
+        (Kind.REVIEW_UPDATED, To.REVIEWERS, _none),
+        (Kind.ANSWER_IN_THREAD, To.REVIEWERS, _answered),
+        _HOME,
+        _QUEUE,
+    ),
+    events.InfoReminder: ((Kind.QUESTION_REMINDER, To.COMPANY, _none),),
     events.Extended: (_HOME, _DMS),
-    events.Deleted: (_HOME, _DMS),
-    events.Expired: ((Kind.EXPIRED, To.COMPANY, _none), _HOME, _DMS),
+    events.Deleted: (_FREED, _HOME, _DMS),
+    events.Expired: ((Kind.EXPIRED, To.COMPANY, _none), _FREED, _HOME, _DMS),
     events.Associated: ((Kind.ASSOCIATED, To.COMPANY, _none), _HOME, _DMS),
     events.ExpiryNear: ((Kind.EXPIRY_REMINDER, To.COMPANY, _offset),),
     events.ReviewHalfway: ((Kind.REVIEW_HALFWAY, To.REVIEWERS, _none),),
     events.ReviewOverdue: ((Kind.REVIEW_OVERDUE, To.REVIEWERS, _may_decide),),
 }
+"""Every event of bot.domain.events sends something."""
+
+
+def _typed(entry: WaitEntry) -> dict[str, Any]:
+    customer = entry.customer
+    fields = {"n": customer.name, "c": customer.country, "e": customer.email, "m": customer.mobile}
+    return {"customer": json.dumps(fields, ensure_ascii=False, separators=(",", ":"))}
+
+
+def _cut_on_the_card(registration: Registration) -> bool:
+    return bool(registration.justification and preview(registration.justification))
+
+
+ONLY_IF: dict[Kind, Callable[[Registration], bool]] = {
+    Kind.REVIEW_JUSTIFICATION: _cut_on_the_card,
+}
+"""Messages that are owed only when their registration calls for them."""
 
 
 def notifications_for(
-    event: events.Event, registration: Registration, partner: Partner | None
+    event: events.Event,
+    registration: Registration,
+    partner: Partner | None,
+    waiting: Callable[[], Sequence[WaitEntry]] = lambda: (),
 ) -> Iterator[Notification]:
+    """`waiting` hands over (and marks as told) the waiting list's entries for the customer."""
     for kind, to, payload in MESSAGES.get(type(event), ()):
+        if kind in ONLY_IF and not ONLY_IF[kind](registration):
+            continue
         if to is To.REVIEWERS:
             yield Notification(kind, REVIEWERS, registration.id, payload(event))
         elif to is To.CREATOR:
@@ -80,6 +141,11 @@ def notifications_for(
             creator = registration.created_by
             if partner is not None and creator in partner.slack_user_ids:
                 yield Notification(kind, creator, registration.id, payload(event))
+        elif to is To.WAITING:
+            # Each in its own words (what it typed), never the previous holder's.
+            for entry in waiting():
+                freed = {"entry": entry.id, "name": entry.customer.name, **_typed(entry)}
+                yield Notification(kind, entry.slack_user_id, registration.id, freed)
         else:
             for user_id in partner.slack_user_ids if partner else ():
                 yield Notification(kind, user_id, registration.id, payload(event))

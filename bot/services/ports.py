@@ -18,6 +18,7 @@ from bot.domain.model import (
     Status,
 )
 from bot.domain.reminders import Checkpoint, Nudge
+from bot.domain.waitlist import WaitEntry
 
 if TYPE_CHECKING:
     from bot.services.directory import ImportCounts
@@ -61,6 +62,13 @@ class Kind(StrEnum):
     """Publish the recipient's App Home again: something on it changed."""
     MESSAGES_REFRESH = "messages_refresh"
     """Update in place (chat.update) the DMs already sent to the recipient about it."""
+    REVIEW_JUSTIFICATION = "review_justification"
+    REVIEW_UPDATED = "review_updated"  # the card changes in place, still pending
+    QUESTION = "question"  # a reviewer's question, to each of the company's users
+    QUESTION_REMINDER = "question_reminder"
+    QUESTION_IN_THREAD = "question_in_thread"  # the question, under the card
+    ANSWER_IN_THREAD = "answer_in_thread"  # the partner's answer, under the card
+    CUSTOMER_FREED = "customer_freed"  # to a partner on the waiting list
 
 
 EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
@@ -232,6 +240,14 @@ class Registrations(Protocol):
         those after id `after`, at most `limit` of them."""
         ...
 
+    def recent(self, since: datetime) -> Sequence[Registration]:
+        """Every active-status registration, and any other created since `since`, newest first."""
+        ...
+
+    def unanswered(self, now: datetime, limit: int) -> Sequence[Registration]:
+        """Pending reviews whose question to the partner lapsed by now, locked (skip locked)."""
+        ...
+
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
         """Preregistered past valid_until, locked; others running the same job skip them."""
         ...
@@ -256,6 +272,22 @@ class AuditLog(Protocol):
         ...
 
 
+class Waitlist(Protocol):
+    def add(self, entry: WaitEntry) -> WaitEntry:
+        """Store it; the company's entry already waiting for that customer when there is one."""
+        ...
+
+    def get(self, entry_id: int, *, lock: bool = False) -> WaitEntry | None: ...
+    def save(self, entry: WaitEntry) -> None: ...
+    def waiting_for(self, customer: Customer, now: datetime) -> Sequence[WaitEntry]:
+        """Entries still waiting for the customer (same email or mobile), oldest first, locked."""
+        ...
+
+    def of_company(self, partner_id: str, customer: Customer) -> Sequence[WaitEntry]:
+        """The company's entries in the waiting state for the customer, lapsed ones too."""
+        ...
+
+
 class Opportunities(Protocol):
     def add(self, opportunity: Opportunity) -> Opportunity: ...
 
@@ -268,6 +300,7 @@ class UnitOfWork(Protocol):
     opportunities: Opportunities
     outbox: Outbox
     reminders: Reminders
+    waitlist: Waitlist
 
     def __enter__(self) -> Self: ...
     def __exit__(

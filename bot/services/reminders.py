@@ -73,6 +73,8 @@ def _reached(
         return events.ExpiryNear(now, checkpoint.offset)
     if checkpoint.nudge is Nudge.REVIEW_HALFWAY:
         return events.ReviewHalfway(now)
+    if checkpoint.nudge is Nudge.QUESTION:
+        return events.InfoReminder(now)
     # Only those who may decide it: not the requesting company's own people.
     partner = uow.partners.get(registration.partner_id)
     own = set(partner.slack_user_ids) if partner else set()

@@ -23,6 +23,8 @@ class Reject:
     reviewer: str
     registration_id: int
     reason: str
+    preset: str | None = None
+    """Which of the reject modal's preset reasons, if one was chosen."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class CheckCanDecide:
 def approve(cmd: Approve, ctx: Context) -> Registration:
     now = ctx.now()
     with ctx.uow() as uow:
-        registration = _decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
         before = registration.status
         registration.approve(cmd.reviewer, now, ctx.policy.validity)
         uow.registrations.save(registration)
@@ -49,24 +51,25 @@ def reject(cmd: Reject, ctx: Context) -> Registration:
     now = ctx.now()
     reason = cmd.reason.strip()
     with ctx.uow() as uow:
-        registration = _decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
         before = registration.status
         registration.reject(cmd.reviewer, reason, now)
         uow.registrations.save(registration)
-        audit(uow, registration, now, cmd.reviewer, "rejected", before, {"reason": reason})
+        detail: dict[str, object] = {"reason": reason, "preset": cmd.preset}
+        audit(uow, registration, now, cmd.reviewer, "rejected", before, detail)
         uow.commit()
         return registration
 
 
 def check_can_decide(cmd: CheckCanDecide, ctx: Context) -> Registration:
     with ctx.uow() as uow:
-        registration = _decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
     if registration.status is not Status.PENDING_REVIEW:
         raise TransitionNotAllowed("decide", registration.status, registration)
     return registration
 
 
-def _decidable(uow: UnitOfWork, registration_id: int, reviewer: str, ctx: Context) -> Registration:
+def decidable(uow: UnitOfWork, registration_id: int, reviewer: str, ctx: Context) -> Registration:
     if reviewer not in ctx.reviewers:
         # Before any read: someone who is no reviewer learns nothing, not even whether it exists.
         raise NotAReviewer()

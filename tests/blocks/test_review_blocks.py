@@ -11,15 +11,15 @@ import pytest
 
 from bot.blocks.message import Message
 from bot.blocks.notifications import RENDERERS, render
+from bot.blocks.reject import REJECT_MODAL, reject_modal
 from bot.blocks.review import (
     APPROVE,
-    MAX_REASON_BLOCKS,
+    IN_THE_THREAD,
+    MAX_REASON_LINES,
     REJECT,
-    REJECT_MODAL,
     REVIEW_ACTIONS,
     already_decided_message,
     refusal_message,
-    reject_modal,
     review_card,
 )
 from bot.blocks.text import REVIEWER_WORDS, escape_clip, slack_date, user_ref
@@ -179,7 +179,8 @@ def test_pending_card_is_valid_and_has_approve_and_reject() -> None:
     }
     [block] = actions(card)
     assert block["block_id"] == REVIEW_ACTIONS == "review"
-    approve, reject = block["elements"]
+    approve, reject, need_info = block["elements"]
+    assert (need_info["action_id"], need_info["text"]["text"]) == ("need_info", "Need more info")
     assert (approve["action_id"], approve["text"]["text"], approve["style"]) == (
         APPROVE,
         "Approve",
@@ -220,14 +221,13 @@ def test_every_reason_appears_with_its_evidence() -> None:
 
     for reason in ALL_REASONS:
         assert REVIEWER_WORDS[reason.code] in shown
-    registered = slack_date(datetime(2026, 10, 1, 8, 0, tzinfo=UTC))
+    registered = int(datetime(2026, 10, 1, 8, 0, tzinfo=UTC).timestamp())
     for evidence in (
-        "customer DE – Germany (from the directory) vs partner FR – France",
-        f"registered on the cloud: {registered}",
-        "has spend: yes",
-        "matched on: email",
-        "matched on: mobile",
-        "registered on: the Chinese mainland site",
+        "customer in DE, partner in FR (country from the directory)",
+        f"registered 55 days ago (<!date^{registered}^",
+        "has spend; followed up by direct sales (matched on email)",
+        "belongs to the online sales team (matched on mobile)",
+        "registered on the Chinese mainland site (matched on email)",
         "held by registration #7",
     ):
         assert evidence in shown
@@ -241,8 +241,8 @@ def test_unknown_evidence_is_shown_as_key_and_value() -> None:
     )
     shown = everything(review_card(pending(reasons=(reason, country)), partner()))
 
-    assert "team name: EMEA online" in shown
-    assert "customer XX (as typed by the partner) vs partner FR – France" in shown
+    assert "belongs to the online sales team; team name: EMEA online" in shown
+    assert "customer in XX, partner in FR (country as typed)" in shown
 
 
 def test_long_input_stays_within_slacks_limits() -> None:
@@ -251,8 +251,10 @@ def test_long_input_stays_within_slacks_limits() -> None:
     assert_valid(card)
     assert card.blocks[0]["text"]["text"].startswith("Review request: NNN")
     assert len(actions(card)) == 1
-    assert "x" * 2500 in everything(card)  # the notes are clipped, not dropped
-    assert "j" * 2000 in everything(card)  # the justification fits whole
+    assert "x" * 900 in everything(card)  # the notes are clipped, not dropped
+    # A long justification is cut to a few lines; the whole text goes in the card's thread.
+    assert "j" * 250 in everything(card) and "j" * 400 not in everything(card)
+    assert IN_THE_THREAD in everything(card)
 
 
 def test_text_that_grows_when_escaped_is_still_clipped() -> None:
@@ -268,7 +270,7 @@ def test_many_reasons_keep_the_message_under_fifty_blocks() -> None:
     card = review_card(pending(reasons=reasons), partner())
 
     assert_valid(card)
-    assert f"{40 - MAX_REASON_BLOCKS} more reasons are not shown." in everything(card)
+    assert f"{40 - MAX_REASON_LINES} more reasons are not shown." in everything(card)
 
 
 def test_card_without_reasons_or_optional_fields() -> None:
@@ -418,11 +420,19 @@ def test_reject_modal() -> None:
     assert modal["submit"]["text"] == "Reject"
     assert modal["close"]["text"] == "Cancel"
     assert all(len(modal[k]["text"]) <= 24 for k in ("title", "submit", "close"))
-    [reason] = [b for b in modal["blocks"] if b["type"] == "input"]
+    reason, details = [b for b in modal["blocks"] if b["type"] == "input"]
     assert reason["block_id"] == "reason"
     assert reason["label"] == {"type": "plain_text", "text": "Reason"}
     assert reason.get("optional", False) is False
-    element = reason["element"]
+    assert reason["element"]["type"] == "radio_buttons"
+    assert [o["text"]["text"] for o in reason["element"]["options"]] == [
+        "Duplicate of another registration",
+        "Direct sales owns the account",
+        "Insufficient justification",
+        "Other",
+    ]
+    element = details["element"]
+    assert details["label"]["text"] == "Details for the partner" and details["optional"] is True
     assert element["type"] == "plain_text_input"
     assert element["action_id"] == "value"
     assert element["multiline"] is True

@@ -181,6 +181,7 @@ def test_row8_country_mismatch_uses_typed_country_when_not_registered() -> None:
         "customer_country": "FR",
         "partner_country": "DE",
         "source": "typed",
+        "in_directory": "false",
     }
 
 
@@ -195,6 +196,10 @@ def test_row8_uses_directory_country_when_registered() -> None:
     decision = run(directory=(entry,))
     assert decision.codes == (ReasonCode.DIRECT_SALES_FOLLOWUP, ReasonCode.COUNTRY_MISMATCH)
     assert decision.reasons[1].evidence["source"] == "directory"
+    assert decision.reasons[1].evidence["in_directory"] == "true"
+    # The follow-up's evidence names the site and the threshold it was measured against.
+    assert decision.reasons[0].evidence["site"] == "intl"
+    assert decision.reasons[0].evidence["threshold_days"] == "7"
 
 
 def test_row8_directory_entry_without_site_does_not_override_typed_country() -> None:

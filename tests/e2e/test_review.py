@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
-from bot.blocks.review import APPROVE, NOT_A_REVIEWER, OWN_COMPANY, REJECT, REJECT_MODAL
+from bot.blocks.reject import REJECT_MODAL
+from bot.blocks.review import APPROVE, NOT_A_REVIEWER, OWN_COMPANY, REJECT
 from bot.blocks.text import REVIEWER_WORDS, escape
 from bot.domain.model import Customer, CustomerFacts, ReasonCode, Registration, Site, Status
 from bot.services.queries import GetRegistration, get_registration
@@ -145,6 +146,11 @@ def card_updates(bot: Bot) -> list[Call]:
     return [c for c in bot.slack.calls("chat.update") if c.ok]
 
 
+def other(details: str) -> dict[str, str]:
+    """The reject modal's answers: the preset Other, with the reviewer's own words."""
+    return {"Reason": "Other", "Details for the partner": details}
+
+
 def open_reject_modal(bot: Bot, reviewer: str, message: dict[str, Any]) -> dict[str, Any]:
     mark = bot.slack.mark()
     assert bot.driver.click(reviewer, message=message, text="Reject").status == 200
@@ -234,10 +240,12 @@ def test_review_card_shows_customer_company_reasons_evidence_justification_and_d
     ):
         assert REVIEWER_WORDS[code] in text
     # Evidence: the directory's facts and the country pair, with where the country came from.
-    assert "matched on: email" in text
-    assert "has spend: yes" in text
-    assert date_of(registered) in text
-    assert "FR – France" in text and "DE – Germany" in text and "from the directory" in text
+    assert "registered 40 days ago (" in text and date_of(registered) in text
+    assert "on the international site (threshold 7 days)" in text
+    assert "has spend; followed up by direct sales (matched on email)" in text
+    assert "customer in FR, partner in DE (country from the directory)" in text
+    assert "belongs to the online sales team (matched on email)" in text
+    assert "DE – Germany" in text  # the partner's typed country and its own, in the facts
     # The justification, inert.
     assert "We run their pilot." in text
     assert escape(EVIL) in text
@@ -251,6 +259,7 @@ def test_review_card_shows_customer_company_reasons_evidence_justification_and_d
     assert buttons(shown) == {
         "Approve": (APPROVE, str(request.id)),
         "Reject": (REJECT, str(request.id)),
+        "Need more info": ("need_info", str(request.id)),
     }
     assert shown["text"] and "Kunde SA" in shown["text"]
     settle(bot)
@@ -332,22 +341,22 @@ def test_reject_asks_for_a_reason_and_tells_everyone(bot: Bot) -> None:
     before = outbox_kinds(bot)
 
     modal = open_reject_modal(bot, "UREV1", shown)
-    (reason_input,) = [b for b in modal["blocks"] if b["type"] == "input"]
+    reason_input, details_input = [b for b in modal["blocks"] if b["type"] == "input"]
     assert reason_input["label"]["text"] == "Reason"
     assert reason_input["optional"] is False
 
-    # Empty (or blank): an error under the field, nothing changed.
+    # Other without words (or blank ones): an error under the details, nothing changed.
     for empty in ("", "   "):
-        refused = bot.driver.submit_view("UREV1", {"Reason": empty}, check=False)
+        refused = bot.driver.submit_view("UREV1", other(empty), check=False)
         assert refused.status == 200
         assert refused.json["response_action"] == "errors"
-        assert set(refused.json["errors"]) == {reason_input["block_id"]}
+        assert set(refused.json["errors"]) == {details_input["block_id"]}
         assert registration(bot, request.id).status is Status.PENDING_REVIEW
         assert outbox_kinds(bot) == before
         assert bot.modal("UREV1")["callback_id"] == REJECT_MODAL  # still open, still typing
 
     bot.clock.advance(timedelta(hours=1))
-    closed = bot.driver.submit_view("UREV1", {"Reason": "  Direct sales owns this account.  "})
+    closed = bot.driver.submit_view("UREV1", other("  Direct sales owns this account.  "))
     assert closed.status == 200 and closed.json is None  # the modal closes
     assert bot.slack.current_modal("UREV1") is None
     rejected = decided(bot, request.id)
@@ -393,7 +402,7 @@ def test_what_partners_and_reviewers_typed_pings_nobody(bot: Bot) -> None:
     assert request.id is not None
     shown = card(bot, request.id)
     open_reject_modal(bot, "UREV1", shown)
-    assert bot.driver.submit_view("UREV1", {"Reason": f"No: {EVIL}"}).status == 200
+    assert bot.driver.submit_view("UREV1", other(f"No: {EVIL}")).status == 200
     rejected = decided(bot, request.id)
     assert rejected.decision_note == f"No: {EVIL}"  # stored as typed, escaped when shown
     # A second reviewer clicks the stale copy of the card: the refusal quotes the reason too.
@@ -463,7 +472,7 @@ def test_approve_and_reject_at_the_same_moment_one_decision_wins(bot: Bot) -> No
 
     _, rejecting = race(
         lambda: bot.driver.click("UREV1", message=shown, text="Approve"),
-        lambda: bot.driver.submit_view("UREV2", {"Reason": "Direct sales owns it"}),
+        lambda: bot.driver.submit_view("UREV2", other("Direct sales owns it")),
     )
     final = decided(bot, request.id)
 
@@ -534,7 +543,7 @@ def test_the_reject_modal_of_a_request_approved_meanwhile_says_so(bot: Bot) -> N
     approved = decided(bot, request.id)
     before = outbox_kinds(bot)
 
-    reply = bot.driver.submit_view("UREV2", {"Reason": "Too late"})
+    reply = bot.driver.submit_view("UREV2", other("Too late"))
 
     assert reply.json["response_action"] == "update"
     told = bot.text_of(bot.modal("UREV2"))

@@ -157,3 +157,24 @@ def test_multi_select_choices_are_our_ids_only() -> None:
     for bad in (["1", "x"], "1", [1], ["1"] * 101):
         with pytest.raises(UnreadableRequest):
             payloads.chosen_ids(bad)
+
+
+def test_a_waiting_list_button_carries_a_customer_that_is_checked_again() -> None:
+    from bot.handlers.payloads import typed_customer
+
+    def body(value: str) -> dict[str, Any]:
+        return {"user": {"id": "UACME1"}, "trigger_id": "t", "actions": [{"value": value}]}
+
+    user, _, customer = typed_customer(body('{"n":" Kunde ","c":"DE","e":"A@Kunde.DE"}'))
+    assert (user, customer.name, customer.email) == ("UACME1", "Kunde", "a@kunde.de")
+    for forged in (
+        "",
+        "not json",
+        '{"n":"x","c":"de"}',
+        '{"n":"","c":"DE","e":"a@b.de"}',
+        '{"n":"x","c":"DE"}',
+        '{"n":"x","c":"DE","e":"nope"}',
+        "[1]",
+    ):
+        with pytest.raises(UnreadableRequest):
+            typed_customer(body(forged))

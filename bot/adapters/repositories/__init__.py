@@ -7,6 +7,7 @@ from bot.adapters.repositories.outbox import SqlOutbox
 from bot.adapters.repositories.partners import SqlPartners
 from bot.adapters.repositories.registrations import SqlRegistrations
 from bot.adapters.repositories.reminders import SqlReminders
+from bot.adapters.repositories.waitlist import SqlWaitlist
 
 __all__ = [
     "SqlAuditLog",
@@ -16,4 +17,5 @@ __all__ = [
     "SqlPartners",
     "SqlRegistrations",
     "SqlReminders",
+    "SqlWaitlist",
 ]

@@ -21,6 +21,7 @@ from bot.domain.model import (
     Registration,
     Status,
 )
+from bot.domain.questions import Question
 from bot.services.ports import (
     Conflict,
 )
@@ -138,6 +139,27 @@ class SqlRegistrations:
         )
         return [registration_from_row(row) for row in self.session.scalars(query)]
 
+    def recent(self, since: datetime) -> Sequence[Registration]:
+        query = (
+            select(RegistrationRow)
+            .where(or_(RegistrationRow.status.in_(ACTIVE), RegistrationRow.created_at >= since))
+            .order_by(RegistrationRow.created_at.desc(), RegistrationRow.id.desc())
+        )
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
+    def unanswered(self, now: datetime, limit: int) -> Sequence[Registration]:
+        query = (
+            select(RegistrationRow)
+            .where(
+                RegistrationRow.status == Status.PENDING_REVIEW.value,
+                RegistrationRow.question_lapses_at <= now,
+            )
+            .order_by(RegistrationRow.question_lapses_at, RegistrationRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [registration_from_row(row) for row in self.session.scalars(query)]
+
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
         query = (
             select(RegistrationRow)
@@ -176,6 +198,20 @@ def registration_from_row(row: RegistrationRow) -> Registration:
         decision_note=row.decision_note,
         extensions=row.extensions or 0,
         ended_at=row.ended_at,
+        question=_question_from_row(row),
+    )
+
+
+def _question_from_row(row: RegistrationRow) -> Question | None:
+    if row.question is None or row.question_asked_at is None:
+        return None
+    assert row.question_remind_at is not None and row.question_lapses_at is not None
+    return Question(
+        row.question,
+        row.question_asked_by or "",
+        row.question_asked_at,
+        row.question_remind_at,
+        row.question_lapses_at,
     )
 
 
@@ -200,6 +236,12 @@ def registration_to_row(registration: Registration, row: RegistrationRow) -> Reg
     row.decision_note = registration.decision_note
     row.extensions = registration.extensions
     row.ended_at = registration.ended_at
+    question = registration.question
+    row.question = question.text if question else None
+    row.question_asked_by = question.asked_by if question else None
+    row.question_asked_at = question.asked_at if question else None
+    row.question_remind_at = question.remind_at if question else None
+    row.question_lapses_at = question.lapses_at if question else None
     return row
 
 

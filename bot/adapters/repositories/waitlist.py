@@ -1,0 +1,84 @@
+"""The waiting list: entries per company and customer, and their row mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.adapters.orm import WaitEntryRow
+from bot.domain.model import Customer
+from bot.domain.waitlist import WaitEntry, WaitStatus
+
+WAITING = WaitStatus.WAITING.value
+
+
+class SqlWaitlist:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, entry: WaitEntry) -> WaitEntry:
+        row = _to_row(entry, WaitEntryRow())
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            # Already waiting (a replayed click, a colleague): that entry stands.
+            return self._waiting(entry.customer, entry.partner_id)[0]
+        entry.id = row.id
+        return entry
+
+    def get(self, entry_id: int, *, lock: bool = False) -> WaitEntry | None:
+        row = self.session.get(WaitEntryRow, entry_id, with_for_update=lock)
+        return _from_row(row) if row else None
+
+    def save(self, entry: WaitEntry) -> None:
+        assert entry.id is not None
+        _to_row(entry, self.session.get_one(WaitEntryRow, entry.id))
+        self.session.flush()
+
+    def waiting_for(self, customer: Customer, now: datetime) -> Sequence[WaitEntry]:
+        return [e for e in self._waiting(customer) if e.is_waiting(now)]
+
+    def of_company(self, partner_id: str, customer: Customer) -> Sequence[WaitEntry]:
+        return self._waiting(customer, partner_id)
+
+    def _waiting(self, customer: Customer, partner_id: str | None = None) -> list[WaitEntry]:
+        same = []
+        if customer.email:
+            same.append(WaitEntryRow.email == customer.email)
+        if customer.mobile:
+            same.append(WaitEntryRow.mobile == customer.mobile)
+        query = select(WaitEntryRow).where(WaitEntryRow.status == WAITING, or_(*same))
+        if partner_id is not None:
+            query = query.where(WaitEntryRow.partner_id == partner_id)
+        query = query.order_by(WaitEntryRow.created_at, WaitEntryRow.id).with_for_update()
+        return [_from_row(row) for row in self.session.scalars(query)]
+
+
+def _from_row(row: WaitEntryRow) -> WaitEntry:
+    return WaitEntry(
+        id=row.id,
+        partner_id=row.partner_id,
+        slack_user_id=row.slack_user_id,
+        customer=Customer(row.customer_name, row.country, email=row.email, mobile=row.mobile),
+        created_at=row.created_at,
+        status=WaitStatus(row.status),
+        ended_at=row.ended_at,
+    )
+
+
+def _to_row(entry: WaitEntry, row: WaitEntryRow) -> WaitEntryRow:
+    row.partner_id = entry.partner_id
+    row.slack_user_id = entry.slack_user_id
+    row.customer_name = entry.customer.name
+    row.email = entry.customer.email
+    row.mobile = entry.customer.mobile
+    row.country = entry.customer.country
+    row.status = entry.status.value
+    row.created_at = entry.created_at
+    row.ended_at = entry.ended_at
+    return row

@@ -1,0 +1,73 @@
+"""The waiting list's buttons: join from the refusal, leave from the confirmation, and
+pre-register from the DM saying the customer is free again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks.notice import notice_modal
+from bot.blocks.preregister import FormValues, preregister_modal
+from bot.blocks.refusals import answer
+from bot.blocks.waitlist import JOIN, LEAVE, PREREGISTER, joined_view, left_view
+from bot.domain.errors import Refusal
+from bot.handlers import payloads
+from bot.handlers.refusals import answered
+from bot.services.context import Context
+from bot.services.queries import GetStanding, standing
+from bot.services.waitlist import JoinWaitlist, LeaveWaitlist, join_waitlist, leave_waitlist
+
+
+def register(app: App) -> None:
+    app.action(JOIN)(join_clicked)
+    app.action(LEAVE)(leave_clicked)
+    app.action(PREREGISTER)(preregister_clicked)
+
+
+def join_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+    """Pressed in the refusal's modal: the answer replaces it there."""
+    ack()
+    where = payloads.view_id(body)
+    try:
+        user_id, _, customer = payloads.typed_customer(body)
+        entry = join_waitlist(JoinWaitlist(user_id, customer), services)
+    except Refusal as refused:
+        said = answer(refused)
+        client.views_update(view_id=where, view=notice_modal(said.title, said.message))
+        return
+    client.views_update(view_id=where, view=joined_view(entry))
+
+
+def leave_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+    ack()
+    where = payloads.view_id(body)
+    try:
+        click = payloads.click(body)
+        leave_waitlist(LeaveWaitlist(click.user_id, click.registration_id), services)
+    except Refusal as refused:
+        said = answer(refused)
+        client.views_update(view_id=where, view=notice_modal(said.title, said.message))
+        return
+    client.views_update(view_id=where, view=left_view())
+
+
+@answered
+def preregister_clicked(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
+) -> None:
+    """The form, filled in with what the partner typed when it asked to wait."""
+    ack()
+    user_id, trigger_id, customer = payloads.typed_customer(body)
+    now_standing = standing(GetStanding(user_id), services)
+    now_standing.check()
+    form = FormValues(
+        country=customer.country,
+        customer_name=customer.name,
+        email=customer.email,
+        mobile=customer.mobile,
+    )
+    client.views_open(
+        trigger_id=trigger_id, view=preregister_modal(now_standing.partner.country, form)
+    )
