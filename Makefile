@@ -40,6 +40,8 @@ lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
 
 # Not part of `make test`: the bulk paths at a program's scale (SCALE=full for 1M rows;
-# BENCH_POSTGRES_URL=… adds PostgreSQL, whose schema it drops). Results in benchmarks/results/.
+# BENCH_POSTGRES_URL=… adds PostgreSQL, whose schema it drops), then the interactive HTTP
+# paths against a bare Bolt floor. Results in benchmarks/results/.
 bench: install
 	$(VENV)/bin/python -m benchmarks.data_paths --scale $(or $(SCALE),small)
+	$(VENV)/bin/python -m benchmarks.http_paths --scale $(or $(SCALE),small)

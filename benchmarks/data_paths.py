@@ -1,4 +1,5 @@
-"""The operators' bulk paths at a program's scale: directory import, export, sweep.
+"""The operators' bulk paths at a program's scale: directory and partners import, export,
+sweep.
 
     .venv/bin/python -m benchmarks.data_paths [--scale small|full] [--postgres URL]
 
@@ -22,7 +23,13 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from benchmarks.dataset import SCALES, insert_partners, insert_registrations, write_directory
+from benchmarks.dataset import (
+    SCALES,
+    insert_partners,
+    insert_registrations,
+    write_directory,
+    write_partners,
+)
 from bot.adapters.database import make_engine, upgrade
 
 PREREG = [sys.executable, "-m", "bot"]
@@ -49,6 +56,12 @@ def measure(url: str, scale_name: str, folder: Path) -> dict[str, object]:
         figures = isolated(["directory", "import", str(csv_file)], url)
         figures["rows_per_second"] = round(size / figures["seconds"])
         found[f"directory import {size:,}"] = figures
+    fresh(url)
+    partners_file = write_partners(folder / "partners.csv", scale.partners)
+    for run in ("", " again (unchanged)"):
+        figures = isolated(["partners", "import", str(partners_file)], url)
+        figures["rows_per_second"] = round(scale.partners / figures["seconds"])
+        found[f"partners import {scale.partners:,}{run}"] = figures
     fresh(url)
     engine = make_engine(url)
     insert_partners(engine, scale.partners)

@@ -87,6 +87,29 @@ def partner_id(n: int) -> str:
     return f"P{n:05d}"
 
 
+PARTNERS_HEADER = ("id", "name", "country", "email", "mobile", "slack_users")
+
+
+def write_partners(path: Path, count: int) -> Path:
+    """The companies of insert_partners as a `prereg partners import` file; every
+    third with a mobile, so that both normalizers run."""
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(PARTNERS_HEADER)
+        for n in range(count):
+            writer.writerow(
+                [
+                    partner_id(n),
+                    f"Partner {n}",
+                    COUNTRIES[n % len(COUNTRIES)],
+                    f"sales@partner{n}.example",
+                    f"+49152{n:08d}" if n % 3 == 0 else "",
+                    f"U{n:06d}A U{n:06d}B",
+                ]
+            )
+    return path
+
+
 def insert_partners(engine: Engine, count: int) -> None:
     """Each company with a contact email and two Slack users."""
     partners = [

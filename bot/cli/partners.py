@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator, Sequence
 
+from bot.cli import partner_import
 from bot.cli.common import OK, Subparsers, columns, group, runtime_for, sub
 from bot.domain.model import Partner
 from bot.services.partners import AddPartner, ListPartners, add_partner, list_partners
@@ -28,6 +29,7 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
     )
     add.set_defaults(command=_partners_add)
     sub(partners, "list", "list partner companies").set_defaults(command=_partners_list)
+    partner_import.register(partners)
 
 
 def _partners_add(args: argparse.Namespace) -> int:

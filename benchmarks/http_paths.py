@@ -1,0 +1,238 @@
+"""The interactive paths under load, against a bare Bolt app as the floor.
+
+    .venv/bin/python -m benchmarks.http_paths [--scale small|full] [--postgres URL]
+
+The real server (benchmarks.http_serve: bot.server.http_stack) on SQLite and, given a URL
+(its schema is dropped), on PostgreSQL, and a bare Bolt app on the same waitress settings
+whose listeners only ack, each in a process of its own; this process holds the Slack
+stand-in and drives 16 concurrent clients with requests signed as Slack signs them, for a
+fixed time per path. Per path: req/s, latency percentiles, errors, p99 over the floor's,
+and the time from each request to the Slack call it causes, as the stand-in saw it.
+Writes benchmarks/results/http_paths.md and .json and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from benchmarks.data_paths import RESULTS, fresh, machine
+from benchmarks.http_serve import SECRET
+from tests.slack_driver import SlackDriver
+from tests.slack_standin import SlackStandin
+
+CLIENTS = 16
+SECONDS = {"small": 10.0, "full": 60.0}
+Sample = tuple[float, bool, float | None]  # latency, ok, seconds until the Slack call
+MISSING = -1.0  # the Slack call the request should cause never came (5 s)
+
+
+class Driver(SlackDriver):
+    """Remembers the trigger_id of its last request: the views.open it causes names it."""
+
+    last_trigger = ""
+
+    def trigger_id(self, user_id: str) -> str:
+        self.last_trigger = super().trigger_id(user_id)
+        return self.last_trigger
+
+
+class Target:
+    """One server process and a driver per client."""
+
+    def __init__(self, slack: SlackStandin, args: list[str]) -> None:
+        command = [sys.executable, "-m", "benchmarks.http_serve", "--slack", slack.url, *args]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.process.stdout is not None
+        port = int(self.process.stdout.readline())
+        self.url = f"http://127.0.0.1:{port}/slack/events"
+        self.drivers = [Driver(self.url, SECRET, standin=slack) for _ in range(CLIENTS)]
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def user(n: int) -> str:
+    return f"UBENCH{n:02d}"
+
+
+def run_path(seconds: float, step: Callable[[int, int], Sample]) -> list[Sample]:
+    samples: list[Sample] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        for i in count():
+            if time.monotonic() >= deadline:
+                return
+            try:
+                sample = step(n, i)
+            except Exception:
+                sample = (0.0, False, None)
+            with lock:
+                samples.append(sample)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples
+
+
+def caused(
+    slack: SlackStandin, method: str, match: Callable[[Any], bool], mark: int, sent: float
+) -> float | None:
+    """Seconds from sending the request to the stand-in receiving the call it caused."""
+    try:
+        call = slack.wait_for(method, match, timeout=5.0, after=mark)
+    except AssertionError:
+        return MISSING
+    return call.at - sent
+
+
+def paths(
+    slack: SlackStandin, target: Target, floor: bool
+) -> dict[str, Callable[[int, int], Sample]]:
+    def slash(n: int, i: int) -> Sample:
+        driver, who = target.drivers[n], user(n)
+        mark, sent = len(slack.calls()), time.time()
+        reply = driver.slash_command(who)
+        trigger = driver.last_trigger
+        opened = caused(
+            slack, "views.open", lambda c: c.args.get("trigger_id") == trigger, mark, sent
+        )
+        return reply.elapsed, reply.status == 200, opened
+
+    def eligible(n: int, i: int) -> Sample:
+        driver, who = target.drivers[n], user(n)
+        mark = len(slack.calls())
+        driver.slash_command(who)
+        trigger = driver.last_trigger
+        slack.wait_for("views.open", lambda c: c.args.get("trigger_id") == trigger, 5.0, after=mark)
+        answers = {"Customer name": f"Kunde {n}-{i}", "Email": f"k{n}x{i}@kunde{n}.example"}
+        if floor:
+            view = {"id": f"VF{n}x{i}", "type": "modal", "callback_id": "preregister"}
+            reply = driver.submit_view(who, view=view, values={})
+        else:
+            reply = driver.submit_view(who, answers)
+        return reply.elapsed, reply.status == 200, None
+
+    def home(n: int, i: int) -> Sample:
+        driver, who = target.drivers[n], user(n)
+        mark, sent = len(slack.calls()), time.time()
+        reply = driver.app_home_opened(who, event_id=f"Ev{n}x{i}x{time.time_ns()}")
+        mine: Callable[[Any], bool] = lambda c: c.args.get("user_id") == who  # noqa: E731
+        published = None if floor else caused(slack, "views.publish", mine, mark, sent)
+        return reply.elapsed, reply.status == 200, published
+
+    return {"slash command": slash, "eligible submission": eligible, "App Home opened": home}
+
+
+def figures(samples: list[Sample], seconds: float) -> dict[str, Any]:
+    ok = sorted(s[0] for s in samples if s[1])
+    after = sorted(s[2] for s in samples if s[2] is not None and s[2] != MISSING)
+    missing = sum(1 for s in samples if s[2] == MISSING)
+
+    def pick(values: list[float], q: float) -> float | None:
+        return (
+            round(values[min(int(q * len(values)), len(values) - 1)] * 1000, 1) if values else None
+        )
+
+    return {
+        "requests": len(samples),
+        "req_per_s": round(len(ok) / seconds, 1),
+        "p50_ms": pick(ok, 0.5),
+        "p95_ms": pick(ok, 0.95),
+        "p99_ms": pick(ok, 0.99),
+        "max_ms": pick(ok, 1.0),
+        "errors": len(samples) - len(ok),
+        "slack_call_p50_ms": pick(after, 0.5),
+        "slack_call_p99_ms": pick(after, 0.99),
+        "slack_call_max_ms": pick(after, 1.0),
+        "slack_call_missing": missing,
+    }
+
+
+def measure(slack: SlackStandin, args: list[str], seconds: float, floor: bool) -> dict[str, Any]:
+    target = Target(slack, args)
+    try:
+        return {
+            name: figures(run_path(seconds, step), seconds)
+            for name, step in paths(slack, target, floor).items()
+        }
+    finally:
+        target.close()
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    floor = results["floor (bare Bolt)"]
+    lines = [
+        "| server | path | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | p99 × floor"
+        " | Slack call p50 / p99 / max ms (missing) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for server, found in results.items():
+        for path, f in found.items():
+            base = floor[path]["p99_ms"]
+            ratio = f"{f['p99_ms'] / base:.1f}" if f["p99_ms"] and base else ""
+            call = (
+                f"{f['slack_call_p50_ms']} / {f['slack_call_p99_ms']}"
+                f" / {f['slack_call_max_ms']} ({f['slack_call_missing']})"
+                if f["slack_call_p50_ms"] is not None
+                else ""
+            )
+            lines.append(
+                f"| {server} | {path} | {f['req_per_s']} | {f['p50_ms']} | {f['p95_ms']}"
+                f" | {f['p99_ms']} | {f['max_ms']} | {f['errors']} | {ratio} | {call} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=sorted(SECONDS), default="small")
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"))
+    args = parser.parse_args()
+    seconds = SECONDS[args.scale]
+    results: dict[str, dict[str, Any]] = {}
+    started_load = machine()
+    with tempfile.TemporaryDirectory() as folder, SlackStandin() as slack:
+        results["floor (bare Bolt)"] = measure(slack, ["--floor"], seconds, floor=True)
+        sqlite = f"sqlite:///{Path(folder) / 'http.db'}"
+        fresh(sqlite)
+        results["prereg, SQLite"] = measure(slack, ["--database", sqlite], seconds, floor=False)
+        if args.postgres:
+            fresh(args.postgres)
+            pg = ["--database", args.postgres]
+            results["prereg, PostgreSQL"] = measure(slack, pg, seconds, floor=False)
+    RESULTS.mkdir(exist_ok=True)
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    header = (
+        f"{args.scale} scale ({seconds:.0f} s a path, {CLIENTS} clients), {when};"
+        f" at start: {started_load}; at end: {machine()}"
+    )
+    markdown = f"{header}\n\n{table(results)}\n"
+    (RESULTS / "http_paths.md").write_text(markdown)
+    data = {"scale": args.scale, "at": when, "machine": header, "results": results}
+    (RESULTS / "http_paths.json").write_text(json.dumps(data, indent=2))
+    print(markdown)
+
+
+if __name__ == "__main__":
+    main()

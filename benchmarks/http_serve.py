@@ -1,0 +1,108 @@
+"""The server side of benchmarks.http_paths, in a process of its own.
+
+    python -m benchmarks.http_serve (--floor | --database URL) --slack URL --users N
+
+Prints the port it listens on, then serves until stdin closes. `--floor` is a bare Bolt
+app on the same waitress settings whose listeners only ack (slash: ack + views.open).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import Any
+
+from flask import Flask, request
+from slack_bolt import App
+from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_sdk import WebClient
+from waitress import create_server
+
+from bot.bootstrap import build
+from bot.domain.model import Partner
+from bot.server import WAITRESS, http_stack, stop
+from bot.settings import Settings
+from tests.slack_standin import DEFAULT_TOKEN
+
+SECRET = "benchmark-secret"
+TOKEN = DEFAULT_TOKEN
+
+
+def floor(slack_url: str) -> Any:
+    app = App(
+        token=TOKEN,
+        signing_secret=SECRET,
+        client=WebClient(token=TOKEN, base_url=slack_url.rstrip("/") + "/"),
+        token_verification_enabled=False,
+    )
+
+    @app.command("/preregister")
+    def _slash(ack: Any, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view={
+                "type": "modal",
+                "callback_id": "floor",
+                "title": {"type": "plain_text", "text": "Floor"},
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "floor"}}],
+            },
+        )
+
+    @app.view("preregister")
+    def _submit(ack: Any) -> None:
+        ack()
+
+    @app.event("app_home_opened")
+    def _home(ack: Any) -> None:
+        ack()
+
+    web = Flask("floor")
+    handler = SlackRequestHandler(app)
+    web.add_url_rule("/slack/events", "events", lambda: handler.handle(request), methods=["POST"])
+    return create_server(web, host="127.0.0.1", port=0, **WAITRESS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--floor", action="store_true")
+    parser.add_argument("--database")
+    parser.add_argument("--slack", required=True)
+    parser.add_argument("--users", type=int, default=16)
+    args = parser.parse_args()
+    if args.floor:
+        server = floor(args.slack)
+        threading.Thread(target=server.run, daemon=True).start()
+        print(server.effective_port, flush=True)
+        sys.stdin.read()
+        server.close()
+        return
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=args.database,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=args.slack,
+        review_channel_id="C0REVIEW",
+        reviewer_user_ids="UREV1",
+        invite_secret="benchmark-invite-secret",
+        prereg_quota=1_000_000,
+    )
+    runtime = build(settings)
+    users = tuple(f"UBENCH{n:02d}" for n in range(args.users))
+    with runtime.context.uow() as uow:
+        if uow.partners.get("bench") is None:
+            partner = Partner("bench", "Bench", "DE", email="b@bench.example", slack_user_ids=users)
+            uow.partners.add(partner, runtime.context.now())
+        uow.commit()
+    stack = http_stack(runtime, "127.0.0.1", 0)
+    threading.Thread(target=stack.server.run, daemon=True).start()
+    stack.outbox.start()
+    print(stack.server.effective_port, flush=True)
+    sys.stdin.read()
+    stop(stack, runtime)
+
+
+if __name__ == "__main__":
+    main()
