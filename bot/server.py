@@ -25,21 +25,28 @@ from bot.adapters.outbox_worker import OutboxWorker
 from bot.bootstrap import Runtime, web_secret
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError
-from bot.slack_app import build_slack_app, redact
+from bot.redact import Redacting, redact
+from bot.slack_app import build_slack_app
 from bot.web import create_web_app
 from bot.web.invite import invite_pages
 
 log = logging.getLogger(__name__)
 
-# waitress: a pool of request threads (Bolt acks on them, listeners run on their own pool),
-# bounded connections, idle connections dropped, no request body larger than Slack sends.
+# waitress: a pool of request threads (Bolt acks on them, listeners run on their own pool).
+# waitress reads each request whole in its event loop before a thread sees it, so a slow
+# client costs a socket, not a thread; the connection limit is set well above the slow clients
+# one address can hold open (past the limit waitress stops accepting, and /healthz with it),
+# idle connections are dropped after `channel_timeout`, and no body is larger than Slack sends.
+# In production run behind a reverse proxy that buffers requests (README, "Serving").
 WAITRESS: dict[str, Any] = {
     "threads": 16,
-    "connection_limit": 256,
-    "channel_timeout": 30,
-    "cleanup_interval": 10,
+    "connection_limit": 2000,
+    "channel_timeout": 15,
+    "cleanup_interval": 5,
+    "backlog": 1024,
+    "max_request_header_size": 64 * 1024,
     "max_request_body_size": 1024 * 1024,
-    "asyncore_use_poll": True,
+    "asyncore_use_poll": True,  # select() cannot watch more than 1024 sockets
 }
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 
@@ -60,11 +67,13 @@ def http_stack(runtime: Runtime, host: str, port: int) -> HttpStack:
     """Built, listening, not yet serving: `stack.server.run()` serves until closed."""
     _require(runtime.settings, socket_mode=False)
     slack_app = build_slack_app(runtime.settings, runtime.context)
+    secret = runtime.settings.slack_signing_secret
     web = create_web_app(
         slack_app,
         runtime.database_reachable,
         blueprints=web_pages(runtime),
         secret_key=web_secret(runtime.settings),
+        signing_secret=secret.get_secret_value() if secret else None,
     )
     server = create_server(web, host=host, port=port, **WAITRESS)
     return HttpStack(server, slack_app, OutboxWorker(runtime.deliver_outbox, runtime.outbox_wake))
@@ -147,6 +156,7 @@ def configure_logging(level: int = logging.INFO) -> None:
     if any(isinstance(h.formatter, OneLineFormatter) for h in root.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(Redacting())
     handler.setFormatter(OneLineFormatter(LOG_FORMAT))
     root.addHandler(handler)
     root.setLevel(level)

@@ -13,20 +13,36 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from bot.services.errors import ServiceBusy
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
+# Slack wants an answer within 3 s, so no unit of work may wait on the database longer than
+# this: past it the use case fails with ServiceBusy ("nothing was saved, try again") instead of
+# committing after Slack gave up, when the user has already been told it failed.
+WAIT_SECONDS = 2.0
+STATEMENT_MS = 2500  # PostgreSQL: the longest a statement may run (migrations excepted)
+
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a database error never carries the values (emails, mobiles) into a log.
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    # A bounded connect: /healthz must answer 503, not hang, when the network drops packets.
+    # Bounded connect (a network that drops packets), lock waits and statements.
+    options = (
+        f"-c lock_timeout={int(WAIT_SECONDS * 1000)} -c statement_timeout={STATEMENT_MS}"
+        " -c idle_in_transaction_session_timeout=60000"
+    )
     return create_engine(
         url,
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
-        connect_args={"connect_timeout": 5},
+        pool_timeout=WAIT_SECONDS,
+        hide_parameters=True,
+        connect_args={"connect_timeout": int(WAIT_SECONDS), "options": options},
     )
 
 
@@ -34,7 +50,11 @@ def _sqlite_engine(url: str) -> Engine:
     # Python's sqlite3 driver would open transactions lazily and deferred; writers then
     # fail instead of queueing. BEGIN IMMEDIATE takes the write lock up front, so every
     # use case runs serialized behind the busy timeout: quota and exclusivity hold.
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url,
+        hide_parameters=True,
+        connect_args={"timeout": WAIT_SECONDS, "check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,7 +62,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(WAIT_SECONDS * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -59,7 +79,22 @@ def writer_turn(engine: Engine) -> AbstractContextManager[Any] | None:
     """SQLite has one writer at a time. Threads of one process queue on a lock for their
     turn instead of polling SQLite's busy handler, whose sleeps of up to 100 ms let
     unlucky waiters starve for seconds. Other processes still wait on the busy timeout."""
-    return threading.RLock() if engine.dialect.name == "sqlite" else None
+    return WriterTurn() if engine.dialect.name == "sqlite" else None
+
+
+class WriterTurn:
+    """A re-entrant lock whose wait is bounded: a queue longer than that is ServiceBusy."""
+
+    def __init__(self, wait: float = WAIT_SECONDS) -> None:
+        self._lock = threading.RLock()
+        self.wait = wait
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(timeout=self.wait):
+            raise ServiceBusy("waited too long for a turn to write")
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -81,13 +116,27 @@ def upgrade(engine: Engine) -> None:
     with engine.connect() as connection:
         if MigrationContext.configure(connection).get_current_revision() == head:
             return
-    command.upgrade(config, "head")
+    if engine.dialect.name != "postgresql":
+        command.upgrade(config, "head")
+        return
+    # A migration may rewrite a large table: none of the request-sized statement limits.
+    migrating = create_engine(engine.url, poolclass=NullPool, hide_parameters=True)
+    try:
+        command.upgrade(alembic_config(migrating), "head")
+    finally:
+        migrating.dispose()
 
 
 def is_reachable(engine: Engine) -> bool:
+    """The database answers, and on SQLite one could write now (another process may hold the
+    file's write lock, which readers do not notice)."""
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        if engine.dialect.name == "sqlite":
+            with engine.begin() as connection:  # BEGIN IMMEDIATE, within the busy timeout
+                connection.execute(text("SELECT 1"))
+        else:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
         return True
     except Exception:
         return False
