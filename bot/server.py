@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 from flask import Blueprint
 from slack_bolt import App
@@ -45,7 +45,7 @@ WAITRESS: dict[str, Any] = {
     "cleanup_interval": 5,
     "backlog": 1024,
     "max_request_header_size": 64 * 1024,
-    "max_request_body_size": 1024 * 1024,
+    "max_request_body_size": 2 * 1024 * 1024,
     "asyncore_use_poll": True,  # select() cannot watch more than 1024 sockets
 }
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
@@ -76,7 +76,7 @@ def http_stack(runtime: Runtime, host: str, port: int) -> HttpStack:
         signing_secret=secret.get_secret_value() if secret else None,
     )
     server = create_server(web, host=host, port=port, **WAITRESS)
-    return HttpStack(server, slack_app, OutboxWorker(runtime.deliver_outbox, runtime.outbox_wake))
+    return HttpStack(server, slack_app, outbox_worker(runtime))
 
 
 def stop(stack: HttpStack, runtime: Runtime, jobs: Any = None) -> None:
@@ -119,7 +119,7 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
     slack_app = build_slack_app(settings, runtime.context, socket_mode=True)
     handler = SocketModeHandler(slack_app, settings.slack_app_token.get_secret_value())
     jobs = build_scheduler(runtime) if scheduler else None
-    outbox = OutboxWorker(runtime.deliver_outbox, runtime.outbox_wake)
+    outbox = outbox_worker(runtime)
     stopping = threading.Event()
     with _on_stop_signal(stopping.set):
         try:
@@ -136,6 +136,13 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
             log.info("prereg stopped")
 
 
+def outbox_worker(runtime: Runtime) -> OutboxWorker:
+    """Delivers after each commit; first releases the claims of a dead predecessor."""
+    return OutboxWorker(
+        runtime.deliver_outbox, runtime.outbox_wake, on_start=runtime.release_orphans
+    )
+
+
 def web_pages(runtime: Runtime) -> list[Blueprint]:
     """Pages besides Slack's endpoint and health: the invitation pages (/invite/<token>)."""
     if runtime.context.invites is None:
@@ -150,15 +157,20 @@ class OneLineFormatter(logging.Formatter):
         return redact(super().format(record)).replace("\n", " | ")
 
 
+def log_handler(stream: TextIO) -> logging.Handler:
+    """One line per record, bounded, emails, mobiles and tokens masked."""
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(Redacting())
+    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
+    return handler
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """Stdlib logging to stderr; idempotent, so every entry point may call it."""
     root = logging.getLogger()
     if any(isinstance(h.formatter, OneLineFormatter) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(Redacting())
-    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
-    root.addHandler(handler)
+    root.addHandler(log_handler(sys.stderr))
     root.setLevel(level)
     # APScheduler announces every run at INFO; its warnings and errors are what matter.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

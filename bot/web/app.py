@@ -14,7 +14,7 @@ from bot.web.slack_guard import refusal
 log = logging.getLogger(__name__)
 
 # Slack's payloads are a few kilobytes; anything much larger is not Slack.
-MAX_BODY = 1024 * 1024
+MAX_BODY = 2 * 1024 * 1024
 
 
 def create_web_app(
