@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,10 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # What is left of this unit of work's wait, after its turn in the queue (WriterTurn).
+        left = getattr(_deadline, "at", None)
+        wait = WAIT_SECONDS if left is None else max(left - time.monotonic(), 0.05)
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait * 1000)}")
         # A reader marked prereg_read_only (the exports) takes no write lock: in WAL mode
         # it sees one snapshot however long it reads, and writers carry on meanwhile.
         read_only = connection.get_execution_options().get("prereg_read_only", False)
@@ -82,18 +87,30 @@ def writer_turn(engine: Engine) -> AbstractContextManager[Any] | None:
     return WriterTurn() if engine.dialect.name == "sqlite" else None
 
 
+_deadline = threading.local()  # when the current thread's unit of work must stop waiting
+
+
 class WriterTurn:
-    """A re-entrant lock whose wait is bounded: a queue longer than that is ServiceBusy."""
+    """A re-entrant lock whose wait is bounded: a queue longer than that is ServiceBusy. The
+    time spent queueing counts against the busy timeout of the transaction that follows."""
 
     def __init__(self, wait: float = WAIT_SECONDS) -> None:
         self._lock = threading.RLock()
         self.wait = wait
 
     def __enter__(self) -> None:
+        deadline = time.monotonic() + self.wait
         if not self._lock.acquire(timeout=self.wait):
             raise ServiceBusy("waited too long for a turn to write")
+        depth = getattr(_deadline, "depth", 0)
+        if depth == 0:
+            _deadline.at = deadline
+        _deadline.depth = depth + 1
 
     def __exit__(self, *exc: object) -> None:
+        _deadline.depth -= 1
+        if _deadline.depth == 0:
+            _deadline.at = None
         self._lock.release()
 
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 from bot.services.delivery import DeliveryReport
+from bot.services.errors import ServiceBusy
 
 log = logging.getLogger(__name__)
 
@@ -54,5 +55,7 @@ class OutboxWorker:
                         log.warning("outbox delivery failed: %s", error)
                     if not report.claimed_all:
                         break
+            except ServiceBusy:
+                log.warning("outbox delivery paused: the database is busy; retrying shortly")
             except Exception:
                 log.exception("outbox delivery crashed; retrying at the next wake-up")

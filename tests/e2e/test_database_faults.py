@@ -1,0 +1,112 @@
+"""The database away during a submission: the partner is answered within Slack's 3 s that the
+service is busy and nothing was saved, /healthz says 503, and both recover without a restart.
+
+SQLite: another process holds the file's write lock. PostgreSQL: a server of the test's own is
+stopped and started again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.slack_app import BUSY
+from tests.conftest import POSTGRES_REQUIRED, reset_postgres
+from tests.e2e.conftest import Bot
+from tests.e2e.test_hostile_requests import health
+from tests.e2e.test_preregister import CUSTOMER, database_state, open_form, registrations
+from tests.pg_server import ThrowawayPostgres, find_bin
+
+LOCKER = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+connection.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.readline()
+connection.execute("ROLLBACK")
+"""
+
+
+@pytest.fixture(scope="module")
+def own_postgres() -> Iterator[ThrowawayPostgres]:
+    bin_dir = find_bin()
+    if bin_dir is None:
+        reason = "PostgreSQL's binaries (initdb, pg_ctl) are not installed"
+        if POSTGRES_REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = ThrowawayPostgres(bin_dir)
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'prereg.db'}"
+    server: ThrowawayPostgres = request.getfixturevalue("own_postgres")
+    reset_postgres(server.url)
+    return server.url
+
+
+def busy_answer_within_3_s(bot: Bot) -> None:
+    reply = bot.driver.submit_view("UACME1", CUSTOMER)
+    assert reply.status == 200
+    assert reply.elapsed < 3
+    assert reply.json["response_action"] == "errors"
+    assert list(reply.json["errors"].values()) == [BUSY]
+    assert "Customer name" in bot.text_of(bot.modal("UACME1"))  # the form stays, as typed
+
+
+def submits_once_it_is_back(bot: Bot) -> None:
+    bot.wait_until(lambda: health(bot) == 200, timeout=15)
+    reply = bot.driver.submit_view("UACME1", CUSTOMER)
+    assert reply.json["response_action"] == "update", reply.json
+    assert registrations(bot) == [("acme", "preregistered", "it@kunde.de")]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_sqlite_locked_by_another_process(bot: Bot, database_url: str) -> None:
+    open_form(bot)
+    before = database_state(bot)
+    path = database_url.removeprefix("sqlite:///")
+    locker = subprocess.Popen(
+        [sys.executable, "-c", LOCKER, path],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
+    try:
+        assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+        assert health(bot) == 503
+        busy_answer_within_3_s(bot)
+    finally:
+        assert locker.stdin is not None
+        locker.stdin.write("\n")
+        locker.stdin.close()
+        locker.wait(10)
+    assert database_state(bot) == before  # nothing was saved, as the answer said
+    submits_once_it_is_back(bot)
+
+
+@pytest.mark.parametrize("database_url", ["own-postgresql"], indirect=True)
+def test_postgresql_stopped_and_started_again(bot: Bot, own_postgres: ThrowawayPostgres) -> None:
+    open_form(bot)
+    before = database_state(bot)
+    own_postgres.stop()
+    try:
+        assert health(bot) == 503
+        busy_answer_within_3_s(bot)
+        assert health(bot) == 503
+    finally:
+        own_postgres.start()
+    assert database_state(bot) == before
+    submits_once_it_is_back(bot)
