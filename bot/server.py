@@ -23,9 +23,9 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.adapters.outbox_worker import OutboxWorker
 from bot.bootstrap import Runtime, web_secret
+from bot.redact import Redacting, redact
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError
-from bot.redact import Redacting, redact
 from bot.slack_app import build_slack_app
 from bot.web import create_web_app
 from bot.web.invite import invite_pages

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
@@ -115,12 +115,30 @@ def _inject(settings: Settings, services: Context) -> Callable[..., None]:
     reviewer_user_ids = settings.reviewer_user_ids
 
     def inject_services(context: BoltContext, next_: Callable[[], None]) -> None:
+        context["ack"] = _StickyAck()  # type: ignore[no-untyped-call]
         context["services"] = services
         context["review_channel_id"] = review_channel_id
         context["reviewer_user_ids"] = reviewer_user_ids
         next_()
 
     return inject_services
+
+
+class _StickyAck(Ack):
+    """An acknowledgement that, once given, stays given. When a listener fails right after its
+    ack, Bolt's thread runner sets the ack's response back to None before the request thread
+    has seen it, and Slack then waits 3 s for a 404 although the listener had answered."""
+
+    _given: BoltResponse | None = None
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._given
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._given is None:
+            self._given = value
 
 
 def handle_error(
@@ -174,7 +192,7 @@ def _answer_in_response(response: BoltResponse, body: dict[str, Any], words: str
     answer: dict[str, Any] | None = None
     if body.get("type") == "view_submission":
         # Under the form's first field, so that what the user typed stays for the next try.
-        view = body.get("view") if isinstance(body.get("view"), dict) else {}
+        view: dict[str, Any] = body["view"] if isinstance(body.get("view"), dict) else {}
         inputs = [b.get("block_id") for b in view.get("blocks") or [] if _is_input(b)]
         if inputs and isinstance(inputs[0], str):
             answer = {"response_action": "errors", "errors": {inputs[0]: words}}
