@@ -30,18 +30,10 @@ def seed_review_requests(database_url: str) -> None:
     """BURST review requests already committed: their cards are owed to the reviewers."""
     runtime = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
     ctx = runtime.context
-    add_partner(
-        AddPartner("acme", "Acme", "DE", "x@acme.de", None, ("UACME1",)), ctx.uow(), ctx.now()
-    )
+    add_partner(AddPartner("acme", "Acme", "DE", "x@acme.de", None, ("UACME1",)), ctx)
     for n in range(BURST):
         who = Customer(f"Client {n}", "FR", email=f"it{n}@client.example")  # country mismatch
-        uc.request_review(
-            uc.Submit("acme", who, actor="UACME1", justification="met them at a fair"),
-            ctx.uow(),
-            ctx.policy,
-            ctx.calendar,
-            ctx.now(),
-        )
+        uc.request_review(uc.RequestReview("UACME1", who, "met them at a fair"), ctx)
     runtime.close()
 
 

@@ -21,8 +21,8 @@ from bot.adapters.repositories import (
     SqlReminders,
 )
 from bot.domain.model import Partner
-from bot.services.messages import notifications_for
 from bot.services.errors import ServiceBusy, ValueNotStorable
+from bot.services.messages import notifications_for
 from bot.services.ports import (
     AuditLog,
     Directory,

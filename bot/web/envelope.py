@@ -33,8 +33,26 @@ class _Action(_Shape):
     value: Text | None = None
 
 
+class _Option(_Shape):
+    value: Annotated[str, Field(max_length=2000)]
+
+
+class _Input(_Shape):
+    """One element's state: Slack gives each kind of element its value in one typed key."""
+
+    type: Id | None = None
+    value: Text | None = None
+    selected_option: _Option | None = None
+    selected_options: list[_Option] | None = None
+    selected_date: Annotated[str, Field(max_length=32)] | None = None
+    selected_user: Id | None = None
+    selected_users: list[Id] | None = None
+    selected_conversation: Id | None = None
+    selected_channel: Id | None = None
+
+
 class _State(_Shape):
-    values: dict[str, dict[str, dict[str, Any]]]
+    values: dict[str, dict[str, _Input]]
 
 
 class _View(_Shape):
@@ -96,7 +114,7 @@ class _Command(_Shape):
     command: Annotated[str, Field(min_length=2, max_length=64, pattern=r"^/")]
     user_id: Id
     text: Text = ""
-    trigger_id: Id | None = None
+    trigger_id: Id  # Slack sends one with every command
     channel_id: Id | None = None
 
 
