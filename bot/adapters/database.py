@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from contextlib import AbstractContextManager
@@ -144,11 +145,19 @@ def upgrade(engine: Engine) -> None:
         migrating.dispose()
 
 
+MIN_FREE_BYTES = 256 * 1024
+"""Below this much free space beside a SQLite file, writes are about to fail: not healthy."""
+
+
 def is_reachable(engine: Engine) -> bool:
     """The database answers, and on SQLite one could write now (another process may hold the
-    file's write lock, which readers do not notice)."""
+    file's write lock, which readers do not notice; the disk may be full)."""
     try:
         if engine.dialect.name == "sqlite":
+            path = engine.url.database
+            if path and path != ":memory:":
+                if shutil.disk_usage(Path(path).resolve().parent).free < MIN_FREE_BYTES:
+                    return False
             with engine.begin() as connection:  # BEGIN IMMEDIATE, within the busy timeout
                 connection.execute(text("SELECT 1"))
         else:

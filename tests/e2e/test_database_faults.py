@@ -1,7 +1,8 @@
 """The database away during a submission: the partner is answered within Slack's 3 s that the
 service is busy and nothing was saved, /healthz says 503, and both recover without a restart.
 
-SQLite: another process holds the file's write lock. PostgreSQL: a server of the test's own is
+SQLite: another process holds the file's write lock; the disk is full (a tiny tmpfs).
+PostgreSQL: a server of the test's own is
 stopped and started again.
 """
 
@@ -52,6 +53,8 @@ def own_postgres() -> Iterator[ThrowawayPostgres]:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'prereg.db'}"
+    if request.param == "full-disk":
+        return str(request.getfixturevalue("full_disk_url"))
     server: ThrowawayPostgres = request.getfixturevalue("own_postgres")
     reset_postgres(server.url)
     return server.url
@@ -111,5 +114,55 @@ def test_postgresql_stopped_and_started_again(bot: Bot, own_postgres: ThrowawayP
         assert health(bot) == 503
     finally:
         own_postgres.start()
+    assert database_state(bot) == before
+    submits_once_it_is_back(bot)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MB tmpfs of the test's own (needs root, as CI runs)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.fixture
+def full_disk_url(tiny_disk: Path) -> str:
+    return f"sqlite:///{tiny_disk / 'prereg.db'}"
+
+
+def fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    with filler.open("wb") as sink:
+        try:
+            while True:
+                sink.write(b"\0" * 65536)
+                sink.flush()
+        except OSError:
+            pass
+    return filler
+
+
+@pytest.mark.parametrize("database_url", ["full-disk"], indirect=True)
+def test_sqlite_on_a_full_disk(bot: Bot, database_url: str) -> None:
+    disk = Path(database_url.removeprefix("sqlite:///")).parent
+    open_form(bot)
+    before = database_state(bot)
+    filler = fill(disk)
+    try:
+        assert health(bot) == 503
+        busy_answer_within_3_s(bot)
+    finally:
+        filler.unlink()
     assert database_state(bot) == before
     submits_once_it_is_back(bot)
