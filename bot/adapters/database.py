@@ -149,15 +149,19 @@ MIN_FREE_BYTES = 256 * 1024
 """Below this much free space beside a SQLite file, writes are about to fail: not healthy."""
 
 
+def _disk_nearly_full(path: str | None) -> bool:
+    if not path or path == ":memory:":
+        return False
+    return shutil.disk_usage(Path(path).resolve().parent).free < MIN_FREE_BYTES
+
+
 def is_reachable(engine: Engine) -> bool:
     """The database answers, and on SQLite one could write now (another process may hold the
     file's write lock, which readers do not notice; the disk may be full)."""
     try:
         if engine.dialect.name == "sqlite":
-            path = engine.url.database
-            if path and path != ":memory:":
-                if shutil.disk_usage(Path(path).resolve().parent).free < MIN_FREE_BYTES:
-                    return False
+            if _disk_nearly_full(engine.url.database):
+                return False
             with engine.begin() as connection:  # BEGIN IMMEDIATE, within the busy timeout
                 connection.execute(text("SELECT 1"))
         else:
