@@ -9,6 +9,7 @@ registrations of the company they do not belong to.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections import Counter
@@ -187,7 +188,7 @@ def test_fuzzed_signed_payloads_are_answered_in_time_and_change_nothing(
     with log_growth(suite_log) as grown:
         send()
     failures = Counter(re.findall(r"listener failed: (\S+)", grown["text"]))
-    print(  # the figures, for the record (pytest -s shows them)
+    logging.getLogger(__name__).info(  # the figures, for the record (in the suite's log)
         f"fuzzed {sum(statuses.values())} payloads in {time.monotonic() - started:.1f} s: "
         f"statuses {dict(statuses)}, slowest {slowest:.2f} s, listener failures {dict(failures)}"
     )
