@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def make_engine(url: str) -> Engine:
         f"-c lock_timeout={int(WAIT_SECONDS * 1000)} -c statement_timeout={STATEMENT_MS}"
         " -c idle_in_transaction_session_timeout=60000"
     )
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=10,
@@ -46,6 +47,16 @@ def make_engine(url: str) -> Engine:
         hide_parameters=True,
         connect_args={"connect_timeout": int(WAIT_SECONDS), "options": options},
     )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        patience = getattr(_patience, "wait", None)
+        if patience:
+            ms = int(patience * 1000)
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {ms + 500}")
+
+    return engine
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -71,7 +82,7 @@ def _sqlite_engine(url: str) -> Engine:
     def _on_begin(connection: Any) -> None:
         # What is left of this unit of work's wait, after its turn in the queue (WriterTurn).
         left = getattr(_deadline, "at", None)
-        wait = WAIT_SECONDS if left is None else max(left - time.monotonic(), 0.05)
+        wait = _wait() if left is None else max(left - time.monotonic(), 0.05)
         connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait * 1000)}")
         # A reader marked prereg_read_only (the exports) takes no write lock: in WAL mode
         # it sees one snapshot however long it reads, and writers carry on meanwhile.
@@ -89,19 +100,36 @@ def writer_turn(engine: Engine) -> AbstractContextManager[Any] | None:
 
 
 _deadline = threading.local()  # when the current thread's unit of work must stop waiting
+_patience = threading.local()  # how long background work on this thread may wait instead
+
+
+@contextmanager
+def patient(seconds: float = 30.0) -> Iterator[None]:
+    """Background work (periodic jobs, the command line) answers no one within 3 s: its units
+    of work may wait this long for the database instead of giving up as ServiceBusy."""
+    previous = getattr(_patience, "wait", None)
+    _patience.wait = seconds
+    try:
+        yield
+    finally:
+        _patience.wait = previous
+
+
+def _wait() -> float:
+    return getattr(_patience, "wait", None) or WAIT_SECONDS
 
 
 class WriterTurn:
     """A re-entrant lock whose wait is bounded: a queue longer than that is ServiceBusy. The
     time spent queueing counts against the busy timeout of the transaction that follows."""
 
-    def __init__(self, wait: float = WAIT_SECONDS) -> None:
+    def __init__(self) -> None:
         self._lock = threading.RLock()
-        self.wait = wait
 
     def __enter__(self) -> None:
-        deadline = time.monotonic() + self.wait
-        if not self._lock.acquire(timeout=self.wait):
+        wait = _wait()
+        deadline = time.monotonic() + wait
+        if not self._lock.acquire(timeout=wait):
             raise ServiceBusy("waited too long for a turn to write")
         depth = getattr(_deadline, "depth", 0)
         if depth == 0:
