@@ -52,9 +52,10 @@ def make_engine(url: str) -> Engine:
     def _on_begin(connection: Any) -> None:
         patience = getattr(_patience, "wait", None)
         if patience:
-            ms = int(patience * 1000)
-            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
-            connection.exec_driver_sql(f"SET LOCAL statement_timeout = {ms + 500}")
+            # Background work waits longer for locks, and may run long (an export of a
+            # million rows): no statement limit.
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(patience * 1000)}")
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
 
     return engine
 
