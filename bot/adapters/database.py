@@ -54,8 +54,11 @@ def make_engine(url: str) -> Engine:
         if patience:
             # Background work waits longer for locks, and may run long (an export of a
             # million rows): no statement limit.
-            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(patience * 1000)}")
-            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            # On the driver's own cursor: the connection may be set to stream (a named cursor).
+            cursor = connection.connection.dbapi_connection.cursor()
+            cursor.execute(f"SET LOCAL lock_timeout = {int(patience * 1000)}")
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.close()
 
     return engine
 

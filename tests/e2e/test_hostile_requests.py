@@ -23,10 +23,10 @@ FORM = "application/x-www-form-urlencoded"
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
 
 
-def health(bot: Bot) -> int:
+def health(bot: Bot, timeout: float = 3) -> int:
     base = bot.stack.urls()[0]
     try:
-        with _OPENER.open(base + "/healthz", timeout=3) as answer:
+        with _OPENER.open(base + "/healthz", timeout=timeout) as answer:
             return int(answer.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
