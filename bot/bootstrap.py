@@ -22,6 +22,7 @@ from bot.adapters.database import (
 )
 from bot.adapters.directory_bulk import SqlDirectoryLoad
 from bot.adapters.invite_tokens import SignedInviteTokens
+from bot.adapters.process_identity import current_owner, is_dead
 from bot.adapters.routing_sender import RoutingSender
 from bot.adapters.slack_sender import SlackSender, delivery_client
 from bot.adapters.smtp_sender import SmtpSender
@@ -29,7 +30,7 @@ from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
 from bot.handlers import home
 from bot.services.context import Context
-from bot.services.delivery import DeliveryReport, Sender, deliver_due
+from bot.services.delivery import DeliveryReport, Sender, deliver_due, release_orphans
 from bot.services.invite_links import Invites
 from bot.settings import Settings
 
@@ -49,6 +50,8 @@ class Runtime:
     """Set after every commit that wrote to the outbox."""
     sender: Sender | None = None
     """None without SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID: messages then wait in the outbox."""
+    owner: str = field(default_factory=current_owner)
+    """Marks this process's outbox claims (host:pid:start)."""
 
     def database_reachable(self) -> bool:
         return is_reachable(self.engine)
@@ -57,7 +60,13 @@ class Runtime:
         if self.sender is None:
             return DeliveryReport()
         context = self.context
-        return deliver_due(context.uow, self.sender, context.clock, policy=context.policy)
+        return deliver_due(
+            context.uow, self.sender, context.clock, policy=context.policy, owner=self.owner
+        )
+
+    def release_orphans(self) -> int:
+        """Rows claimed by a dead predecessor on this host: due again at once."""
+        return release_orphans(self.context.uow, is_dead, self.context.clock())
 
     def directory_load(self) -> SqlDirectoryLoad:
         """A bulk directory import's writer, on a connection of its own."""

@@ -16,6 +16,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.adapters.database import patient
 from bot.bootstrap import Runtime
 from bot.services.questions import LapseUnanswered, lapse_unanswered
 from bot.services.registrations import ExpireDue, expire_due
@@ -33,7 +34,8 @@ class Job:
 
 def expire_registrations(runtime: Runtime) -> int:
     """Pre-registrations past valid_until become expired: quota and the customer are freed."""
-    expired = expire_due(ExpireDue(), runtime.context)
+    with patient():
+        expired = expire_due(ExpireDue(), runtime.context)
     if expired:
         log.info("expired %d registration(s): %s", len(expired), [r.id for r in expired])
     return len(expired)
@@ -49,14 +51,16 @@ def lapse_questions(runtime: Runtime) -> int:
 
 def remind(runtime: Runtime) -> int:
     """Partners before expiry, reviewers halfway to and at the review deadline."""
-    return send_reminders(SendReminders(), runtime.context)
+    with patient():
+        return send_reminders(SendReminders(), runtime.context)
 
 
 def deliver_outbox(runtime: Runtime) -> str:
     """Messages whose retry fell due, or left behind by a replica that stopped mid-send."""
     if runtime.sender is None:
         return "not sending: SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID are needed; messages wait"
-    report = runtime.deliver_outbox()
+    with patient():
+        report = runtime.deliver_outbox()
     return (
         f"sent {report.sent}, retrying {report.retried}, dead {report.dead},"
         f" skipped {report.skipped}"

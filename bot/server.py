@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 from flask import Blueprint
 from slack_bolt import App
@@ -23,23 +23,30 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.adapters.outbox_worker import OutboxWorker
 from bot.bootstrap import Runtime, web_secret
+from bot.redact import Redacting, redact
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError
-from bot.slack_app import build_slack_app, redact
+from bot.slack_app import build_slack_app
 from bot.web import create_web_app
 from bot.web.invite import invite_pages
 
 log = logging.getLogger(__name__)
 
-# waitress: a pool of request threads (Bolt acks on them, listeners run on their own pool),
-# bounded connections, idle connections dropped, no request body larger than Slack sends.
+# waitress: a pool of request threads (Bolt acks on them, listeners run on their own pool).
+# waitress reads each request whole in its event loop before a thread sees it, so a slow
+# client costs a socket, not a thread; the connection limit is set well above the slow clients
+# one address can hold open (past the limit waitress stops accepting, and /healthz with it),
+# idle connections are dropped after `channel_timeout`, and no body is larger than Slack sends.
+# In production run behind a reverse proxy that buffers requests (README, "Serving").
 WAITRESS: dict[str, Any] = {
     "threads": 16,
-    "connection_limit": 256,
-    "channel_timeout": 30,
-    "cleanup_interval": 10,
-    "max_request_body_size": 1024 * 1024,
-    "asyncore_use_poll": True,
+    "connection_limit": 2000,
+    "channel_timeout": 15,
+    "cleanup_interval": 5,
+    "backlog": 1024,
+    "max_request_header_size": 64 * 1024,
+    "max_request_body_size": 2 * 1024 * 1024,
+    "asyncore_use_poll": True,  # select() cannot watch more than 1024 sockets
 }
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 
@@ -60,14 +67,16 @@ def http_stack(runtime: Runtime, host: str, port: int) -> HttpStack:
     """Built, listening, not yet serving: `stack.server.run()` serves until closed."""
     _require(runtime.settings, socket_mode=False)
     slack_app = build_slack_app(runtime.settings, runtime.context)
+    secret = runtime.settings.slack_signing_secret
     web = create_web_app(
         slack_app,
         runtime.database_reachable,
         blueprints=web_pages(runtime),
         secret_key=web_secret(runtime.settings),
+        signing_secret=secret.get_secret_value() if secret else None,
     )
     server = create_server(web, host=host, port=port, **WAITRESS)
-    return HttpStack(server, slack_app, OutboxWorker(runtime.deliver_outbox, runtime.outbox_wake))
+    return HttpStack(server, slack_app, outbox_worker(runtime))
 
 
 def stop(stack: HttpStack, runtime: Runtime, jobs: Any = None) -> None:
@@ -110,7 +119,7 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
     slack_app = build_slack_app(settings, runtime.context, socket_mode=True)
     handler = SocketModeHandler(slack_app, settings.slack_app_token.get_secret_value())
     jobs = build_scheduler(runtime) if scheduler else None
-    outbox = OutboxWorker(runtime.deliver_outbox, runtime.outbox_wake)
+    outbox = outbox_worker(runtime)
     stopping = threading.Event()
     with _on_stop_signal(stopping.set):
         try:
@@ -127,6 +136,13 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
             log.info("prereg stopped")
 
 
+def outbox_worker(runtime: Runtime) -> OutboxWorker:
+    """Delivers after each commit; first releases the claims of a dead predecessor."""
+    return OutboxWorker(
+        runtime.deliver_outbox, runtime.outbox_wake, on_start=runtime.release_orphans
+    )
+
+
 def web_pages(runtime: Runtime) -> list[Blueprint]:
     """Pages besides Slack's endpoint and health: the invitation pages (/invite/<token>)."""
     if runtime.context.invites is None:
@@ -141,14 +157,20 @@ class OneLineFormatter(logging.Formatter):
         return redact(super().format(record)).replace("\n", " | ")
 
 
+def log_handler(stream: TextIO) -> logging.Handler:
+    """One line per record, bounded, emails, mobiles and tokens masked."""
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(Redacting())
+    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
+    return handler
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """Stdlib logging to stderr; idempotent, so every entry point may call it."""
     root = logging.getLogger()
     if any(isinstance(h.formatter, OneLineFormatter) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
-    root.addHandler(handler)
+    root.addHandler(log_handler(sys.stderr))
     root.setLevel(level)
     # APScheduler announces every run at INFO; its warnings and errors are what matter.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

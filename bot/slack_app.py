@@ -6,14 +6,14 @@ use-case `Context`), `review_channel_id` and `reviewer_user_ids`, besides Bolt's
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
@@ -24,8 +24,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot import handlers
+from bot.redact import bounded, redact
 from bot.services.context import Context
+from bot.services.errors import BUSY, NOT_STORABLE, ServiceBusy, ValueNotStorable
 from bot.settings import Settings, SettingsError
+from bot.web import envelope
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +38,8 @@ APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Plea
 LISTENER_THREADS = 32
 WEB_API_TIMEOUT = 10  # seconds per Web API call, before the retry handlers step in
 
-_EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
-_TOKEN = re.compile(r"\b(xox[a-z]|xapp)-[A-Za-z0-9-]+")
-
-
-def redact(text: str) -> str:
-    """Mask emails (`j***@example.com`) and Slack tokens: logs never carry either."""
-    return _TOKEN.sub(r"\1-***", _EMAIL.sub(r"\1***@\2", text))
+# Refusals that can meet any listener (they come from the unit of work), answered here in words.
+ANSWERED = {ServiceBusy: BUSY, ValueNotStorable: NOT_STORABLE}
 
 
 def build_web_client(settings: Settings) -> WebClient:
@@ -82,6 +80,8 @@ def build_slack_app(
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
+    if socket_mode:  # over HTTP, bot.web.slack_guard checked the envelope before Bolt parsed it
+        app.middleware(_refuse_malformed)
     app.middleware(_inject(settings, services))
     app.error(handle_error)
     handlers.register(app)
@@ -101,11 +101,21 @@ def _quiet_token_warning() -> None:
         bolt.addFilter(_TokenSkipped())
 
 
+def _refuse_malformed(body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:
+    why = envelope.problem(body)
+    if why is None:
+        next_()
+        return None
+    log.warning("refused malformed request: %s", why)
+    return BoltResponse(status=400, body={"error": "malformed request"})
+
+
 def _inject(settings: Settings, services: Context) -> Callable[..., None]:
     review_channel_id = settings.review_channel_id
     reviewer_user_ids = settings.reviewer_user_ids
 
     def inject_services(context: BoltContext, next_: Callable[[], None]) -> None:
+        context["ack"] = _StickyAck()  # type: ignore[no-untyped-call]
         context["services"] = services
         context["review_channel_id"] = review_channel_id
         context["reviewer_user_ids"] = reviewer_user_ids
@@ -114,37 +124,112 @@ def _inject(settings: Settings, services: Context) -> Callable[..., None]:
     return inject_services
 
 
+class _StickyAck(Ack):
+    """An acknowledgement that, once given, stays given. When a listener fails right after its
+    ack, Bolt's thread runner sets the ack's response back to None before the request thread
+    has seen it, and Slack then waits 3 s for a 404 although the listener had answered."""
+
+    _given: BoltResponse | None = None
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._given
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._given is None:
+            self._given = value
+
+
 def handle_error(
     error: Exception,
     body: dict[str, Any],
     context: BoltContext,
     respond: Respond | None,
     client: WebClient,
+    response: BoltResponse | None = None,
 ) -> None:
-    """Log what failed, where and for whom (redacted); apologise to the user when we can."""
+    """Log what failed, where and for whom (redacted); answer the user in words when we can.
+
+    `response` is the HTTP answer when the listener failed before its ack: it becomes a polite
+    answer (never a 500, which Slack shows as a bare error)."""
     user_id, channel_id = context.user_id, context.channel_id
-    log.error(
-        "listener failed: %s team=%s user=%s channel=%s: %s\n%s",
-        describe(body),
-        context.team_id,
-        user_id,
-        channel_id,
-        redact(f"{type(error).__name__}: {error}"),
-        redact("".join(traceback.format_exception(error)).rstrip()),
-    )
+    words = next((text for kind, text in ANSWERED.items() if isinstance(error, kind)), None)
+    if words is not None:
+        log.warning(
+            "refused: %s user=%s: %s (%s)",
+            describe(body),
+            user_id,
+            type(error).__name__,
+            redact(str(getattr(error, "cause", ""))),
+        )
+    else:
+        words = APOLOGY
+        log.error(
+            "listener failed: %s team=%s user=%s channel=%s: %s\n%s",
+            describe(body),
+            context.team_id,
+            user_id,
+            channel_id,
+            redact(f"{type(error).__name__}: {error}"),
+            redact("".join(traceback.format_exception(error)).rstrip()),
+        )
+    if response is not None and _answer_in_response(response, body, words):
+        return
     if not user_id or body.get("type") == "event_callback":
         return  # nobody asked: an event is not answered in the conversation
     try:
         if respond is not None and respond.response_url:
-            respond(text=APOLOGY, response_type="ephemeral", replace_original=False)
+            respond(text=words, response_type="ephemeral", replace_original=False)
         elif channel_id:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, text=APOLOGY)
+            client.chat_postEphemeral(channel=channel_id, user=user_id, text=words)
     except Exception as apology_failed:
-        log.warning("could not apologise to user=%s: %s", user_id, redact(repr(apology_failed)))
+        log.warning("could not answer user=%s: %s", user_id, redact(repr(apology_failed)))
+
+
+def _answer_in_response(response: BoltResponse, body: dict[str, Any], words: str) -> bool:
+    """Turn the unacknowledged answer into words; True when the answer itself says them."""
+    answer: dict[str, Any] | None = None
+    if body.get("type") == "view_submission":
+        # Under the form's first field, so that what the user typed stays for the next try.
+        view: dict[str, Any] = body["view"] if isinstance(body.get("view"), dict) else {}
+        inputs = [b.get("block_id") for b in view.get("blocks") or [] if _is_input(b)]
+        if inputs and isinstance(inputs[0], str):
+            answer = {"response_action": "errors", "errors": {inputs[0]: words}}
+        else:
+            answer = {"response_action": "push", "view": _notice(words)}
+    elif "command" in body:
+        answer = {"response_type": "ephemeral", "text": words}
+    response.status = 200
+    response.body = json.dumps(answer) if answer else ""
+    response.headers["content-type"] = [
+        "application/json;charset=utf-8" if answer else "text/plain;charset=utf-8"
+    ]
+    return answer is not None
+
+
+def _is_input(block: Any) -> bool:
+    return isinstance(block, dict) and block.get("type") == "input"
+
+
+def _notice(words: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Please try again"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": words}}],
+    }
 
 
 def describe(body: dict[str, Any]) -> str:
     """What Slack sent, in a few words: `command=/preregister`, `event=app_home_opened`…"""
+    try:
+        return bounded(_describe(body), 200)
+    except Exception:  # a shape the edge let through: say so rather than fail while logging
+        return "unrecognised request"
+
+
+def _describe(body: dict[str, Any]) -> str:
     if "command" in body:
         return f"command={body['command']}"
     kind = body.get("type", "unknown")

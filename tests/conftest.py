@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -12,12 +13,37 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.bootstrap import Runtime, build
+from bot.server import log_handler
 from bot.services.context import Context
 from bot.settings import Settings
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 _SKIPS: Counter[str] = Counter()
 POSTGRES_REQUIRED = os.environ.get("PREREG_REQUIRE_POSTGRES") == "1"
+LAST = "test_no_log_line_carries_personal_data"  # tests/test_log_privacy.py reads every log
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The log check runs last, when every other test has written its logs."""
+    items.sort(key=lambda item: item.name == LAST)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every log record of the suite, through the handler `prereg serve` uses, into one file
+    (servers run as subprocesses write theirs beside it, under the same base folder)."""
+    path = tmp_path_factory.getbasetemp() / "suite.log"
+    root = logging.getLogger()
+    level = root.level
+    with path.open("a", encoding="utf-8") as stream:
+        handler = log_handler(stream)
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        try:
+            yield path
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(level)
 
 
 class Clock:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
-from contextlib import AbstractContextManager
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,28 +16,62 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from bot.services.errors import ServiceBusy
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
+# Slack wants an answer within 3 s, so no unit of work may wait on the database longer than
+# this: past it the use case fails with ServiceBusy ("nothing was saved, try again") instead of
+# committing after Slack gave up, when the user has already been told it failed.
+WAIT_SECONDS = 2.0
+STATEMENT_MS = 2500  # PostgreSQL: the longest a statement may run (migrations excepted)
+
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a database error never carries the values (emails, mobiles) into a log.
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    # A bounded connect: /healthz must answer 503, not hang, when the network drops packets.
-    return create_engine(
+    # Bounded connect (a network that drops packets), lock waits and statements.
+    options = (
+        f"-c lock_timeout={int(WAIT_SECONDS * 1000)} -c statement_timeout={STATEMENT_MS}"
+        " -c idle_in_transaction_session_timeout=60000"
+    )
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
-        connect_args={"connect_timeout": 5},
+        pool_timeout=WAIT_SECONDS,
+        hide_parameters=True,
+        connect_args={"connect_timeout": int(WAIT_SECONDS), "options": options},
     )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        patience = getattr(_patience, "wait", None)
+        if patience:
+            # Background work waits longer for locks, and may run long (an export of a
+            # million rows): no statement limit.
+            # On the driver's own cursor: the connection may be set to stream (a named cursor).
+            cursor = connection.connection.dbapi_connection.cursor()
+            cursor.execute(f"SET LOCAL lock_timeout = {int(patience * 1000)}")
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.close()
+
+    return engine
 
 
 def _sqlite_engine(url: str) -> Engine:
     # Python's sqlite3 driver would open transactions lazily and deferred; writers then
     # fail instead of queueing. BEGIN IMMEDIATE takes the write lock up front, so every
     # use case runs serialized behind the busy timeout: quota and exclusivity hold.
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url,
+        hide_parameters=True,
+        connect_args={"timeout": WAIT_SECONDS, "check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,11 +79,15 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(WAIT_SECONDS * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # What is left of this unit of work's wait, after its turn in the queue (WriterTurn).
+        left = getattr(_deadline, "at", None)
+        wait = _wait() if left is None else max(left - time.monotonic(), 0.05)
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait * 1000)}")
         # A reader marked prereg_read_only (the exports) takes no write lock: in WAL mode
         # it sees one snapshot however long it reads, and writers carry on meanwhile.
         read_only = connection.get_execution_options().get("prereg_read_only", False)
@@ -59,7 +100,51 @@ def writer_turn(engine: Engine) -> AbstractContextManager[Any] | None:
     """SQLite has one writer at a time. Threads of one process queue on a lock for their
     turn instead of polling SQLite's busy handler, whose sleeps of up to 100 ms let
     unlucky waiters starve for seconds. Other processes still wait on the busy timeout."""
-    return threading.RLock() if engine.dialect.name == "sqlite" else None
+    return WriterTurn() if engine.dialect.name == "sqlite" else None
+
+
+_deadline = threading.local()  # when the current thread's unit of work must stop waiting
+_patience = threading.local()  # how long background work on this thread may wait instead
+
+
+@contextmanager
+def patient(seconds: float = 30.0) -> Iterator[None]:
+    """Background work (periodic jobs, the command line) answers no one within 3 s: its units
+    of work may wait this long for the database instead of giving up as ServiceBusy."""
+    previous = getattr(_patience, "wait", None)
+    _patience.wait = seconds
+    try:
+        yield
+    finally:
+        _patience.wait = previous
+
+
+def _wait() -> float:
+    return getattr(_patience, "wait", None) or WAIT_SECONDS
+
+
+class WriterTurn:
+    """A re-entrant lock whose wait is bounded: a queue longer than that is ServiceBusy. The
+    time spent queueing counts against the busy timeout of the transaction that follows."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+
+    def __enter__(self) -> None:
+        wait = _wait()
+        deadline = time.monotonic() + wait
+        if not self._lock.acquire(timeout=wait):
+            raise ServiceBusy("waited too long for a turn to write")
+        depth = getattr(_deadline, "depth", 0)
+        if depth == 0:
+            _deadline.at = deadline
+        _deadline.depth = depth + 1
+
+    def __exit__(self, *exc: object) -> None:
+        _deadline.depth -= 1
+        if _deadline.depth == 0:
+            _deadline.at = None
+        self._lock.release()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -81,13 +166,39 @@ def upgrade(engine: Engine) -> None:
     with engine.connect() as connection:
         if MigrationContext.configure(connection).get_current_revision() == head:
             return
-    command.upgrade(config, "head")
+    if engine.dialect.name != "postgresql":
+        command.upgrade(config, "head")
+        return
+    # A migration may rewrite a large table: none of the request-sized statement limits.
+    migrating = create_engine(engine.url, poolclass=NullPool, hide_parameters=True)
+    try:
+        command.upgrade(alembic_config(migrating), "head")
+    finally:
+        migrating.dispose()
+
+
+MIN_FREE_BYTES = 256 * 1024
+"""Below this much free space beside a SQLite file, writes are about to fail: not healthy."""
+
+
+def _disk_nearly_full(path: str | None) -> bool:
+    if not path or path == ":memory:":
+        return False
+    return shutil.disk_usage(Path(path).resolve().parent).free < MIN_FREE_BYTES
 
 
 def is_reachable(engine: Engine) -> bool:
+    """The database answers, and on SQLite one could write now (another process may hold the
+    file's write lock, which readers do not notice; the disk may be full)."""
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        if engine.dialect.name == "sqlite":
+            if _disk_nearly_full(engine.url.database):
+                return False
+            with engine.begin() as connection:  # BEGIN IMMEDIATE, within the busy timeout
+                connection.execute(text("SELECT 1"))
+        else:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
         return True
     except Exception:
         return False

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 from bot.services.delivery import DeliveryReport
+from bot.services.errors import ServiceBusy
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +21,10 @@ class OutboxWorker:
         deliver: Callable[[], DeliveryReport],
         wake: threading.Event,
         poll: float = 2.0,
+        on_start: Callable[[], object] | None = None,
     ) -> None:
         self.deliver = deliver
+        self.on_start = on_start
         self.wake = wake
         self.poll = poll
         self._stopping = threading.Event()
@@ -36,6 +39,12 @@ class OutboxWorker:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        if self.on_start is not None:
+            try:
+                self.on_start()  # e.g. release what a dead predecessor had claimed
+                self.wake.set()
+            except Exception:
+                log.exception("outbox start-up step failed; claims run out with their lease")
         while not self._stopping.is_set():
             self.wake.wait(self.poll)
             self.wake.clear()
@@ -46,5 +55,7 @@ class OutboxWorker:
                         log.warning("outbox delivery failed: %s", error)
                     if not report.claimed_all:
                         break
+            except ServiceBusy:
+                log.warning("outbox delivery paused: the database is busy; retrying shortly")
             except Exception:
                 log.exception("outbox delivery crashed; retrying at the next wake-up")

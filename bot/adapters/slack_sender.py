@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -63,13 +64,20 @@ CARD_UPDATES = frozenset({Kind.REVIEW_DECIDED, Kind.REVIEW_UPDATED})
 WITH_LINK = frozenset({Kind.PREREGISTERED, Kind.DECISION})
 
 
-def delivery_client(base_url: str, token: str, timeout: int = 10) -> WebClient:
-    """No rate-limit or 5xx retries inside the client: the outbox schedules those itself."""
+TIMEOUT = 30
+"""Seconds to wait for Slack's answer. Slack sometimes answers after 10 s or more, having
+posted the message: a shorter timeout would record a failure and post a twin later."""
+
+
+def delivery_client(base_url: str, token: str, timeout: int = TIMEOUT) -> WebClient:
+    """No rate-limit or 5xx retries inside the client: the outbox schedules those itself.
+    A connection that failed to open is retried once; a request that may have reached Slack
+    (reset or timed out while waiting for the answer) is not repeated here."""
     return WebClient(
         base_url=base_url,
         token=token,
         timeout=timeout,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1, error_types=[URLError])],
     )
 
 

@@ -9,6 +9,8 @@ from functools import partial
 from types import TracebackType
 from typing import Any, Self
 
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.adapters.repositories import (
@@ -23,6 +25,7 @@ from bot.adapters.repositories import (
 )
 from bot.domain.model import Partner, Registration
 from bot.domain.waitlist import WaitEntry
+from bot.services.errors import ServiceBusy, ValueNotStorable
 from bot.services.messages import notifications_for
 from bot.services.ports import (
     AuditLog,
@@ -81,8 +84,13 @@ class SqlUnitOfWork:
         try:
             self.session.rollback()
             self.session.close()
+        except DBAPIError:
+            pass  # the connection is gone: the server rolls back what was not committed
         finally:
             self.turn.__exit__(exc_type, exc, tb)
+        refusal = translated(exc)
+        if refusal is not None:
+            raise refusal from exc
 
     def commit(self) -> None:
         self._write_messages()
@@ -121,3 +129,14 @@ class SqlUnitOfWork:
             entry.told(now)
             self.waitlist.save(entry)
         return entries
+
+
+def translated(error: BaseException | None) -> Exception | None:
+    """The database's trouble as the refusal the edges answer in words (nothing was saved)."""
+    if isinstance(error, DataError):  # too long for its column, a NUL character (PostgreSQL)
+        return ValueNotStorable(type(error.orig).__name__)
+    if isinstance(error, OperationalError | PoolTimeout) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):  # locked, timed out, unreachable, disk full
+        return ServiceBusy(type(getattr(error, "orig", None) or error).__name__)
+    return None

@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from bot.adapters.database import patient
 from bot.bootstrap import utc_now
 from bot.cli import directory, outbox, partners, registrations, serving, sweep
 from bot.cli.common import CANNOT_START, REFUSED, CannotStart, fail, parser
@@ -28,7 +29,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = u
     args.clock = clock
     command: Callable[[argparse.Namespace], int] = args.command
     try:
-        return command(args)
+        with patient():  # an operator's command may wait for the database longer than Slack
+            return command(args)
     except (SettingsError, CannotStart) as error:
         return fail(str(error), CANNOT_START)
     except Refusal as error:

@@ -14,8 +14,12 @@ from typing import Any, TypeVar
 from bot.blocks.notice import notice_modal
 from bot.blocks.refusals import answer
 from bot.domain.errors import Refusal
+from bot.services.errors import ServiceBusy, ValueNotStorable
 
 Listener = TypeVar("Listener", bound=Callable[..., None])
+
+# Trouble that is not the partner's: the form stays as typed, the words under its first input.
+_KEEP_TYPED = (ServiceBusy, ValueNotStorable)
 
 
 def answered(listener: Listener) -> Listener:
@@ -39,8 +43,9 @@ def _say(refused: Refusal, kwargs: dict[str, Any]) -> None:
     ack = kwargs["ack"]
     body = kwargs.get("body") or {}
     if body.get("type") == "view_submission" and ack.response is None:
-        if said.field is not None:
-            ack(response_action="errors", errors={said.field: said.message.text})
+        field = said.field or (_first_input(body) if isinstance(refused, _KEEP_TYPED) else None)
+        if field is not None:
+            ack(response_action="errors", errors={field: said.message.text})
         else:
             ack(response_action="update", view=notice_modal(said.title, said.message))
         return
@@ -55,5 +60,14 @@ def _say(refused: Refusal, kwargs: dict[str, Any]) -> None:
         )
         return
     respond = kwargs.get("respond")
-    if respond is not None:
+    # A button in a modal or a DM without a response_url has nowhere to reply.
+    if respond is not None and getattr(respond, "response_url", None):
         respond(replace_original=False, response_type="ephemeral", **said.message.as_kwargs())
+
+
+def _first_input(body: dict[str, Any]) -> str | None:
+    blocks = (body.get("view") or {}).get("blocks") or []
+    for block in blocks:
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return None

@@ -25,13 +25,14 @@ from bot.services.ports import (
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
-"""A claimed row a sender never finished is retried after this: not lost, at most doubled."""
+LEASE = timedelta(minutes=3)
+"""A claimed row a sender never finished is retried after this (or as soon as a process on the
+same host sees that its owner died): not lost, at most doubled."""
 
-SEND_BUDGET = timedelta(minutes=1)
-"""The longest one send may take (a DM is two Web API calls, each with a 10 s timeout and one
-connection retry). A row is sent only while this much of its lease is left, so that no row is
-still being sent when its lease runs out and another dispatcher may claim it."""
+SEND_BUDGET = timedelta(seconds=90)
+"""The longest one send may take (a DM is two Web API calls, each with a 30 s timeout and one
+retry of a connection that failed to open). A row is sent only while this much of its lease is
+left, so that no row is still being sent when its lease runs out and another may claim it."""
 
 MAX_BACKOFF = timedelta(minutes=30)
 MAX_ATTEMPTS = 15
@@ -101,12 +102,13 @@ def deliver_due(
     clock: Callable[[], datetime],
     limit: int = 50,
     policy: Policy | None = None,
+    owner: str | None = None,
 ) -> DeliveryReport:
     """With `policy`, review cards also carry the reviewer's dossier."""
     report = DeliveryReport()
     claimed_at = clock()
     with uow() as claiming:
-        claimed = claiming.outbox.claim(claimed_at, LEASE, limit)
+        claimed = claiming.outbox.claim(claimed_at, LEASE, limit, owner)
         claiming.commit()
     last_start = claimed_at + LEASE - SEND_BUDGET
     for position, delivery in enumerate(claimed):
@@ -120,6 +122,20 @@ def deliver_due(
         _deliver(delivery, uow, sender, clock, report, policy or Policy())
     report.claimed_all = len(claimed) == limit
     return report
+
+
+def release_orphans(
+    uow: Callable[[], UnitOfWork], is_dead: Callable[[str], bool], now: datetime
+) -> int:
+    """At start: the rows a dead predecessor claimed are due again now, not when its lease
+    runs out. (A row it was sending when it died may then go out twice; README, "Delivery".)"""
+    with uow() as releasing:
+        dead = [owner for owner in releasing.outbox.claim_owners(now) if is_dead(owner)]
+        released = sum(releasing.outbox.release(owner, now) for owner in dead)
+        releasing.commit()
+    if released:
+        log.info("released %d outbox rows claimed by %d dead processes", released, len(dead))
+    return released
 
 
 def _release(

@@ -94,3 +94,26 @@ class ExtensionNeedsReview(Refusal):
         super().__init__("the rules now send this customer to review or block it")
         self.reasons = tuple(reasons)
         self.registration = registration
+
+
+BUSY = "The service is busy right now and nothing was saved. Please try again in a moment."
+NOT_STORABLE = (
+    "Something you typed is too long or contains a character that cannot be stored "
+    "(such as a NUL). Nothing was saved: please shorten or correct it and try again."
+)
+
+
+class ServiceBusy(Refusal):
+    """The database did not answer in time (locked, unreachable, full): nothing was saved."""
+
+    def __init__(self, cause: str = "") -> None:
+        super().__init__(BUSY)
+        self.cause = cause
+
+
+class ValueNotStorable(Refusal):
+    """A value the database cannot hold (too long, a NUL character): nothing was saved."""
+
+    def __init__(self, cause: str = "") -> None:
+        super().__init__(NOT_STORABLE)
+        self.cause = cause

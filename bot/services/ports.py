@@ -139,8 +139,19 @@ class OutboxEntry:
 
 class Outbox(Protocol):
     def add(self, notification: Notification, now: datetime) -> None: ...
-    def claim(self, now: datetime, lease: timedelta, limit: int) -> Sequence[Delivery]:
-        """Take due rows for `lease`; a crashed sender's rows come back when it runs out."""
+    def claim(
+        self, now: datetime, lease: timedelta, limit: int, owner: str | None = None
+    ) -> Sequence[Delivery]:
+        """Take due rows for `lease`, marked with `owner`; a crashed sender's rows come back
+        when the lease runs out, or at once when its owner is known dead (`release`)."""
+        ...
+
+    def claim_owners(self, now: datetime) -> set[str]:
+        """Owners of the claims not yet run out."""
+        ...
+
+    def release(self, owner: str, now: datetime) -> int:
+        """Hand back, due now, the rows `owner` holds; how many."""
         ...
 
     def sent(self, delivery_id: int, now: datetime, result: dict[str, Any]) -> None: ...

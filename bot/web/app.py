@@ -9,10 +9,12 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 
+from bot.web.slack_guard import refusal
+
 log = logging.getLogger(__name__)
 
 # Slack's payloads are a few kilobytes; anything much larger is not Slack.
-MAX_BODY = 1024 * 1024
+MAX_BODY = 2 * 1024 * 1024
 
 
 def create_web_app(
@@ -21,6 +23,7 @@ def create_web_app(
     *,
     blueprints: Iterable[Blueprint] = (),
     secret_key: str | None = None,
+    signing_secret: str | None = None,
 ) -> Flask:
     """`POST /slack/events` (Bolt verifies the signature: 401 otherwise), `GET /healthz`.
 
@@ -39,10 +42,12 @@ def create_web_app(
             WTF_CSRF_TIME_LIMIT=3600,
         )
     slack = SlackRequestHandler(slack_handler_app)
+    # The same secret Bolt verifies with (it keeps no public copy).
+    secret = signing_secret or str(getattr(slack_handler_app, "_signing_secret", "") or "")
 
     @web.post("/slack/events")
     def slack_events() -> Response:
-        return slack.handle(request)
+        return refusal(request, secret) or slack.handle(request)
 
     @web.get("/healthz")
     def healthz() -> tuple[Response, int]:

@@ -69,7 +69,9 @@ class SqlOutbox:
             query = query.where(OutboxRow.registration_id == notification.registration_id)
         return self.session.scalars(query).first() is not None
 
-    def claim(self, now: datetime, lease: timedelta, limit: int) -> Sequence[Delivery]:
+    def claim(
+        self, now: datetime, lease: timedelta, limit: int, owner: str | None = None
+    ) -> Sequence[Delivery]:
         free = or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now)
         query = (
             select(OutboxRow)
@@ -80,7 +82,7 @@ class SqlOutbox:
         )
         claimed = []
         for row in self.session.scalars(query):
-            row.claimed_until = now + lease
+            row.claimed_until, row.claimed_by = now + lease, owner
             row.attempts += 1
             notification = Notification(
                 Kind(row.kind), row.recipient, row.registration_id, dict(row.payload)
@@ -88,6 +90,31 @@ class SqlOutbox:
             claimed.append(Delivery(row.id, notification, row.attempts))
         self.session.flush()
         return claimed
+
+    def claim_owners(self, now: datetime) -> set[str]:
+        query = select(OutboxRow.claimed_by).distinct()
+        query = query.where(
+            OutboxRow.status == OutboxStatus.PENDING,
+            OutboxRow.claimed_until > now,
+            OutboxRow.claimed_by.is_not(None),
+        )
+        return {owner for owner in self.session.scalars(query) if owner}
+
+    def release(self, owner: str, now: datetime) -> int:
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.claimed_by == owner,
+                OutboxRow.status == OutboxStatus.PENDING,
+                OutboxRow.claimed_until > now,
+            )
+            .with_for_update(skip_locked=True)
+        )
+        released = 0
+        for row in self.session.scalars(query):  # claimed, so due already: due now
+            row.claimed_until = row.claimed_by = None
+            released += 1
+        return released
 
     def sent(self, delivery_id: int, now: datetime, result: dict[str, Any]) -> None:
         row = self.session.get_one(OutboxRow, delivery_id)

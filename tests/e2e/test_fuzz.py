@@ -1,0 +1,197 @@
+"""A few hundred generated, correctly signed payloads over real HTTP: no 5xx, every answer
+within Slack's 3 s, and nothing changed for the partner whose registrations they aim at.
+
+The senders are a user of another company, an unlinked user and a company without contact
+details, so no generated payload may legitimately change anything; the action values name the
+registrations of the company they do not belong to.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.e2e.conftest import Bot
+from tests.e2e.test_hostile_requests import log_growth
+from tests.e2e.test_preregister import seed_registrations, sql
+
+EXAMPLES = 300
+ACTIONS = ["manage", "approve", "reject", "renew", "open_profile", "value", "delete", "x"]
+VIEWS = [
+    "preregister",
+    "preregister_review",
+    "profile",
+    "delete_confirm",
+    "delete_many",
+    "opportunity",
+    "reject_reason",
+    "notice",
+    "zzz",
+]
+BLOCKS = ["customer_name", "email", "mobile", "country", "notes", "justification", "title"]
+BLOCKS += ["reason", "registrations", "contact_email", "contact_mobile", "b"]
+USERS = ["UBETA1", "UFUZZ1", "UMUTE1"]  # another company, nobody's, a company without contact
+
+texts = st.text(max_size=40) | st.sampled_from(["", " ", "<!channel>", "'; drop table x;--"])
+numbers = st.integers(-(10**30), 10**30)
+scalars = st.none() | st.booleans() | numbers | texts | st.floats(allow_nan=False)
+junk = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3)
+)
+
+
+def action_values(ids: list[int]) -> st.SearchStrategy[Any]:
+    id_texts = st.sampled_from(ids).map(str) | numbers.map(str)
+    prefixed = st.tuples(st.sampled_from(["delete", "opportunity", "renew", "x", ""]), id_texts)
+    return (
+        id_texts
+        | prefixed.map(":".join)
+        | texts
+        | junk
+        | st.sampled_from([json.dumps({"id": i}) for i in ids])
+    )
+
+
+def state_entry(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    plain = st.fixed_dictionaries({"type": st.just("plain_text_input"), "value": texts | junk})
+    select = st.fixed_dictionaries(
+        {
+            "type": st.just("static_select"),
+            "selected_option": st.none() | st.fixed_dictionaries({"value": values}) | junk,
+        }
+    )
+    many = st.fixed_dictionaries(
+        {
+            "type": st.just("checkboxes"),
+            "selected_options": st.lists(st.fixed_dictionaries({"value": values}), max_size=3),
+        }
+    )
+    return plain | select | many
+
+
+def payloads(ids: list[int], response_url: str) -> st.SearchStrategy[tuple[str, Any]]:
+    values = action_values(ids)
+    user = st.sampled_from(USERS).map(lambda u: {"id": u, "username": u.lower()})
+    action = st.fixed_dictionaries(
+        {"action_id": st.sampled_from(ACTIONS), "block_id": st.sampled_from(BLOCKS)},
+        optional={
+            "value": values,
+            "selected_option": st.fixed_dictionaries({"value": values}) | junk,
+            "type": st.sampled_from(["button", "overflow", "static_select"]),
+        },
+    )
+    metadata = values.map(lambda v: v if isinstance(v, str) else json.dumps(v))
+    view = st.fixed_dictionaries(
+        {
+            "id": st.just("V0FUZZ"),
+            "type": st.just("modal"),
+            "callback_id": st.sampled_from(VIEWS),
+            "state": st.fixed_dictionaries(
+                {
+                    "values": st.dictionaries(
+                        st.sampled_from(BLOCKS),
+                        st.dictionaries(st.sampled_from(["value", "x"]), state_entry(values)),
+                        max_size=6,
+                    )
+                }
+            ),
+        },
+        optional={"private_metadata": metadata, "blocks": st.just([])},
+    )
+    block_actions = st.fixed_dictionaries(
+        {
+            "type": st.just("block_actions"),
+            "user": user,
+            "trigger_id": st.just("1.2.fuzz"),
+            "actions": st.lists(action, min_size=1, max_size=2),
+        },
+        optional={
+            "response_url": st.just(response_url),
+            "channel": st.just({"id": "C0GENERAL"}),
+            "message": st.just({"ts": "1.000001", "text": "x"}),
+            "container": junk,
+        },
+    )
+    submission = st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["view_submission", "view_closed"]),
+            "user": user,
+            "trigger_id": st.just("1.2.fuzz"),
+            "view": view,
+            "response_urls": st.just([]),
+        }
+    )
+    # Any JSON at all, or a near miss of an envelope (a field dropped or of the wrong type).
+    anything = junk | st.dictionaries(
+        st.sampled_from(["type", "user", "actions", "view", "trigger_id", "event"]), junk
+    )
+    command = st.fixed_dictionaries(
+        {"command": st.just("/preregister"), "user_id": st.sampled_from(USERS), "text": texts},
+        optional={"trigger_id": st.just("1.2.fuzz")},
+    )
+    return st.tuples(st.just("payload"), block_actions | submission | anything) | st.tuples(
+        st.just("command"), command
+    )
+
+
+@pytest.fixture
+def targets(bot: Bot) -> list[int]:
+    """Acme's registrations, which the generated values name."""
+    return [r.id for r in seed_registrations(bot, "acme", [1, 3, 20]) if r.id is not None]
+
+
+def state(bot: Bot) -> dict[str, Any]:
+    tables = ["partners", "partner_users", "directory_entries", "registrations", "opportunities"]
+    return {table: sql(bot, f"SELECT * FROM {table} ORDER BY 1") for table in tables}
+
+
+def test_fuzzed_signed_payloads_are_answered_in_time_and_change_nothing(
+    bot: Bot, targets: list[int], suite_log: Path
+) -> None:
+    before = state(bot)
+    statuses: Counter[int] = Counter()
+    slowest = 0.0
+    bad: list[Any] = []
+    started = time.monotonic()
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    # Only ever the stand-in's address: the bot posts to whatever response_url it is given.
+    @given(payloads(targets, bot.driver.response_url("C0GENERAL", "UBETA1")))
+    def send(request: tuple[str, Any]) -> None:
+        nonlocal slowest
+        kind, content = request
+        if kind == "command":
+            body = urlencode({**content, "response_url": bot.driver.response_url("C0X", "UX")})
+        else:
+            body = urlencode({"payload": json.dumps(content)})
+        reply = bot.driver.send(body, "application/x-www-form-urlencoded")
+        statuses[reply.status] += 1
+        slowest = max(slowest, reply.elapsed)
+        if reply.status >= 500 or reply.elapsed >= 3:
+            bad.append((content, reply))
+
+    with log_growth(suite_log) as grown:
+        send()
+    failures = Counter(re.findall(r"listener failed: (\S+)", grown["text"]))
+    logging.getLogger(__name__).info(  # the figures, for the record (in the suite's log)
+        f"fuzzed {sum(statuses.values())} payloads in {time.monotonic() - started:.1f} s: "
+        f"statuses {dict(statuses)}, slowest {slowest:.2f} s, listener failures {dict(failures)}"
+    )
+    assert bad == []
+    assert sum(statuses.values()) >= EXAMPLES
+    assert state(bot) == before
