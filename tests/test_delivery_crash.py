@@ -71,7 +71,13 @@ def outbox(database_url: str) -> list[tuple[int, str, str | None]]:
     runtime = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
     try:
         with runtime.engine.connect() as connection:
-            rows = connection.execute(text("SELECT id, status, claimed_by FROM outbox ORDER BY id"))
+            # The cards only: the refreshes of App Home and the like are not what is counted.
+            rows = connection.execute(
+                text(
+                    "SELECT id, status, claimed_by FROM outbox"
+                    " WHERE kind = 'review_request' ORDER BY id"
+                )
+            )
             return [(int(r[0]), str(r[1]), r[2]) for r in rows]
     finally:
         runtime.close()

@@ -169,10 +169,12 @@ def test_waitlist_surfaces_are_valid_and_inert_at_maximal_inputs() -> None:
     entry = WaitEntry("p", "UACME1", customer, SUBMITTED, id=2**63 - 1)
     for view in (joined_view(entry), left_view()):
         assert view_problems(view) == []
-    refused = blocked_view(customer.name, Reason(ReasonCode.HELD_BY_OTHER_PARTNER), customer)
+    refused = blocked_view(
+        customer.name, Reason(ReasonCode.HELD_BY_OTHER_PARTNER), customer=customer
+    )
     assert view_problems(refused) == []
     assert "Tell me when it frees up" in str(refused)
-    other = blocked_view(customer.name, Reason(ReasonCode.CONTRACT), customer)
+    other = blocked_view(customer.name, Reason(ReasonCode.CONTRACT), customer=customer)
     assert "Tell me when it frees up" not in str(other)
     dm = freed_dm({"name": customer.name, "customer": value})
     assert_valid(dm)

@@ -10,7 +10,10 @@ from datetime import timedelta
 from typing import Any
 
 from slack_sdk.models.views import View
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from bot.adapters.orm import OutboxRow
 from bot.domain.model import Customer, Registration, Status
 from bot.services.registrations import Delete, delete
 from tests import seeding
@@ -19,8 +22,21 @@ from tests.e2e.conftest import REVIEW_CHANNEL, Bot
 DAY = timedelta(days=1)
 
 
+def settle(bot: Bot) -> None:
+    """Every message owed so far is delivered: no earlier refresh can land after the mark."""
+
+    def quiet() -> bool:
+        with Session(bot.runtime.engine) as session:
+            rows = session.scalars(select(OutboxRow).where(OutboxRow.status == "pending"))
+            return all(r.claimed_until is None and r.next_attempt_at > bot.clock.now for r in rows)
+
+    bot.runtime.outbox_wake.set()
+    bot.wait_until(quiet, timeout=20)
+
+
 def home_of(bot: Bot, user: str) -> dict[str, Any]:
     """The Home published in answer to opening it (a refresh may land after it)."""
+    settle(bot)
     mark = bot.slack.mark()
     assert bot.driver.app_home_opened(user).status == 200
     call = bot.slack.wait_for("views.publish", lambda c: c.args.get("user_id") == user, after=mark)
