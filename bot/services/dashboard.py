@@ -69,7 +69,10 @@ def dashboard(query: GetDashboard, ctx: Context) -> Dashboard:
     quota = quota_use(active, ctx.policy, now)
     window = ctx.policy.extension_window
     sections: dict[Section, list[Registration]] = {s: [] for s in Section}
-    for registration in [*active, *ended]:
+    # Two reads: on PostgreSQL an expiry committing between them shows a registration in both;
+    # the later read is the truer one.
+    latest = {r.id: r for r in [*active, *ended]}
+    for registration in latest.values():
         if not _matches(registration, query.search):
             continue
         sections[_section_of(registration, now, window)].append(registration)

@@ -26,12 +26,14 @@ def settle(bot: Bot) -> None:
     """Every message owed so far is delivered: no earlier refresh can land after the mark."""
 
     def quiet() -> bool:
-        with Session(bot.runtime.engine) as session:
+        # A plain reader: it takes no write turn from the bot (SQLite's BEGIN IMMEDIATE).
+        engine = bot.runtime.engine.execution_options(prereg_read_only=True)
+        with Session(engine) as session:
             rows = session.scalars(select(OutboxRow).where(OutboxRow.status == "pending"))
             return all(r.claimed_until is None and r.next_attempt_at > bot.clock.now for r in rows)
 
     bot.runtime.outbox_wake.set()
-    bot.wait_until(quiet, timeout=20)
+    bot.wait_until(quiet, timeout=60)
 
 
 def home_of(bot: Bot, user: str) -> dict[str, Any]:
@@ -176,9 +178,12 @@ def test_a_reviewer_sees_the_queue_overdue_first_with_deadlines_and_links(bot: B
 
 def click_page(bot: Bot, home: dict[str, Any], label: str, expect: str) -> dict[str, Any]:
     mark = bot.slack.mark()
-    bot.driver.click("UACME1", view=home, text=label)
+    assert bot.driver.click("UACME1", view=home, text=label).status == 200
     call = bot.slack.wait_for(
-        "views.publish", lambda c: expect in json.dumps(c.args, ensure_ascii=False), after=mark
+        "views.publish",
+        lambda c: expect in json.dumps(c.args, ensure_ascii=False),
+        after=mark,
+        timeout=20,
     )
     valid(call.args["view"])
     shown = bot.slack.home_view("UACME1")
