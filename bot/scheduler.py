@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.adapters.database import patient
-from bot.bootstrap import Runtime
+from bot.bootstrap import Runtime, utc_now
 from bot.services.questions import LapseUnanswered, lapse_unanswered
 from bot.services.registrations import ExpireDue, expire_due
 from bot.services.reminders import SendReminders, send_reminders
@@ -85,7 +85,8 @@ def build_scheduler(runtime: Runtime, jobs: Sequence[Job] = JOBS) -> BackgroundS
         executors={"default": ThreadPoolExecutor(max(len(jobs), 1))},
         timezone=UTC,
     )
-    start = datetime.now(UTC)
+    # APScheduler counts in real time, not the jobs' clock: the composition root's wall clock.
+    start = utc_now()
     for job in jobs:
         scheduler.add_job(
             _guarded(job, runtime),
