@@ -77,6 +77,11 @@ RESPONSE_URL_USES = 5  # Slack: a response_url works up to 5 times
 # --------------------------------------------------------------------------
 
 
+# How long a test waits for a call before it fails: generous, because a loaded machine
+# can be slow; a call that arrives returns the wait at once.
+PATIENCE = 20.0
+
+
 class ApiError(Exception):
     """A Slack error answer: HTTP 200 with ``{"ok": false, "error": code}``."""
 
@@ -177,7 +182,7 @@ class CallLog:
         method: str,
         predicate: Callable[[Call], bool] | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE,
         count: int = 1,
         after: int = 0,
     ) -> list[Call]:
@@ -1405,7 +1410,7 @@ class SlackStandin:
         self,
         method: str,
         predicate: Callable[[Call], bool] | None = None,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE,
         *,
         after: int = 0,
     ) -> Call:
@@ -1418,7 +1423,7 @@ class SlackStandin:
         count: int,
         predicate: Callable[[Call], bool] | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE,
         after: int = 0,
     ) -> list[Call]:
         return self.log.wait_for(method, predicate, timeout=timeout, count=count, after=after)

@@ -22,7 +22,7 @@ from bot.services.context import Context
 from bot.settings import Settings
 from tests.conftest import Clock
 from tests.slack_driver import SlackDriver
-from tests.slack_standin import SlackStandin
+from tests.slack_standin import PATIENCE, SlackStandin
 
 SECRET = "e2e-signing-secret"
 REVIEW_CHANNEL = "C0REVIEW"
@@ -64,7 +64,7 @@ class Bot:
             _texts(view_or_message.get("blocks") or []) + " " + str(view_or_message.get("text", ""))
         )
 
-    def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    def wait_until(self, condition: Callable[[], bool], timeout: float = PATIENCE) -> None:
         deadline = time.monotonic() + timeout
         while not condition():
             assert time.monotonic() < deadline, "condition not met in time"
