@@ -9,19 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from bot.adapters.database import (
     is_reachable,
     make_engine,
+    schema_revision,
     session_factory,
     upgrade,
     writer_turn,
 )
 from bot.adapters.directory_bulk import SqlDirectoryLoad
 from bot.adapters.invite_tokens import SignedInviteTokens
+from bot.adapters.outbox_worker import OutboxWorker
 from bot.adapters.process_identity import current_owner, is_dead
 from bot.adapters.routing_sender import RoutingSender
 from bot.adapters.slack_sender import SlackSender, delivery_client
@@ -33,6 +35,10 @@ from bot.services.context import Context
 from bot.services.delivery import DeliveryReport, Sender, deliver_due, release_orphans
 from bot.services.invite_links import Invites
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from slack_bolt import App
 
 
 def utc_now() -> datetime:
@@ -68,6 +74,32 @@ class Runtime:
         """Rows claimed by a dead predecessor on this host: due again at once."""
         return release_orphans(self.context.uow, is_dead, self.context.clock())
 
+    def outbox_worker(self) -> OutboxWorker:
+        """Delivers after each commit; first releases the claims of a dead predecessor."""
+        return OutboxWorker(self.deliver_outbox, self.outbox_wake, on_start=self.release_orphans)
+
+    def slack_app(self, socket_mode: bool = False) -> App:
+        """The Bolt app with every listener, on this runtime's context."""
+        # Imported here: the commands that do not serve start faster without Bolt and Flask.
+        from bot.slack_app import build_slack_app
+
+        return build_slack_app(self.settings, self.context, socket_mode=socket_mode)
+
+    def web_app(self, slack_app: App) -> Flask:
+        """Slack's endpoint, /healthz and, with INVITE_SECRET, the invitation pages."""
+        from bot.web import create_web_app
+        from bot.web.invite import invite_pages
+
+        secret = self.settings.slack_signing_secret
+        pages = [] if self.context.invites is None else [invite_pages(self.context)]
+        return create_web_app(
+            slack_app,
+            self.database_reachable,
+            blueprints=pages,
+            secret_key=web_secret(self.settings),
+            signing_secret=secret.get_secret_value() if secret else None,
+        )
+
     def directory_load(self) -> SqlDirectoryLoad:
         """A bulk directory import's writer, on a connection of its own."""
         return SqlDirectoryLoad(self.engine)
@@ -97,6 +129,17 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
         invites=invites(settings),
     )
     return Runtime(settings, engine, context, wake, _sender(settings, context, clock))
+
+
+def upgrade_schema(settings: Settings) -> tuple[str | None, str | None]:
+    """`prereg db upgrade`: the schema's revision before and after, on a short-lived engine."""
+    engine = make_engine(settings.database_url)
+    try:
+        before = schema_revision(engine)
+        upgrade(engine)
+        return before, schema_revision(engine)
+    finally:
+        engine.dispose()
 
 
 def _holidays(country: str) -> Any:

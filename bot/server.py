@@ -16,19 +16,15 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any, TextIO
 
-from flask import Blueprint
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.adapters.outbox_worker import OutboxWorker
-from bot.bootstrap import Runtime, web_secret
+from bot.bootstrap import Runtime
 from bot.redact import Redacting, redact
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError
-from bot.slack_app import build_slack_app
-from bot.web import create_web_app
-from bot.web.invite import invite_pages
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +62,9 @@ class HttpStack:
 def http_stack(runtime: Runtime, host: str, port: int) -> HttpStack:
     """Built, listening, not yet serving: `stack.server.run()` serves until closed."""
     _require(runtime.settings, socket_mode=False)
-    slack_app = build_slack_app(runtime.settings, runtime.context)
-    secret = runtime.settings.slack_signing_secret
-    web = create_web_app(
-        slack_app,
-        runtime.database_reachable,
-        blueprints=web_pages(runtime),
-        secret_key=web_secret(runtime.settings),
-        signing_secret=secret.get_secret_value() if secret else None,
-    )
-    server = create_server(web, host=host, port=port, **WAITRESS)
-    return HttpStack(server, slack_app, outbox_worker(runtime))
+    slack_app = runtime.slack_app()
+    server = create_server(runtime.web_app(slack_app), host=host, port=port, **WAITRESS)
+    return HttpStack(server, slack_app, runtime.outbox_worker())
 
 
 def stop(stack: HttpStack, runtime: Runtime, jobs: Any = None) -> None:
@@ -116,10 +104,10 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
     settings = runtime.settings
     _require(settings, socket_mode=True)
     assert settings.slack_app_token is not None
-    slack_app = build_slack_app(settings, runtime.context, socket_mode=True)
+    slack_app = runtime.slack_app(socket_mode=True)
     handler = SocketModeHandler(slack_app, settings.slack_app_token.get_secret_value())
     jobs = build_scheduler(runtime) if scheduler else None
-    outbox = outbox_worker(runtime)
+    outbox = runtime.outbox_worker()
     stopping = threading.Event()
     with _on_stop_signal(stopping.set):
         try:
@@ -134,20 +122,6 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
             handler.close()  # type: ignore[no-untyped-call]
             _stop(slack_app, jobs, outbox, runtime)
             log.info("prereg stopped")
-
-
-def outbox_worker(runtime: Runtime) -> OutboxWorker:
-    """Delivers after each commit; first releases the claims of a dead predecessor."""
-    return OutboxWorker(
-        runtime.deliver_outbox, runtime.outbox_wake, on_start=runtime.release_orphans
-    )
-
-
-def web_pages(runtime: Runtime) -> list[Blueprint]:
-    """Pages besides Slack's endpoint and health: the invitation pages (/invite/<token>)."""
-    if runtime.context.invites is None:
-        return []
-    return [invite_pages(runtime.context)]
 
 
 class OneLineFormatter(logging.Formatter):

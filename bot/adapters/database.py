@@ -158,14 +158,19 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the schema is at; None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
 def upgrade(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration; a schema already at the
     newest costs one query, not a run of Alembic's environment (every command starts so)."""
     config = alembic_config(engine)
     head = ScriptDirectory.from_config(config).get_current_head()
-    with engine.connect() as connection:
-        if MigrationContext.configure(connection).get_current_revision() == head:
-            return
+    if schema_revision(engine) == head:
+        return
     if engine.dialect.name != "postgresql":
         command.upgrade(config, "head")
         return

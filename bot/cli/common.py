@@ -11,8 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, make_url
+from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.bootstrap import Runtime, build
@@ -83,11 +82,6 @@ def masked(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "DATABASE_URL"
-
-
-def revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 def columns(header: list[str], body: list[list[str]]) -> Iterator[str]:

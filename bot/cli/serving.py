@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.adapters.database import make_engine, upgrade
+from bot.bootstrap import upgrade_schema
 from bot.cli.common import (
     OK,
     Subparsers,
@@ -12,7 +12,6 @@ from bot.cli.common import (
     group,
     masked,
     port,
-    revision,
     runtime_for,
     slack_settings,
     sub,
@@ -56,13 +55,7 @@ def _socket(args: argparse.Namespace) -> int:
 def _db_upgrade(args: argparse.Namespace) -> int:
     settings = load_settings()
     with database_errors(settings.database_url):
-        engine = make_engine(settings.database_url)
-        try:
-            before = revision(engine)
-            upgrade(engine)
-            after = revision(engine)
-        finally:
-            engine.dispose()
+        before, after = upgrade_schema(settings)
     where = masked(settings.database_url)
     if before is None:
         print(f"created the schema at revision {after} in {where}")
