@@ -124,10 +124,6 @@ def _cause(attempt: Attempt) -> str:
     return CAUSE_WORDS.get(attempt.cause, "the attempt failed")
 
 
-def not_invitable_view(text: str) -> dict[str, Any]:
-    return modal(INVITE_MODAL, "Invite customer", [section(text)], close="Close")
-
-
 def qr_comment(registration: Registration) -> str:
     name = escape_clip(registration.customer.name, NAME_LIMIT)
     return (

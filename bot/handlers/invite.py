@@ -15,11 +15,8 @@ from bot.blocks.invite import (
     INVITE_MODAL,
     INVITE_QR,
     invite_modal,
-    not_invitable_view,
 )
 from bot.blocks.manage import opportunity_modal
-from bot.blocks.refusals import answer
-from bot.domain.errors import Refusal
 from bot.handlers import payloads
 from bot.handlers.refusals import answered
 from bot.services.context import Context
@@ -58,10 +55,7 @@ def open_invitation(
     user_id: str, registration_id: int, trigger_id: str, client: WebClient, services: Context
 ) -> None:
     """From a message, App Home or the list: a modal with the link and the buttons."""
-    try:
-        view = invite_modal(show_invitation(ShowInvitation(user_id, registration_id), services))
-    except Refusal as refused:
-        view = not_invitable_view(answer(refused).message.text)
+    view = invite_modal(show_invitation(ShowInvitation(user_id, registration_id), services))
     client.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -100,10 +94,7 @@ def _answer(
         run()  # a refusal is answered by @answered, ephemerally
         respond(text=done, response_type="ephemeral", replace_original=False)
         return
-    try:
-        shown = invite_modal(run(), notice=done)
-    except Refusal as refused:
-        shown = not_invitable_view(answer(refused).message.text)
+    shown = invite_modal(run(), notice=done)  # a refusal takes the modal's place (@answered)
     if view.get("callback_id") == INVITE_MODAL:
         client.views_update(view_id=str(view.get("id")), view=shown)
     else:

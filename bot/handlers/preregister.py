@@ -17,7 +17,6 @@ from bot.blocks.results import (
 )
 from bot.blocks.review_step import EDIT_DETAILS, form_again, review_step_modal
 from bot.domain.eligibility import Outcome
-from bot.domain.errors import Refusal
 from bot.domain.model import Status
 from bot.handlers.forms import (
     CustomerForm,
@@ -29,7 +28,7 @@ from bot.handlers.forms import (
 from bot.handlers.payloads import review_step_facts, user_of
 from bot.handlers.refusals import answered
 from bot.services.context import Context
-from bot.services.invitations import Invitation, ShowInvitation, show_invitation
+from bot.services.invitations import Invitation, ShowInvitation, offered_invitation
 from bot.services.queries import GetCompany, company
 from bot.services.registrations import Preregister, RequestReview, Submission, preregister
 from bot.services.registrations import request_review as send_to_review
@@ -97,14 +96,11 @@ def edit_details(ack: Ack, body: dict[str, Any], client: WebClient, services: Co
 def _invitation(submitted: Submission, user_id: str, services: Context) -> Invitation | None:
     """The link and its buttons for a customer pre-registered at once (when invitable)."""
     registration = submitted.registration
-    if registration is None or registration.id is None or services.invites is None:
+    if registration is None or registration.id is None:
         return None
     if registration.status is not Status.PREREGISTERED:
         return None
-    try:
-        return show_invitation(ShowInvitation(user_id, registration.id), services)
-    except Refusal:
-        return None
+    return offered_invitation(ShowInvitation(user_id, registration.id), services)
 
 
 def present(

@@ -1,7 +1,8 @@
 """Every listener answers a refusal the same way, through bot.blocks.refusals' one table.
 
 A listener raises; `answered` turns the refusal into a field error or an updated modal for a
-form, and an ephemeral reply for a command or a button.
+form or a button in a modal, a small modal over App Home, and an ephemeral reply for a
+command or a button in a message.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ def _say(refused: Refusal, kwargs: dict[str, Any]) -> None:
         ack()
     view = body.get("view") or {}
     client = kwargs.get("client")
+    if view.get("type") == "modal" and client is not None and view.get("id"):
+        # A button in a modal: the answer takes the modal's place, where the user looks.
+        client.views_update(view_id=view["id"], view=notice_modal(said.title, said.message))
+        return
     if view.get("type") == "home" and client is not None and body.get("trigger_id"):
         # App Home has no place for a reply: the answer opens as a small modal.
         client.views_open(

@@ -8,11 +8,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.notice import notice_modal
 from bot.blocks.preregister import FormValues, preregister_modal
-from bot.blocks.refusals import answer
 from bot.blocks.waitlist import JOIN, LEAVE, PREREGISTER, joined_view, left_view
-from bot.domain.errors import Refusal
 from bot.handlers import payloads
 from bot.handlers.refusals import answered
 from bot.services.context import Context
@@ -26,30 +23,22 @@ def register(app: App) -> None:
     app.action(PREREGISTER)(preregister_clicked)
 
 
+@answered
 def join_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
     """Pressed in the refusal's modal: the answer replaces it there."""
     ack()
     where = payloads.view_id(body)
-    try:
-        user_id, _, customer = payloads.typed_customer(body)
-        entry = join_waitlist(JoinWaitlist(user_id, customer), services)
-    except Refusal as refused:
-        said = answer(refused)
-        client.views_update(view_id=where, view=notice_modal(said.title, said.message))
-        return
+    user_id, _, customer = payloads.typed_customer(body)
+    entry = join_waitlist(JoinWaitlist(user_id, customer), services)
     client.views_update(view_id=where, view=joined_view(entry))
 
 
+@answered
 def leave_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
     ack()
     where = payloads.view_id(body)
-    try:
-        click = payloads.click(body)
-        leave_waitlist(LeaveWaitlist(click.user_id, click.registration_id), services)
-    except Refusal as refused:
-        said = answer(refused)
-        client.views_update(view_id=where, view=notice_modal(said.title, said.message))
-        return
+    click = payloads.click(body)
+    leave_waitlist(LeaveWaitlist(click.user_id, click.registration_id), services)
     client.views_update(view_id=where, view=left_view())
 
 

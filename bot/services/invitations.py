@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.errors import Refusal
 from bot.domain.model import Registration, Status
 from bot.services.context import Context
 from bot.services.errors import (
@@ -85,6 +86,17 @@ def show_invitation(cmd: ShowInvitation, ctx: Context) -> Invitation:
     with ctx.uow() as uow:
         registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=False)
         return _invitation(uow, invites, registration, cmd.user_id, now)
+
+
+def offered_invitation(cmd: ShowInvitation, ctx: Context) -> Invitation | None:
+    """Beside a fresh pre-registration: its invitation, or None when there is none to offer
+    (invitations off, or the customer no longer invitable by the time it is shown)."""
+    if ctx.invites is None:
+        return None
+    try:
+        return show_invitation(cmd, ctx)
+    except Refusal:
+        return None
 
 
 def send_qr_code(cmd: SendQrCode, ctx: Context) -> Invitation:

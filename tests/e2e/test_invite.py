@@ -234,3 +234,19 @@ def test_the_approval_dm_carries_each_users_own_link(bot: Bot) -> None:
         assert token is not None and (token.registration_id, token.sender) == (request.id, user)
     page = WebClient().get(page_url(bot, links["UACME2"]))
     assert page.status == 200 and "Acme Cloud Partners" in page.text
+
+
+def test_a_stale_invite_button_says_why_and_opens_nothing(bot: Bot) -> None:
+    registration = seeding.hold(bot.context, "it@kunde.de")
+    assert bot.driver.slash_command("UACME2", "list").status == 200
+    bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME2")))
+    listing = bot.slack.ephemerals("UACME2")[-1]
+    uc.delete(uc.Delete("UACME1", registration.id or 0), bot.context)  # a colleague, meanwhile
+    said = len(bot.slack.ephemerals("UACME2"))
+    bot.driver.choose("UACME2", "Invite", message=listing, action_id="manage")
+    bot.wait_until(lambda: len(bot.slack.ephemerals("UACME2")) > said)
+    answer = bot.text_of(bot.slack.ephemerals("UACME2")[-1])
+    assert "deleted" in answer
+    assert bot.slack.current_modal("UACME2") is None  # no invitation for a freed customer
+    assert bot.slack.calls("views.open") == []
+    bot.slack.assert_clean()
