@@ -81,6 +81,22 @@ class Associated(Event):
 
 
 @dataclass(frozen=True)
+class QrCodeRequested(Event):
+    """A partner user asked for its invitation link as a QR code, to be sent to its DM."""
+
+    user: str
+    link: str
+
+
+@dataclass(frozen=True)
+class InvitationEmailed(Event):
+    """A partner user had the invitation (its own link) emailed to the customer."""
+
+    user: str
+    link: str
+
+
+@dataclass(frozen=True)
 class ExpiryNear(Event):
     """A reminder offset before valid_until was reached."""
 

@@ -26,7 +26,9 @@ from bot.domain.events import (
     Event,
     Expired,
     Extended,
+    InvitationEmailed,
     Preregistered,
+    QrCodeRequested,
     Rejected,
     ReviewRequested,
 )
@@ -313,6 +315,13 @@ class Registration:
         self.status = Status.ASSOCIATED
         self.ended_at = now
         self.events.append(Associated(now))
+
+    def invite_by_qr_code(self, user: str, link: str, now: datetime) -> None:
+        """The caller checked that it is invitable (services.invitations)."""
+        self.events.append(QrCodeRequested(now, user, link))
+
+    def invite_by_email(self, user: str, link: str, now: datetime) -> None:
+        self.events.append(InvitationEmailed(now, user, link))
 
     def allows_opportunity(self, now: datetime) -> bool:
         return self.status is Status.ASSOCIATED or (

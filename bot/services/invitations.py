@@ -22,7 +22,7 @@ from bot.services.errors import (
     RegistrationNotFound,
 )
 from bot.services.invite_links import Invites
-from bot.services.ports import CUSTOMER, AuditEntry, Kind, Notification, UnitOfWork
+from bot.services.ports import AuditEntry, UnitOfWork
 from bot.services.records import company_of
 
 EMAILS_PER_DAY = 5
@@ -105,9 +105,8 @@ def send_qr_code(cmd: SendQrCode, ctx: Context) -> Invitation:
     with ctx.uow() as uow:
         registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=True)
         link = invites.link(cmd.registration_id, cmd.user_id)
-        uow.outbox.add(
-            Notification(Kind.INVITE_QR, cmd.user_id, registration.id, {"link": link}), now
-        )
+        registration.invite_by_qr_code(cmd.user_id, link, now)
+        uow.registrations.touched(registration)  # nothing stored: its event is the message
         _audit(uow, registration, cmd.user_id, QR_SENT, now)
         invitation = _invitation(uow, invites, registration, cmd.user_id, now)
         uow.commit()
@@ -127,18 +126,8 @@ def email_invitation(cmd: EmailInvitation, ctx: Context) -> Invitation:
         sent = uow.audit.times(registration.id, EMAILED, now - EMAIL_WINDOW)
         if len(sent) >= EMAILS_PER_DAY:
             raise EmailLimitReached(EMAILS_PER_DAY, sent[-EMAILS_PER_DAY] + EMAIL_WINDOW)
-        told = {"recipient": cmd.user_id}
-        payload = {
-            "link": invites.link(registration.id, cmd.user_id),
-            "sender": cmd.user_id,
-            # The partner hears how it went: the dispatcher adds these when the mail is
-            # delivered, or when it finally gives up.
-            "then": {
-                "sent": {"kind": Kind.INVITE_EMAIL_SENT.value, **told},
-                "dead": {"kind": Kind.INVITE_EMAIL_FAILED.value, **told},
-            },
-        }
-        uow.outbox.add(Notification(Kind.INVITE_EMAIL, CUSTOMER, registration.id, payload), now)
+        registration.invite_by_email(cmd.user_id, invites.link(registration.id, cmd.user_id), now)
+        uow.registrations.touched(registration)
         _audit(uow, registration, cmd.user_id, EMAILED, now)
         invitation = _invitation(uow, invites, registration, cmd.user_id, now)
         uow.commit()

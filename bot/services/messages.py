@@ -15,7 +15,7 @@ from bot.domain import events
 from bot.domain.justification import preview
 from bot.domain.model import Partner, Registration
 from bot.domain.waitlist import WaitEntry
-from bot.services.ports import REVIEWERS, Kind, Notification
+from bot.services.ports import CUSTOMER, REVIEWERS, Kind, Notification
 
 
 class To(Enum):
@@ -23,6 +23,8 @@ class To(Enum):
     COMPANY = "every Slack user of the partner company"
     CREATOR = "the Slack user who made the registration"
     WAITING = "each partner waiting for the customer, in the order they asked"
+    ASKER = "the Slack user who asked for it"
+    CUSTOMER = "the customer, by email"
 
 
 _Payload = Callable[[Any], dict[str, Any]]
@@ -51,6 +53,24 @@ _FREED = (Kind.CUSTOMER_FREED, To.WAITING, _none)
 
 def _asked(event: events.InfoRequested) -> dict[str, Any]:
     return {"reviewer": event.reviewer, "question": event.question}
+
+
+def _link(event: events.QrCodeRequested) -> dict[str, Any]:
+    return {"link": event.link}
+
+
+def _emailed(event: events.InvitationEmailed) -> dict[str, Any]:
+    told = {"recipient": event.user}
+    return {
+        "link": event.link,
+        "sender": event.user,
+        # The partner hears how it went: the dispatcher adds these when the mail is
+        # delivered, or when it finally gives up.
+        "then": {
+            "sent": {"kind": Kind.INVITE_EMAIL_SENT.value, **told},
+            "dead": {"kind": Kind.INVITE_EMAIL_FAILED.value, **told},
+        },
+    }
 
 
 def _answered(event: events.InfoGiven) -> dict[str, Any]:
@@ -101,6 +121,8 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     events.Deleted: (_FREED, _HOME, _DMS),
     events.Expired: ((Kind.EXPIRED, To.COMPANY, _none), _FREED, _HOME, _DMS),
     events.Associated: ((Kind.ASSOCIATED, To.COMPANY, _none), _HOME, _DMS),
+    events.QrCodeRequested: ((Kind.INVITE_QR, To.ASKER, _link),),
+    events.InvitationEmailed: ((Kind.INVITE_EMAIL, To.CUSTOMER, _emailed),),
     events.ExpiryNear: ((Kind.EXPIRY_REMINDER, To.COMPANY, _offset),),
     events.ReviewHalfway: ((Kind.REVIEW_HALFWAY, To.REVIEWERS, _none),),
     events.ReviewOverdue: ((Kind.REVIEW_OVERDUE, To.REVIEWERS, _may_decide),),
@@ -136,6 +158,11 @@ def notifications_for(
             continue
         if to is To.REVIEWERS:
             yield Notification(kind, REVIEWERS, registration.id, payload(event))
+        elif to is To.ASKER:
+            assert isinstance(event, events.QrCodeRequested)
+            yield Notification(kind, event.user, registration.id, payload(event))
+        elif to is To.CUSTOMER:
+            yield Notification(kind, CUSTOMER, registration.id, payload(event))
         elif to is To.CREATOR:
             # Only while they still work for the company (not an import, not someone unlinked).
             creator = registration.created_by
