@@ -132,12 +132,12 @@ def _interactive_elements(block: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _duplicate_ids(blocks: list[Any], pointer: str) -> Iterator[str]:
-    block_ids = [b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("block_id")]
+    block_ids = [b["block_id"] for b in blocks if isinstance(b, dict) and b.get("block_id")]
     for block_id in sorted({b for b in block_ids if block_ids.count(b) > 1}):
         yield problem(pointer, f"duplicate block_id {block_id!r}")
     for i, block in enumerate(blocks):
         if isinstance(block, dict):
-            ids = [e.get("action_id") for e in _interactive_elements(block) if e.get("action_id")]
+            ids = [e["action_id"] for e in _interactive_elements(block) if e.get("action_id")]
             for action_id in sorted({a for a in ids if ids.count(a) > 1}):
                 yield problem(f"{pointer}/{i}", f"duplicate action_id {action_id!r}")
 

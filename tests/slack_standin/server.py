@@ -122,6 +122,7 @@ class SlackStandin:
     def base_url(self) -> str:
         assert self._server is not None, "start the stand-in first"
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 socket's address, never bytes
         return f"http://{host}:{port}/"
 
     @property
@@ -152,6 +153,7 @@ class SlackStandin:
         self, method: str, verb: str, query: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes]:
         arrived = time.time()
+        early: dict[str, Any] | None
         try:
             raw = parse_args(verb, query, headers, body)
         except ApiError as exc:
@@ -187,7 +189,9 @@ class SlackStandin:
             return 200, {}, early, False
         return 200, {}, self.api.call(method, token, Args(raw)), False
 
-    def _upload(self, file_id: str, headers: dict[str, str], body: bytes):
+    def _upload(
+        self, file_id: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         fault = self.faults.take(UPLOAD)
         if fault is not None and fault.answers:
             status, extra, answer = fault.answer()
@@ -216,11 +220,14 @@ class SlackStandin:
             self._response_urls[key] = _ResponseUrl(channel, user, message_ts)
         return f"{self.base_url}respond/{key}"
 
-    def _respond(self, key: str, headers: dict[str, str], body: bytes):
+    def _respond(
+        self, key: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         try:
             payload = json.loads(body or b"{}")
         except ValueError:
             payload = None
+        answer: dict[str, Any]
         with self.api.lock:
             target = self._response_urls.get(key)
             if target is None or target.uses >= RESPONSE_URL_USES:
@@ -240,7 +247,9 @@ class SlackStandin:
         )
         return status, {"Content-Type": "text/plain"}, (answer.get("error") or "ok").encode()
 
-    def _apply_response(self, target: _ResponseUrl, payload: dict[str, Any]):
+    def _apply_response(
+        self, target: _ResponseUrl, payload: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
         problems = message_problems(payload.get("text"), payload.get("blocks"))
         if problems:
             return 400, {"ok": False, "error": "invalid_blocks", "messages": problems}
@@ -315,7 +324,9 @@ class SlackStandin:
         with self.api.lock:
             self.api.views.close(user_id, view_id)
 
-    def _record_pseudo(self, method: str, args: dict[str, Any], status: int, answer: dict) -> None:
+    def _record_pseudo(
+        self, method: str, args: dict[str, Any], status: int, answer: dict[str, Any]
+    ) -> None:
         self.log.record(
             method=method,
             args=copy.deepcopy(args),

@@ -23,6 +23,7 @@ def checked_view(view: Any) -> dict[str, Any]:
     problems = view_problems(view)
     if problems:
         raise ApiError("invalid_arguments", problems)
+    assert isinstance(view, dict)  # view_problems refuses anything else
     return view
 
 

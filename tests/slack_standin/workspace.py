@@ -8,7 +8,7 @@ import string
 import threading
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo
 
 from tests.slack_standin.calls import ApiError
@@ -21,7 +21,7 @@ def new_id(prefix: str, length: int = 10) -> str:
     return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
 
 
-def _is_id(value: Any, prefixes: str) -> bool:
+def _is_id(value: object, prefixes: str) -> TypeGuard[str]:
     return (
         isinstance(value, str)
         and len(value) >= 3
@@ -74,7 +74,9 @@ class Directory:
         deleted: bool = False,
     ) -> dict[str, Any]:
         now = datetime.now(ZoneInfo(tz))
-        offset = int(now.utcoffset().total_seconds()) if tz_offset is None else tz_offset
+        utcoffset = now.utcoffset()
+        assert utcoffset is not None  # an aware datetime always has one
+        offset = int(utcoffset.total_seconds()) if tz_offset is None else tz_offset
         name = name or user_id.lower()
         user = {
             "id": user_id,
