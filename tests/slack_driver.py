@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlencode
 
 from tests.slack_standin import APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, new_id
@@ -103,11 +103,11 @@ class Field:
 
     @property
     def label(self) -> str:
-        return (self.block.get("label") or {}).get("text", "")
+        return cast(str, (self.block.get("label") or {}).get("text", ""))
 
     @property
     def kind(self) -> str:
-        return self.element["type"]
+        return cast(str, self.element["type"])
 
     @property
     def required(self) -> bool:
@@ -381,7 +381,7 @@ class SlackDriver:
     def _view(self, user_id: str, view: dict[str, Any] | str | None) -> dict[str, Any]:
         """A view given as dict, as id (looked up in the stand-in), or the user's open modal."""
         if isinstance(view, dict):
-            return json.loads(json.dumps(view))
+            return cast(dict[str, Any], json.loads(json.dumps(view)))  # a deep, JSON-only copy
         if self.standin is None:
             raise ValueError("pass the view itself when the driver has no stand-in")
         found = self.standin.view(view) if view else self.standin.current_modal(user_id)

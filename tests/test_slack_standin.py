@@ -60,7 +60,9 @@ def section(value: str) -> dict[str, Any]:
     return {"type": "section", "text": text(value, "mrkdwn")}
 
 
-def modal(title: str = "Pre-register", blocks: list[dict[str, Any]] | None = None, **extra: Any):
+def modal(
+    title: str = "Pre-register", blocks: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": "prereg",
@@ -258,7 +260,9 @@ def test_a_trigger_id_opens_one_modal_within_three_seconds(
 ) -> None:
     trigger = slack.triggers.issue(PARTNER)
     opened = client.views_open(trigger_id=trigger, view=modal())["view"]
-    assert slack.current_modal(PARTNER)["id"] == opened["id"]
+    current = slack.current_modal(PARTNER)
+    assert current is not None
+    assert current["id"] == opened["id"]
 
     refusals = {}
     for name, trigger_id in {
@@ -282,7 +286,9 @@ def test_views_update_push_and_publish(slack: SlackStandin, client: WebClient) -
         "view"
     ]
     assert updated["id"] == opened["id"]
-    assert slack.current_modal(PARTNER)["title"]["text"] == "Step 2"
+    current = slack.current_modal(PARTNER)
+    assert current is not None
+    assert current["title"]["text"] == "Step 2"
     with pytest.raises(SlackApiError, match="hash_conflict"):
         client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal())
 
@@ -297,7 +303,9 @@ def test_views_update_push_and_publish(slack: SlackStandin, client: WebClient) -
     home["blocks"] = [section("Quota: 4 of 100")]
     second = client.views_publish(user_id=PARTNER, view=home)["view"]
     assert first["id"] == second["id"]
-    assert slack.home_view(PARTNER)["blocks"][0]["text"]["text"] == "Quota: 4 of 100"
+    shown = slack.home_view(PARTNER)
+    assert shown is not None
+    assert shown["blocks"][0]["text"]["text"] == "Quota: 4 of 100"
     with pytest.raises(SlackApiError, match="invalid_arguments"):
         client.views_publish(user_id=PARTNER, view=modal())
 
@@ -439,10 +447,11 @@ def test_wait_for_waits_for_a_call_made_later(slack: SlackStandin, client: WebCl
 def test_driver_signatures_verify_like_slacks() -> None:
     driver = SlackDriver("http://127.0.0.1:9/", SECRET)
     body, now = b"token=x&command=%2Fpreregister", int(time.time())
-    verifier = SignatureVerifier(SECRET)
-    assert verifier.is_valid(body, now, driver.sign(body, now))
-    assert not verifier.is_valid(body, now, SlackDriver("", "other").sign(body, now))
-    assert not verifier.is_valid(body, now - 360, driver.sign(body, now - 360))
+    stale = now - 360
+    verifier = SignatureVerifier(SECRET)  # reads the timestamp header: a string
+    assert verifier.is_valid(body, str(now), driver.sign(body, now))
+    assert not verifier.is_valid(body, str(now), SlackDriver("", "other").sign(body, now))
+    assert not verifier.is_valid(body, str(stale), driver.sign(body, stale))
 
 
 def test_state_values_fill_a_form_like_a_user() -> None:
@@ -553,7 +562,9 @@ def test_bolt_gets_a_slash_command_and_a_view_submission(
     assert bolt.seen["user"] == PARTNER
     assert bolt.seen["values"]["name"]["value"]["value"] == "Acme <!channel>"
     assert bolt.seen["values"]["country"]["value"]["selected_option"]["value"] == "DE"
-    assert slack.current_modal(PARTNER)["title"]["text"] == "Pre-registered"
+    current = slack.current_modal(PARTNER)
+    assert current is not None
+    assert current["title"]["text"] == "Pre-registered"
     slack.assert_clean()
 
 
@@ -588,7 +599,9 @@ def test_bolt_gets_a_button_click_and_answers_by_response_url(
 def test_bolt_gets_app_home_opened(slack: SlackStandin, driver: SlackDriver) -> None:
     assert driver.app_home_opened(PARTNER).status == 200
     slack.wait_for("views.publish")
-    assert slack.home_view(PARTNER)["blocks"][0]["text"]["text"] == f"Hello <@{PARTNER}>"
+    shown = slack.home_view(PARTNER)
+    assert shown is not None
+    assert shown["blocks"][0]["text"]["text"] == f"Hello <@{PARTNER}>"
 
 
 def test_a_command_ack_is_shown_and_errors_keep_the_modal_open(
@@ -601,7 +614,9 @@ def test_a_command_ack_is_shown_and_errors_keep_the_modal_open(
     form = slack.wait_for("views.open").response["view"]
     reply = driver.submit_view(PARTNER, {"Customer name": "x"})
     assert reply.json == {"response_action": "errors", "errors": {"name": "Too short"}}
-    assert slack.current_modal(PARTNER)["id"] == form["id"]  # still open, as in Slack
+    current = slack.current_modal(PARTNER)
+    assert current is not None
+    assert current["id"] == form["id"]  # still open, as in Slack
     slack.assert_clean()
 
 
@@ -617,7 +632,9 @@ def test_external_select_options_and_view_closed(
 
     reply = driver.suggest(PARTNER, "ger", action_id="country")
     assert reply.json == {"options": [option("Germany", "DE")]}
-    assert driver.close_view(PARTNER).status == 200
+    closed = driver.close_view(PARTNER)
+    assert closed is not None  # the view asked for notify_on_close
+    assert closed.status == 200
     assert slack.current_modal(PARTNER) is None
     assert bolt.seen["closed"] == opened["id"]
     with pytest.raises(SlackApiError, match="not_found"):  # a closed modal is gone
