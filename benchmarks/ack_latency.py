@@ -50,7 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     WAITRESS["asyncore_loop_timeout"] = 0.05
     with tempfile.TemporaryDirectory() as folder, SlackStandin() as slack:
-        settings = Settings(  # type: ignore[call-arg]
+        settings = Settings(
             _env_file=None,
             database_url=f"sqlite:///{Path(folder) / 'bench.db'}",
             slack_bot_token=slack.token,

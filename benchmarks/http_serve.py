@@ -78,7 +78,7 @@ def main() -> None:
         sys.stdin.read()
         server.close()
         return
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         database_url=args.database,
         slack_bot_token=TOKEN,

@@ -68,8 +68,8 @@ def smtp_catcher() -> Iterator[tuple[Catcher, str]]:
     catcher = Catcher()
     port = free_port()
     controller = Controller(catcher, hostname="127.0.0.1", port=port)
-    controller.start()  # type: ignore[no-untyped-call]
+    controller.start()
     try:
         yield catcher, f"smtp://127.0.0.1:{port}"
     finally:
-        controller.stop()  # type: ignore[no-untyped-call]
+        controller.stop()

@@ -398,7 +398,7 @@ def test_export_help_mentions_the_spreadsheet_guard(capsys: pytest.CaptureFixtur
 
 def test_export_in_a_real_process(tmp_path: Path, clock: Clock) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    runtime = build(Settings(_env_file=None, database_url=url), clock=clock)  # type: ignore[call-arg]
+    runtime = build(Settings(_env_file=None, database_url=url), clock=clock)
     stored = seed(runtime.context)
     runtime.close()
 

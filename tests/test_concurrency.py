@@ -98,7 +98,7 @@ def test_partners_racing_for_one_customer_leave_exactly_one_holder(
                 if shared == "email"
                 else {"email": f"p{i}.c{round_}@kunde.de"}
             )
-            who = Customer(f"Kunde {round_}", "DE", **same, **other)  # type: ignore[arg-type]
+            who = Customer(f"Kunde {round_}", "DE", **same, **other)
             return uc.preregister(uc.Preregister(user_of(partners[i]), who), context)
 
         results = race(len(partners), attempt)

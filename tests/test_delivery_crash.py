@@ -28,7 +28,7 @@ CARD = "chat.postMessage"
 
 def seed_review_requests(database_url: str) -> None:
     """BURST review requests already committed: their cards are owed to the reviewers."""
-    runtime = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
+    runtime = build(Settings(_env_file=None, database_url=database_url))
     ctx = runtime.context
     add_partner(AddPartner("acme", "Acme", "DE", "x@acme.de", None, ("UACME1",)), ctx)
     for n in range(BURST):
@@ -68,7 +68,7 @@ def serve(
 
 
 def outbox(database_url: str) -> list[tuple[int, str, str | None]]:
-    runtime = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
+    runtime = build(Settings(_env_file=None, database_url=database_url))
     try:
         with runtime.engine.connect() as connection:
             # The cards only: the refreshes of App Home and the like are not what is counted.

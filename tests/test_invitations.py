@@ -71,7 +71,7 @@ def ctx(context: Context) -> Context:
 
 
 def hold(ctx: Context, **identity: str) -> int:
-    who = Customer("Kunde GmbH", "DE", **identity)  # type: ignore[arg-type]
+    who = Customer("Kunde GmbH", "DE", **identity)
     done = uc.preregister(uc.Preregister("UACME", who), ctx)
     assert done.registration is not None and done.registration.id is not None
     assert done.registration.status is Status.PREREGISTERED

@@ -28,7 +28,7 @@ def slack() -> Iterator[SlackStandin]:
 
 
 def running(database_url: str, clock: Clock, slack: SlackStandin, smtp_url: str) -> Runtime:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         database_url=database_url,
         slack_bot_token=slack.token,

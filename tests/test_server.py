@@ -81,7 +81,7 @@ def until(condition: Callable[[], bool], timeout: float, what: str) -> None:
 
 def seed(database_url: str) -> None:
     """A partner company linked to PARTNER_USER, holding one pre-registered customer."""
-    runtime = build(Settings(_env_file=None, database_url=database_url))  # type: ignore[call-arg]
+    runtime = build(Settings(_env_file=None, database_url=database_url))
     context = runtime.context
     acme = AddPartner("acme", "Acme <Cloud> & Co", "DE", "x@acme.de", None, (PARTNER_USER,))
     add_partner(acme, context)
@@ -275,7 +275,7 @@ def test_sigterm_stops_the_server_cleanly(slack: SlackStandin, tmp_path: Path) -
 
 
 def slack_settings(slack: SlackStandin, database_url: str) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None,
         database_url=database_url,
         slack_bot_token=slack.token,

@@ -30,7 +30,7 @@ def test_bad_durations(text: str) -> None:
 
 
 def test_defaults_match_the_design(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     policy = settings.policy()
     assert (policy.quota, policy.validity, policy.review_sla_days) == (100, timedelta(days=15), 2)
     assert policy.registered_days == 7
@@ -90,7 +90,7 @@ def test_malformed_setting_is_named_in_one_line(
 
 
 def test_serving_needs_the_slack_settings() -> None:
-    bare = Settings(_env_file=None)  # type: ignore[call-arg]
+    bare = Settings(_env_file=None)
     assert bare.missing_for_slack(socket_mode=False) == [
         "SLACK_BOT_TOKEN",
         "REVIEW_CHANNEL_ID",
@@ -99,7 +99,7 @@ def test_serving_needs_the_slack_settings() -> None:
         "SLACK_SIGNING_SECRET",
     ]
     assert "SLACK_APP_TOKEN" in bare.missing_for_slack(socket_mode=True)
-    ready = Settings(  # type: ignore[call-arg]
+    ready = Settings(
         _env_file=None,
         slack_bot_token="xoxb-1",
         slack_signing_secret="s",

@@ -48,7 +48,7 @@ def ctx(context: Context) -> Context:
 def customer(n: int = 1, country: str = "DE", **kw: str) -> Customer:
     values = {"email": f"it{n}@kunde.de", "mobile": f"+49301234{n:03d}"}
     values.update(kw)
-    return Customer(f"Kunde {n}", country, **values)  # type: ignore[arg-type]
+    return Customer(f"Kunde {n}", country, **values)
 
 
 def submit(

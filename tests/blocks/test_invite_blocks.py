@@ -26,7 +26,7 @@ LINK = "https://prereg.example.com/invite/eyJyIjo3LCJ1IjoiVUFDTUUxIn0.c2ln"
 
 
 def registration(**identity: str) -> Registration:
-    who = Customer(EVIL, "DE", **(identity or {"email": "it@kunde.de"}))  # type: ignore[arg-type]
+    who = Customer(EVIL, "DE", **(identity or {"email": "it@kunde.de"}))
     made = Registration.preregistered("acme", who, NOW, timedelta(days=15), "UACME1")
     made.id = 7
     return made

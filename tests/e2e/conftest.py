@@ -116,7 +116,7 @@ def bot_settings() -> dict[str, Any]:
 def bot(
     database_url: str, clock: Clock, slack: SlackStandin, bot_settings: dict[str, Any]
 ) -> Iterator[Bot]:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         database_url=database_url,
         slack_bot_token=slack.token,
