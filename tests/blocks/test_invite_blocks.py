@@ -16,6 +16,7 @@ from bot.blocks.invite import (
     preregistered_dm,
     qr_comment,
 )
+from bot.blocks.message import Block
 from bot.domain.model import Customer, Registration
 from bot.services.invitations import Attempt, EmailOption, Invitation
 from tests.blocks.test_review_blocks import EVIL, RAW, assert_inert, assert_valid
@@ -32,8 +33,8 @@ def registration(**identity: str) -> Registration:
     return made
 
 
-def buttons(blocks: list[dict[str, object]]) -> list[object]:
-    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]  # type: ignore[index, union-attr]
+def buttons(blocks: list[Block]) -> list[str]:
+    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
 @pytest.mark.parametrize(

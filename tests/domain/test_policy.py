@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 import pytest
 
@@ -50,8 +51,13 @@ def test_no_contact_on_file_is_refused_first() -> None:
         check_preconditions(partner, full)
 
 
+class Contact(TypedDict, total=False):
+    email: str
+    mobile: str
+
+
 @pytest.mark.parametrize("contact", [{"email": "a@acme.de"}, {"mobile": "+4930123456"}])
-def test_email_or_mobile_is_enough(contact: dict[str, str]) -> None:
+def test_email_or_mobile_is_enough(contact: Contact) -> None:
     check_preconditions(Partner("acme", "Acme", "DE", **contact), quota_use([], POLICY, NOW))
 
 
