@@ -73,7 +73,8 @@ class Bot:
 
 def _texts(node: Any) -> str:
     if isinstance(node, dict):
-        own = node.get("text") if isinstance(node.get("text"), str) else ""
+        text = node.get("text")
+        own = text if isinstance(text, str) else ""
         return " ".join([own] + [_texts(v) for k, v in node.items() if k != "text" or not own])
     if isinstance(node, list):
         return " ".join(_texts(item) for item in node)

@@ -18,6 +18,7 @@ from bot.domain.model import Customer, Registration, Status
 from bot.services.registrations import Delete, delete
 from tests import seeding
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
+from tests.slack_standin import Call
 
 DAY = timedelta(days=1)
 
@@ -141,9 +142,11 @@ def test_every_company_users_home_is_published_again_after_a_change(bot: Bot) ->
     mark = bot.slack.mark()
     delete(Delete("UACME2", held.id), bot.context)
     for user in ("UACME1", "UACME2"):
-        bot.slack.wait_for(
-            "views.publish", lambda c, u=user: c.args.get("user_id") == u, after=mark
-        )
+
+        def to_user(call: Call, user: str = user) -> bool:
+            return call.args.get("user_id") == user
+
+        bot.slack.wait_for("views.publish", to_user, after=mark)
         home = bot.slack.home_view(user)
         assert home is not None and "Ended recently (1)" in headers(home)
     bot.slack.assert_clean()

@@ -75,12 +75,13 @@ def test_unsigned_requests_are_401_whatever_their_headers_hold(
     bot: Bot, case: str, suite_log: Path
 ) -> None:
     before = database_state(bot)
+    bodies: list[tuple[str | bytes, str]] = [
+        (payload_body({"type": "block_actions"}), FORM),
+        ("{not json", "application/json"),
+        (b"\xff\xfe\x00garbage", "text/plain"),
+    ]
     with log_growth(suite_log) as grown:
-        for body, kind in [
-            (payload_body({"type": "block_actions"}), FORM),
-            ("{not json", "application/json"),
-            (b"\xff\xfe\x00garbage", "text/plain"),
-        ]:
+        for body, kind in bodies:
             headers = {"Content-Type": kind, **BAD_HEADERS[case]}
             reply = bot.driver.send(body, kind, signature="missing", headers=headers)
             assert reply.status == 401, (case, reply)

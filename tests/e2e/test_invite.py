@@ -163,11 +163,11 @@ def test_the_customer_associates_and_every_company_user_is_told(bot: Bot) -> Non
     )
 
     for user in ("UACME1", "UACME2"):
-        bot.wait_until(
-            lambda user=user: any(
-                "has associated with your company" in bot.text_of(m) for m in dms(bot, user)
-            )
-        )
+
+        def associated(user: str = user) -> bool:
+            return any("has associated with your company" in bot.text_of(m) for m in dms(bot, user))
+
+        bot.wait_until(associated)
     (told,) = [m for m in dms(bot, "UACME2") if "has associated" in bot.text_of(m)]
     mark = bot.slack.mark()
     bot.driver.click("UACME2", message=told, text="Create opportunity")
@@ -224,7 +224,11 @@ def test_the_approval_dm_carries_each_users_own_link(bot: Bot) -> None:
     approve(Approve("UREV1", request.id), bot.context)
     links = {}
     for user in ("UACME1", "UACME2"):
-        bot.wait_until(lambda user=user: any("QR code" in bot.text_of(m) for m in dms(bot, user)))
+
+        def sent_qr(user: str = user) -> bool:
+            return any("QR code" in bot.text_of(m) for m in dms(bot, user))
+
+        bot.wait_until(sent_qr)
         (approved,) = [m for m in dms(bot, user) if "QR code" in bot.text_of(m)]
         (links[user],) = links_in(bot.text_of(approved))
     assert links["UACME1"] != links["UACME2"]

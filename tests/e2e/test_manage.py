@@ -160,7 +160,7 @@ def test_an_old_lists_buttons_tell_the_truth_deleted_and_expired(bot: Bot) -> No
     assert omega is not None and omega.valid_until is not None
     bot.clock.now = omega.valid_until
 
-    said = []
+    said: list[str] = []
     for value, name in ((f"delete:{gone}", "Alpha"), (f"delete:{ending}", "Omega")):
         option = {"text": {"type": "plain_text", "text": "Delete"}, "value": value}
         block_id = f"registration-{gone if name == 'Alpha' else ending}"

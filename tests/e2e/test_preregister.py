@@ -487,7 +487,7 @@ def test_the_review_step_cannot_change_the_facts_and_edit_details_runs_the_rules
 
     # A crafted submission naming another country changes nothing: the facts are the ones
     # decided on, and the customer goes to review (not pre-registered at once).
-    crafted = {
+    crafted: dict[str, dict[str, Any]] = {
         "justification": {"value": {"type": "plain_text_input", "value": "Ours."}},
         "country": {
             "value": {
