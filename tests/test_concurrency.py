@@ -23,6 +23,7 @@ from bot.domain.errors import ExtensionsUsedUp, QuotaReached
 from bot.domain.model import Customer, Partner, Status
 from bot.services import registrations as uc
 from bot.services.context import Context
+from tests.conftest import Clock
 
 ROUNDS = 20
 
@@ -139,7 +140,7 @@ def test_users_of_one_company_extending_at_once_extend_once(context: Context) ->
         held = uc.preregister(uc.Preregister("UACME1", who), context).registration
         assert held is not None and held.id is not None and held.valid_until is not None
         moment = held.valid_until - context.policy.extension_window / 2
-        extending = replace(context, clock=lambda moment=moment: moment)
+        extending = replace(context, clock=Clock(moment))
 
         def attempt(i: int, held_id: int = held.id, ctx: Context = extending) -> object:
             return uc.extend(uc.Extend("UACME1", held_id), ctx)

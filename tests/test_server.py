@@ -29,11 +29,12 @@ from slack_sdk.models.views import View
 from bot.adapters.database import is_reachable, make_engine
 from bot.bootstrap import Runtime, build
 from bot.domain.model import Customer, Status
+from bot.redact import redact
 from bot.scheduler import JOBS, Job, build_scheduler
 from bot.services import registrations as uc
 from bot.services.partners import AddPartner, add_partner
 from bot.settings import Settings, SettingsError
-from bot.slack_app import APOLOGY, build_slack_app, redact
+from bot.slack_app import APOLOGY, build_slack_app
 from bot.web import create_web_app
 from tests.conftest import Clock
 from tests.slack_driver import SlackDriver
@@ -374,11 +375,12 @@ def test_scheduler_expires_due_registrations_at_start(runtime: Runtime, clock: C
     who = Customer("Kunde", "DE", email="it@kunde.de")
     done = uc.preregister(uc.Preregister("UACME1", who), context)
     assert done.registration is not None and done.registration.id is not None
+    held_id = done.registration.id
     clock.advance(context.policy.validity + timedelta(seconds=1))
 
     def status() -> Status:
         with context.uow() as uow:
-            found = uow.registrations.get(done.registration.id)  # type: ignore[union-attr]
+            found = uow.registrations.get(held_id)
             assert found is not None
             return found.status
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.eligibility import Outcome
 from bot.domain.errors import (
     NoContactOnFile,
@@ -90,6 +91,7 @@ def test_blocked_attempt_is_kept_in_the_audit_log_only(ctx: Context) -> None:
     assert result.decision.codes == (ReasonCode.CONTRACT,)
     with ctx.uow() as uow:
         assert uow.registrations.all() == []
+        assert isinstance(uow, SqlUnitOfWork)  # a blocked attempt has no registration to ask by
         entries = uow.session.execute(text("SELECT action, partner_id FROM audit_log")).all()
     assert [tuple(e) for e in entries] == [("blocked", "acme")]
 
@@ -185,7 +187,11 @@ def test_preconditions(ctx: Context) -> None:
 
 def test_quota_reached_refuses_and_frees_after_delete(ctx: Context, clock: Clock) -> None:
     tight = Context(ctx.uow, type(ctx.policy)(quota=2), ctx.calendar, ctx.clock)
-    ids = [submit(tight, "acme", customer(n)).registration.id for n in (1, 2)]  # type: ignore[union-attr]
+    ids = []
+    for n in (1, 2):
+        held = submit(tight, "acme", customer(n)).registration
+        assert held is not None and held.id is not None
+        ids.append(held.id)
     with pytest.raises(QuotaReached) as refused:
         submit(tight, "acme", customer(3))
     assert refused.value.held == 2

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack_app import BUSY
+from bot.services.errors import BUSY
 from tests.conftest import POSTGRES_REQUIRED, reset_postgres
 from tests.e2e.conftest import Bot
 from tests.e2e.test_hostile_requests import health
