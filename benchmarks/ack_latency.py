@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from bot.bootstrap import build
 from bot.domain.model import Partner
@@ -30,7 +31,10 @@ SECRET = "benchmark-secret"
 
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
-    pick = lambda q: ordered[min(int(q * len(ordered)), len(ordered) - 1)] * 1000  # noqa: E731
+
+    def pick(q: float) -> float:
+        return ordered[min(int(q * len(ordered)), len(ordered) - 1)] * 1000
+
     return (
         f"n={len(ordered)} p50={pick(0.5):.1f} ms p95={pick(0.95):.1f} ms"
         f" p99={pick(0.99):.1f} ms max={ordered[-1] * 1000:.1f} ms"
@@ -85,7 +89,7 @@ def main() -> None:
                 "callback_id": "preregister",
                 "state": {"values": {}},
             }
-            values = {
+            values: dict[str, dict[str, Any]] = {
                 "customer_name": {"value": {"type": "plain_text_input", "value": f"Kunde {n}"}},
                 "email": {"value": {"type": "email_text_input", "value": f"k{n}@kunde.example"}},
                 "country": {"value": {"type": "static_select", "selected_option": {"value": "DE"}}},

@@ -20,6 +20,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -90,7 +91,7 @@ def isolated(args: list[str], url: str) -> dict[str, float]:
     )
     env = {**os.environ, "DATABASE_URL": url}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
-    figures = json.loads(done.stdout)
+    figures: dict[str, Any] = json.loads(done.stdout)
     if figures.pop("exit") not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed: {figures['err']}")
     figures.pop("err")

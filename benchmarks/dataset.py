@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, insert
 
@@ -137,7 +138,7 @@ def insert_registrations(engine: Engine, scale: Scale, now: datetime, batch: int
     """Active pre-registrations spread over the partners, ending between now and 15 days
     ahead, except the due ones (ended) and as many inside the 3-day reminder window."""
     rng = random.Random(2)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n in range(scale.registrations):
         if n < scale.due:
             ends = now - timedelta(minutes=1 + rng.randrange(600))

@@ -17,7 +17,7 @@ from flask import Flask, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_sdk import WebClient
-from waitress import create_server
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.bootstrap import build
 from bot.domain.model import Partner
@@ -29,7 +29,7 @@ SECRET = "benchmark-secret"
 TOKEN = DEFAULT_TOKEN
 
 
-def floor(slack_url: str) -> Any:
+def floor(slack_url: str) -> MultiSocketServer | BaseWSGIServer:
     app = App(
         token=TOKEN,
         signing_secret=SECRET,
@@ -64,6 +64,12 @@ def floor(slack_url: str) -> Any:
     return create_server(web, host="127.0.0.1", port=0, **WAITRESS)
 
 
+def listening_port(server: MultiSocketServer | BaseWSGIServer) -> str:
+    """The port waitress took (its `effective_port`, which the stubs leave out)."""
+    assert isinstance(server, BaseWSGIServer)  # one address, so one socket
+    return str(server.getsockname()[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--floor", action="store_true")
@@ -74,7 +80,7 @@ def main() -> None:
     if args.floor:
         server = floor(args.slack)
         threading.Thread(target=server.run, daemon=True).start()
-        print(server.effective_port, flush=True)
+        print(listening_port(server), flush=True)
         sys.stdin.read()
         server.close()
         return
@@ -99,7 +105,7 @@ def main() -> None:
     stack = http_stack(runtime, "127.0.0.1", 0)
     threading.Thread(target=stack.server.run, daemon=True).start()
     stack.outbox.start()
-    print(stack.server.effective_port, flush=True)
+    print(listening_port(stack.server), flush=True)
     sys.stdin.read()
     stop(stack, runtime)
 
