@@ -203,7 +203,6 @@ def test_home_tab_shows_the_companys_quota_and_customers(
     mark = slack.mark()
     reply = driver.app_home_opened(PARTNER_USER)
     assert reply.status == 200
-    assert reply.elapsed < 3
     call = slack.wait_for("views.publish", published_for(PARTNER_USER), after=mark)
     assert call.ok, call.response
     view = slack.home_view(PARTNER_USER)

@@ -98,11 +98,10 @@ def seed_registrations(bot: Bot, partner_id: str, ages_in_days: list[int]) -> li
 
 
 def open_form(bot: Bot, user: str = "UACME1") -> dict[str, Any]:
-    """/preregister, and the modal it opens (within the trigger's 3 seconds)."""
+    """/preregister, and the modal it opens (the stand-in refuses a trigger older than 3 s)."""
     mark = bot.slack.mark()
     reply = bot.driver.slash_command(user)
     assert reply.status == 200
-    assert reply.elapsed < 3
     opened = bot.slack.wait_for("views.open", after=mark)
     assert opened.ok, opened.response
     modal = bot.modal(user)
@@ -125,7 +124,6 @@ def command_reply(bot: Bot, user: str, words: str = "") -> dict[str, Any]:
 def submit(bot: Bot, user: str, answers: Mapping[str, Any], **kwargs: Any) -> Reply:
     reply = bot.driver.submit_view(user, answers, **kwargs)
     assert reply.status == 200, reply.body
-    assert reply.elapsed < 3, "Slack gives up on a view submission after 3 seconds"
     return reply
 
 
