@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.adapters.database import patient
 from bot.bootstrap import Runtime, utc_now
+from bot.services.idempotency import PruneRequestKeys, prune_request_keys
 from bot.services.questions import LapseUnanswered, lapse_unanswered
 from bot.services.registrations import ExpireDue, expire_due
 from bot.services.reminders import SendReminders, send_reminders
@@ -55,6 +56,12 @@ def remind(runtime: Runtime) -> int:
         return send_reminders(SendReminders(), runtime.context)
 
 
+def forget_request_keys(runtime: Runtime) -> int:
+    """Keys of requests carried out long ago: no replay comes that late."""
+    with patient():
+        return prune_request_keys(PruneRequestKeys(), runtime.context)
+
+
 def deliver_outbox(runtime: Runtime) -> str:
     """Messages whose retry fell due, or left behind by a replica that stopped mid-send."""
     if runtime.sender is None:
@@ -74,6 +81,7 @@ JOBS: tuple[Job, ...] = (
     Job("expire_due", timedelta(minutes=1), expire_registrations),
     Job("lapse_questions", timedelta(minutes=1), lapse_questions),
     Job("send_reminders", timedelta(minutes=1), remind),
+    Job("prune_request_keys", timedelta(hours=1), forget_request_keys),
     Job("deliver_outbox", timedelta(seconds=30), deliver_outbox),
 )
 

@@ -115,6 +115,7 @@ def test_expiries_run_before_reminders_and_delivery_last() -> None:
         "expire_due",
         "lapse_questions",
         "send_reminders",
+        "prune_request_keys",
         "deliver_outbox",
     ]
 
@@ -179,6 +180,7 @@ def test_sweep_expires_reminds_and_leaves_the_messages_in_the_outbox_without_sla
         "expire_due: 1",
         "lapse_questions: 0",
         "send_reminders: 1",
+        "prune_request_keys: 0",
         "deliver_outbox: not sending: SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID are needed;"
         " messages wait",
     ]

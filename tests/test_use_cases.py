@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
@@ -19,6 +20,8 @@ from bot.domain.errors import (
     TransitionNotAllowed,
 )
 from bot.domain.model import Customer, CustomerFacts, Partner, ReasonCode, Site, Status
+from bot.domain.opportunities import Stage
+from bot.services import opportunities as opps
 from bot.services import registrations as uc
 from bot.services import reviews
 from bot.services.context import Context
@@ -28,6 +31,7 @@ from bot.services.queries import standing as standing_of
 from tests.conftest import Clock
 
 REVIEWERS = {"UREV1", "UREV2", "UACME"}
+SOON = date(2027, 1, 15)  # weeks after the test clock's start (tests/conftest.py)
 
 
 @pytest.fixture
@@ -219,10 +223,8 @@ def test_delete_rules(ctx: Context) -> None:
 def test_associate_and_opportunity(ctx: Context) -> None:
     registration = submit(ctx, "acme", customer()).registration
     assert registration is not None and registration.id is not None
-    opportunity = uc.create_opportunity(
-        uc.CreateOpportunity("Uacme", registration.id, " Migration "), ctx
-    )
-    assert opportunity.id is not None and opportunity.title == "Migration"
+    opportunity = opps.create_opportunity(deal(registration.id, " Migration "), ctx)
+    assert opportunity.id is not None and opportunity.name == "Migration"
     with ctx.uow() as uow:  # as the customer's association does, through its invitation
         registration.associate("it1@kunde.de", ctx.now())
         uow.registrations.save(registration)
@@ -230,11 +232,17 @@ def test_associate_and_opportunity(ctx: Context) -> None:
     assert get_registration(GetRegistration(registration.id), ctx).status is Status.ASSOCIATED
     with pytest.raises(TransitionNotAllowed):
         registration.associate("it1@kunde.de", ctx.now())
-    uc.create_opportunity(uc.CreateOpportunity("Uacme", registration.id, "Renewal"), ctx)
+    opps.create_opportunity(deal(registration.id, "Renewal"), ctx)
     pending = submit(ctx, "acme", customer(2, country="FR"), "why").registration
     assert pending is not None and pending.id is not None
     with pytest.raises(OpportunityNotAllowed):
-        uc.create_opportunity(uc.CreateOpportunity("Uacme", pending.id, "Too early"), ctx)
+        opps.create_opportunity(deal(pending.id, "Too early"), ctx)
+
+
+def deal(registration_id: int, name: str) -> opps.CreateOpportunity:
+    return opps.CreateOpportunity(
+        "Uacme", registration_id, name, Decimal("1000"), "EUR", SOON, Stage.PROPOSAL
+    )
 
 
 def test_expire_due_at_the_boundary(ctx: Context, clock: Clock) -> None:

@@ -103,11 +103,11 @@ def write_json(records: Iterable[Record], out: TextIO) -> None:
     out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
-def write_csv(records: Iterable[Record], out: TextIO) -> None:
+def write_csv(records: Iterable[Record], out: TextIO, columns: Sequence[str] = COLUMNS) -> None:
     """Cells that a spreadsheet would run as a formula are prefixed with `'`."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([_cell(row[column]) for column in COLUMNS] for row in records)
+    writer.writerow(columns)
+    writer.writerows([_cell(row[column]) for column in columns] for row in records)
 
 
 def _cell(value: str | int | list[str] | None) -> str:

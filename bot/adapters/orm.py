@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -176,9 +178,28 @@ class OpportunityRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    # In hundredths, exact on both databases (the domain allows two decimals).
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    close_date: Mapped[date | None] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(20), default="qualification")
+    notes: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+
+
+class IdempotencyKeyRow(Base):
+    """A request already carried out: its key is taken in the transaction of the change, so
+    a replay finds it and answers as the first time did."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    use_case: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class OutboxRow(Base):

@@ -23,6 +23,7 @@ from bot.adapters.repositories import (
     SqlReminders,
     SqlWaitlist,
 )
+from bot.adapters.repositories.request_keys import SqlRequestKeys
 from bot.domain.model import Partner, Registration
 from bot.domain.waitlist import WaitEntry
 from bot.services.errors import ServiceBusy, ValueNotStorable
@@ -35,6 +36,7 @@ from bot.services.ports import (
     Partners,
     Registrations,
     Reminders,
+    RequestKeys,
     Waitlist,
 )
 
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
     outbox: Outbox
     reminders: Reminders
     waitlist: Waitlist
+    request_keys: RequestKeys
 
     def __init__(
         self,
@@ -73,6 +76,7 @@ class SqlUnitOfWork:
         self.outbox = self._outbox = SqlOutbox(self.session)
         self.reminders = SqlReminders(self.session)
         self.waitlist = SqlWaitlist(self.session)
+        self.request_keys = SqlRequestKeys(self.session)
         return self
 
     def __exit__(

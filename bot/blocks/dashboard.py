@@ -117,7 +117,10 @@ def _partner(
         size = PAGE_SIZE if only is not None else SHOWN[kind]
         start = page * size if only is not None else 0
         blocks.append(header(f"{TITLES[kind]} ({len(rows)})"))
-        blocks += [customer_row(r, now, policy) for r in rows[start : start + size]]
+        blocks += [
+            customer_row(r, now, policy, board.opportunities.get(r.id or 0, ()))
+            for r in rows[start : start + size]
+        ]
         blocks += _paging(kind, len(rows), start, size, only is not None, search)
     return blocks
 

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.kit import VALUE, context, modal, plain, section, text_input
+from bot.blocks.kit import VALUE, context, modal, plain, section
 from bot.blocks.message import Block, Message
 from bot.blocks.rows import INVITE as INVITE
 from bot.blocks.rows import MANAGE as MANAGE
+from bot.blocks.rows import OPPORTUNITIES as OPPORTUNITIES
 from bot.blocks.rows import OPPORTUNITY as OPPORTUNITY
 from bot.blocks.rows import customer_row
 from bot.blocks.text import clip, escape_clip
-from bot.domain.model import Registration, Status
+from bot.domain.model import Opportunity, Registration, Status
 from bot.domain.policy import Policy, QuotaUse
 
 DELETE_CONFIRM = "delete_confirm"
 DELETE_MANY = "delete_many"
 SELECTED = "registrations"
-TITLE = "title"
 LISTED = 40  # one block each, under Slack's ~50 blocks per message
 
 
@@ -29,6 +29,7 @@ def list_message(
     now: datetime,
     policy: Policy,
     search: str = "",
+    opportunities: Mapping[int, Sequence[Opportunity]] | None = None,
 ) -> Message:
     """The company's customers, newest first, each with the actions that apply (as on Home)."""
     shown = [r for r in registrations if r.status is not Status.DELETED]
@@ -45,7 +46,8 @@ def list_message(
             )
         )
     for registration in shown[:LISTED]:
-        blocks.append(customer_row(registration, now, policy))
+        deals = (opportunities or {}).get(registration.id or 0, ())
+        blocks.append(customer_row(registration, now, policy, deals))
     if len(shown) > LISTED:
         blocks.append(
             context(
@@ -56,7 +58,7 @@ def list_message(
     return Message(f"Your company holds {quota.held} of {quota.quota} customers.", blocks)
 
 
-def delete_confirm_modal(registration: Registration) -> dict[str, Any]:
+def delete_confirm_modal(registration: Registration, open_opportunities: int = 0) -> dict[str, Any]:
     blocks = [
         {"type": "section", "text": plain(f"Delete {registration.customer.name}?")},
         context(
@@ -64,8 +66,18 @@ def delete_confirm_modal(registration: Registration) -> dict[str, Any]:
             "and another partner may pre-register it."
         ),
     ]
+    if open_opportunities:
+        many = "ies" if open_opportunities != 1 else "y"
+        blocks.insert(
+            1,
+            section(
+                f":warning: It has *{open_opportunities} open opportunit{many}*. They stay"
+                " on record, but the customer is no longer yours to pursue."
+            ),
+        )
     view = modal(DELETE_CONFIRM, "Delete customer", blocks, submit="Delete")
-    view["private_metadata"] = str(registration.id)
+    # The count warned of goes back with the submission: more by then, and it is asked again.
+    view["private_metadata"] = f"{registration.id}:{open_opportunities}"
     return view
 
 
@@ -101,16 +113,6 @@ def deleted_view(done: Sequence[str], refused: Sequence[str]) -> dict[str, Any]:
     lines = [f"Deleted {len(done)} customer{'s' if len(done) != 1 else ''}."]
     lines += [f"• {escape_clip(text, 500)}" for text in refused]
     return modal(DELETE_MANY, "Deleted", [section("\n".join(lines))], close="Done")
-
-
-def opportunity_modal(registration: Registration) -> dict[str, Any]:
-    blocks = [
-        {"type": "section", "text": plain(f"New opportunity for {registration.customer.name}")},
-        text_input(TITLE, "Opportunity title", max_length=200, optional=False),
-    ]
-    view = modal(OPPORTUNITY, "Create opportunity", blocks, submit="Create")
-    view["private_metadata"] = str(registration.id)
-    return view
 
 
 def done_view(title: str, text: str) -> dict[str, Any]:

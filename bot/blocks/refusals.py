@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import manage as manage_ids
+from bot.blocks import opportunities as opportunity_ids
 from bot.blocks import preregister as form_ids
 from bot.blocks.invite import EMAIL_WORDS
 from bot.blocks.kit import section
@@ -32,6 +32,7 @@ from bot.domain.errors import (
     TransitionNotAllowed,
 )
 from bot.domain.model import Registration, Status
+from bot.domain.opportunities import InvalidOpportunity, StageUnchanged
 from bot.domain.policy import Policy
 from bot.domain.questions import NoOpenQuestion, QuestionOpen
 from bot.domain.waitlist import NotHeldByAnother, NotWaiting
@@ -43,6 +44,7 @@ from bot.services.errors import (
     JustificationRequired,
     NoEmailOnFile,
     NotInvitable,
+    OpenOpportunities,
     RegistrationNotFound,
     UnknownPartner,
 )
@@ -130,7 +132,23 @@ ANSWERS: dict[type[Refusal], _Rule] = {
     OpportunityNotAllowed: lambda r: Answer(
         "Not possible",
         _words("Opportunities need a pre-registered or associated customer."),
-        field=manage_ids.TITLE,
+        field=opportunity_ids.NAME,
+    ),
+    InvalidOpportunity: lambda r: Answer(
+        "Check the details",
+        _words(opportunity_ids.problem_words(r.field, r.problems[r.field])),
+        field=opportunity_ids.BLOCK_OF[r.field],
+    ),
+    StageUnchanged: lambda r: Answer(
+        "Nothing changed", _words(f"It is at {r.stage.label} already; nothing was changed.")
+    ),
+    OpenOpportunities: lambda r: Answer(
+        "Not deleted",
+        _words(
+            f"*{escape_clip(r.registration.customer.name, 200)}* now has {r.count} open"
+            f" opportunit{'y' if r.count == 1 else 'ies'}, so nothing was deleted. Choose"
+            " Delete again to confirm with that in view."
+        ),
     ),
     JustificationRequired: lambda r: Answer(
         "Justification needed", _words(JUSTIFY), field=form_ids.JUSTIFICATION

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.blocks.kit import plain
 from bot.blocks.message import Block
+from bot.blocks.opportunities import summary_line
 from bot.blocks.text import escape_clip, slack_date
-from bot.domain.model import Registration, Status
+from bot.domain.model import Opportunity, Registration, Status
 from bot.domain.policy import Policy
 
 MANAGE = "manage"  # the overflow menu on each customer row
@@ -16,6 +18,7 @@ INVITE = "invite"
 EXTEND = "extend"
 DELETE = "delete"
 OPPORTUNITY = "opportunity"
+OPPORTUNITIES = "opportunities"  # the customer's opportunities, with their stage menus
 
 _ENDED = {
     Status.REJECTED: "Rejected",
@@ -40,13 +43,17 @@ def status_line(registration: Registration, now: datetime) -> str:
     return f"{word} {slack_date(ended)}" if ended is not None else word
 
 
-def actions_for(registration: Registration, now: datetime, policy: Policy) -> list[tuple[str, str]]:
+def actions_for(
+    registration: Registration, now: datetime, policy: Policy, has_opportunities: bool = False
+) -> list[tuple[str, str]]:
     """(label, action) of what applies to it now; the server checks each again when chosen."""
     offered = []
     if registration.status is Status.PREREGISTERED and registration.is_active(now):
         offered.append(("Invite", INVITE))
     if registration.allows_opportunity(now):
         offered.append(("Create opportunity", OPPORTUNITY))
+    if has_opportunities:
+        offered.append(("View opportunities", OPPORTUNITIES))
     if registration.can_extend(now, policy):
         offered.append(("Extend", EXTEND))
     still_held = registration.is_active(now) or registration.status is Status.REJECTED
@@ -55,21 +62,27 @@ def actions_for(registration: Registration, now: datetime, policy: Policy) -> li
     return offered
 
 
-def customer_row(registration: Registration, now: datetime, policy: Policy) -> Block:
+def customer_row(
+    registration: Registration,
+    now: datetime,
+    policy: Policy,
+    opportunities: Sequence[Opportunity] = (),
+) -> Block:
     customer = registration.customer
     contact = customer.email or customer.mobile or ""
+    deals = summary_line(opportunities)
     block: Block = {
         "type": "section",
         "block_id": f"registration-{registration.id}",
         "text": {
             "type": "mrkdwn",
             "text": f"*{escape_clip(customer.name, 300)}* · {escape_clip(contact, 320)}\n"
-            f"{status_line(registration, now)}",
+            f"{status_line(registration, now)}" + (f"\n{deals}" if deals else ""),
         },
     }
     options = [
         _option(label, f"{action}:{registration.id}")
-        for label, action in actions_for(registration, now, policy)
+        for label, action in actions_for(registration, now, policy, bool(opportunities))
     ]
     if options:
         block["accessory"] = {"type": "overflow", "action_id": MANAGE, "options": options}

@@ -12,12 +12,12 @@ from datetime import datetime
 
 from bot.adapters.database import patient
 from bot.bootstrap import utc_now
-from bot.cli import directory, outbox, partners, registrations, serving, sweep
+from bot.cli import directory, opportunities, outbox, partners, registrations, serving, sweep
 from bot.cli.common import CANNOT_START, REFUSED, CannotStart, fail, parser
 from bot.domain.errors import Refusal
 from bot.settings import SettingsError
 
-GROUPS = (serving, partners, directory, registrations, outbox, sweep)
+GROUPS = (serving, partners, directory, registrations, opportunities, outbox, sweep)
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = utc_now) -> int:

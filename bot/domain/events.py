@@ -112,3 +112,8 @@ class ReviewHalfway(Event):
 class ReviewOverdue(Event):
     may_decide: tuple[str, ...] = field(default=())
     """The reviewers who may decide it: never the requesting company's own people."""
+
+
+@dataclass(frozen=True)
+class OpportunityChanged(Event):
+    """An opportunity of the customer was created or moved to another stage."""

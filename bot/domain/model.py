@@ -32,6 +32,7 @@ from bot.domain.events import (
     Rejected,
     ReviewRequested,
 )
+from bot.domain.opportunities import Opportunity as Opportunity
 
 if TYPE_CHECKING:
     from bot.domain.policy import Policy
@@ -357,12 +358,3 @@ class Registration:
         self.decided_by = reviewer
         self.decided_at = now
         self.decision_note = note
-
-
-@dataclass(frozen=True)
-class Opportunity:
-    registration_id: int
-    title: str
-    created_by: str | None
-    created_at: datetime
-    id: int | None = None

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 from bot.blocks.reminders import EXTEND, extended_message
 from bot.handlers import payloads
 from bot.handlers.refusals import answered
+from bot.handlers.request_keys import action_key
 from bot.services.context import Context
 from bot.services.registrations import Extend, extend
 
@@ -21,6 +22,6 @@ def register(app: App) -> None:
 def extend_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: Context) -> None:
     ack()
     click = payloads.click(body)
-    registration = extend(Extend(click.user_id, click.registration_id), services)
+    registration = extend(Extend(click.user_id, click.registration_id, action_key(body)), services)
     # The reminder clicked becomes the confirmation; the other copies are updated in place.
     respond(replace_original=True, **extended_message(registration, services.policy).as_kwargs())

@@ -16,9 +16,9 @@ from bot.blocks.invite import (
     INVITE_QR,
     invite_modal,
 )
-from bot.blocks.manage import opportunity_modal
-from bot.handlers import payloads
+from bot.handlers import opportunities, payloads
 from bot.handlers.refusals import answered
+from bot.handlers.request_keys import action_key
 from bot.services.context import Context
 from bot.services.invitations import (
     EmailInvitation,
@@ -29,7 +29,6 @@ from bot.services.invitations import (
     send_qr_code,
     show_invitation,
 )
-from bot.services.queries import GetOwnRegistration, own_registration
 
 QR_SENT = "The QR code is on its way to your DM with prereg."
 EMAIL_QUEUED = "The invitation email is on its way; you'll get a DM once it is sent."
@@ -75,7 +74,7 @@ def email_clicked(
 ) -> None:
     ack()
     click = payloads.click(body)
-    cmd = EmailInvitation(click.user_id, click.registration_id)
+    cmd = EmailInvitation(click.user_id, click.registration_id, action_key(body))
     _answer(body, click, lambda: email_invitation(cmd, services), EMAIL_QUEUED, client, respond)
 
 
@@ -107,7 +106,6 @@ def opportunity_clicked(
 ) -> None:
     ack()
     click = payloads.click(body)
-    registration = own_registration(
-        GetOwnRegistration(click.user_id, click.registration_id), services
+    opportunities.open_create(
+        click.user_id, click.registration_id, click.trigger_id, client, services
     )
-    client.views_open(trigger_id=click.trigger_id, view=opportunity_modal(registration))

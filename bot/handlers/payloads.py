@@ -51,7 +51,7 @@ class MenuChoice(BaseModel):
 
     user_id: SlackId
     trigger_id: str
-    action: Literal["invite", "delete", "opportunity", "extend"]
+    action: Literal["invite", "delete", "opportunity", "opportunities", "extend"]
     registration_id: RegistrationId
 
 
@@ -199,3 +199,38 @@ def view_id(body: dict[str, Any]) -> str:
     if not isinstance(found, str) or not found:
         raise UnreadableRequest()
     return found
+
+
+def delete_metadata(view: dict[str, Any]) -> tuple[int, int]:
+    """(registration, open opportunities it warned of) from the delete confirmation."""
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    number, _, warned = (raw if isinstance(raw, str) else "").partition(":")
+    registration_id = metadata_id({"private_metadata": number})
+    count = _digits(warned or "0")
+    if count is None or int(count) > 10_000:
+        raise UnreadableRequest()
+    return registration_id, int(count)
+
+
+class StageChoice(BaseModel):
+    """An opportunity's stage menu: `12:proposal`."""
+
+    user_id: SlackId
+    trigger_id: str
+    opportunity_id: RegistrationId
+    stage: str = Field(min_length=1, max_length=20)
+
+
+def stage_choice(body: dict[str, Any]) -> StageChoice:
+    action = _read(_Action, body)
+    option = action.actions[0].selected_option or {}
+    number, _, stage = str(option.get("value") or "").partition(":")
+    return _read(
+        StageChoice,
+        {
+            "user_id": action.user.id,
+            "trigger_id": action.trigger_id,
+            "opportunity_id": _digits(number),
+            "stage": stage,
+        },
+    )

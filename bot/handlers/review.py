@@ -21,6 +21,7 @@ from bot.blocks.review import APPROVE, REJECT
 from bot.handlers import payloads
 from bot.handlers.forms import state_values
 from bot.handlers.refusals import answered
+from bot.handlers.request_keys import action_key, submission_key
 from bot.services.context import Context
 from bot.services.reviews import Approve, CheckCanDecide, Reject, approve, check_can_decide, reject
 
@@ -36,7 +37,7 @@ def approve_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: 
     """The card changes in place through the outbox; only refusals are answered here."""
     ack()
     click = payloads.click(body)
-    approve(Approve(click.user_id, click.registration_id), services)
+    approve(Approve(click.user_id, click.registration_id, action_key(body)), services)
 
 
 @answered
@@ -67,6 +68,8 @@ def reject_submitted(
         ack(response_action="errors", errors={DETAILS_BLOCK: "This is too long."})
         return
     note = rejection_note(preset, details)
-    cmd = Reject(payloads.user_of(body), payloads.metadata_id(view), note, preset)
+    cmd = Reject(
+        payloads.user_of(body), payloads.metadata_id(view), note, preset, submission_key(body)
+    )
     reject(cmd, services)
     ack()

@@ -21,12 +21,14 @@ from bot.services.errors import (
     TooManyAttempts,
     WrongIdentity,
 )
+from bot.services.idempotency import remember, replayed
 from bot.services.invitations import LINK_ENDED, WRONG_IDENTITY, invitable
 from bot.services.invite_links import InviteToken
 from bot.services.ports import AuditEntry, UnitOfWork
 from bot.services.records import audit, partner_of
 
 ATTEMPTS = 5
+ASSOCIATE = "associate"
 ATTEMPT_WINDOW = timedelta(minutes=15)
 """ATTEMPTS wrong identities within ATTEMPT_WINDOW lock the invitation until the oldest of
 them is older than the window."""
@@ -84,6 +86,10 @@ def associate(cmd: Associate, ctx: Context) -> Association:
         registration = _registration(uow, token, lock=True)
         partner = partner_of(uow, registration.partner_id)
         identity = _normalized(registration, cmd.identity)  # InvalidEmail / InvalidMobile
+        # The invitation and who confirmed it are the request's key: one association each.
+        key = f"{cmd.token}\x00{identity}"
+        if replayed(uow, ASSOCIATE, key) is not None:
+            return Association(registration, partner.name, repeated=True)
         if registration.status is Status.ASSOCIATED:
             if registration.identity_matches(identity):
                 return Association(registration, partner.name, repeated=True)
@@ -107,6 +113,7 @@ def associate(cmd: Associate, ctx: Context) -> Association:
         _registered(uow, registration, partner, cmd.name.strip(), now)
         detail: dict[str, object] = {"invited_by": token.sender, "name": cmd.name.strip()}
         audit(uow, registration, now, "customer", "associated", before, detail)
+        remember(uow, ASSOCIATE, key, now, registration_id=registration.id)
         uow.commit()
         return Association(registration, partner.name)
 

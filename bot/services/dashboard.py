@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.model import ACTIVE_STATUSES, Partner, Registration, Status
+from bot.domain.model import ACTIVE_STATUSES, Opportunity, Partner, Registration, Status
 from bot.domain.policy import QuotaUse, quota_use
 from bot.services.context import Context
 from bot.services.errors import UnknownPartner
 from bot.services.ports import Kind
+from bot.services.queries import MAY_HAVE_OPPORTUNITIES
 from bot.services.records import company_of
 
 ENDED_RECENTLY = timedelta(days=30)
@@ -47,6 +48,8 @@ class Dashboard:
     sections: dict[Section, list[Registration]] = field(default_factory=dict)
     reviews: list[ReviewItem] | None = None
     """The review queue, overdue first, for a reviewer; None for anyone else."""
+    opportunities: Mapping[int, Sequence[Opportunity]] = field(default_factory=dict)
+    """Each shown customer's opportunities, by registration id."""
 
 
 def dashboard(query: GetDashboard, ctx: Context) -> Dashboard:
@@ -66,6 +69,8 @@ def dashboard(query: GetDashboard, ctx: Context) -> Dashboard:
             return Dashboard(now, reviews=reviews)
         active = uow.registrations.of_partner(partner.id, tuple(ACTIVE_STATUSES))
         ended = uow.registrations.ended_since(partner.id, now - ENDED_RECENTLY)
+        held = [r.id for r in [*active, *ended] if r.status in MAY_HAVE_OPPORTUNITIES]
+        opportunities = uow.opportunities.of_registrations([i for i in held if i is not None])
     quota = quota_use(active, ctx.policy, now)
     window = ctx.policy.extension_window
     sections: dict[Section, list[Registration]] = {s: [] for s in Section}
@@ -79,7 +84,7 @@ def dashboard(query: GetDashboard, ctx: Context) -> Dashboard:
     sections[Section.WAITING].sort(key=lambda r: r.review_due or r.created_at)
     sections[Section.EXPIRING].sort(key=_end)
     sections[Section.ACTIVE].sort(key=_end)
-    return Dashboard(now, partner, quota, sections, reviews)
+    return Dashboard(now, partner, quota, sections, reviews, opportunities)
 
 
 def _section_of(registration: Registration, now: datetime, window: timedelta) -> Section:

@@ -21,6 +21,15 @@ class RegistrationNotFound(Refusal):
     """No such registration, or not one this partner may see."""
 
 
+class OpenOpportunities(Refusal):
+    """The customer has more open opportunities than the partner was warned of."""
+
+    def __init__(self, count: int, registration: Registration) -> None:
+        super().__init__(f"{count} open opportunities")
+        self.count = count
+        self.registration = registration
+
+
 class JustificationRequired(Refusal):
     """A review request needs the partner's written justification."""
 

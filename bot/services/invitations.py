@@ -21,10 +21,12 @@ from bot.services.errors import (
     NotInvitable,
     RegistrationNotFound,
 )
+from bot.services.idempotency import remember, replayed
 from bot.services.invite_links import Invites
 from bot.services.ports import AuditEntry, UnitOfWork
 from bot.services.records import company_of
 
+EMAIL_USE_CASE = "email_invitation"
 EMAILS_PER_DAY = 5
 """A partner cannot make the bot write to a customer more often than this."""
 EMAIL_WINDOW = timedelta(days=1)
@@ -79,6 +81,7 @@ class SendQrCode:
 class EmailInvitation:
     user_id: str
     registration_id: int
+    request_key: str | None = None
 
 
 def show_invitation(cmd: ShowInvitation, ctx: Context) -> Invitation:
@@ -118,6 +121,8 @@ def email_invitation(cmd: EmailInvitation, ctx: Context) -> Invitation:
     invites, now = _invites(ctx), ctx.now()
     with ctx.uow() as uow:
         registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=True)
+        if replayed(uow, EMAIL_USE_CASE, cmd.request_key) is not None:
+            return _invitation(uow, invites, registration, cmd.user_id, now)
         if not invites.email:
             raise EmailNotConfigured()
         if not registration.customer.email:
@@ -130,6 +135,7 @@ def email_invitation(cmd: EmailInvitation, ctx: Context) -> Invitation:
         uow.registrations.touched(registration)
         _audit(uow, registration, cmd.user_id, EMAILED, now)
         invitation = _invitation(uow, invites, registration, cmd.user_id, now)
+        remember(uow, EMAIL_USE_CASE, cmd.request_key, now, registration_id=registration.id)
         uow.commit()
         return invitation
 

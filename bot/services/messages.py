@@ -123,6 +123,7 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
     events.Associated: ((Kind.ASSOCIATED, To.COMPANY, _none), _HOME, _DMS),
     events.QrCodeRequested: ((Kind.INVITE_QR, To.ASKER, _link),),
     events.InvitationEmailed: ((Kind.INVITE_EMAIL, To.CUSTOMER, _emailed),),
+    events.OpportunityChanged: (_HOME,),
     events.ExpiryNear: ((Kind.EXPIRY_REMINDER, To.COMPANY, _offset),),
     events.ReviewHalfway: ((Kind.REVIEW_HALFWAY, To.REVIEWERS, _none),),
     events.ReviewOverdue: ((Kind.REVIEW_OVERDUE, To.REVIEWERS, _may_decide),),

@@ -301,6 +301,26 @@ class Waitlist(Protocol):
 
 class Opportunities(Protocol):
     def add(self, opportunity: Opportunity) -> Opportunity: ...
+    def get(self, opportunity_id: int, *, lock: bool = False) -> Opportunity | None: ...
+    def save(self, opportunity: Opportunity) -> None: ...
+    def of_registrations(
+        self, registration_ids: Collection[int]
+    ) -> dict[int, Sequence[Opportunity]]:
+        """Each registration's opportunities, by close date; none for those without."""
+        ...
+
+    def open_count(self, registration_id: int) -> int: ...
+
+
+class RequestKeys(Protocol):
+    """Requests already carried out, by their key (bot.services.idempotency)."""
+
+    def result(self, key: str) -> dict[str, Any] | None: ...
+    def add(self, key: str, use_case: str, result: dict[str, Any], now: datetime) -> None:
+        """Raises Conflict when the key is taken already."""
+        ...
+
+    def prune(self, before: datetime) -> int: ...
 
 
 class UnitOfWork(Protocol):
@@ -312,6 +332,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     reminders: Reminders
     waitlist: Waitlist
+    request_keys: RequestKeys
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.model import ACTIVE_STATUSES, Partner, Registration
+from bot.domain.model import ACTIVE_STATUSES, Opportunity, Partner, Registration, Status
 from bot.domain.policy import QuotaUse, check_preconditions, quota_use
 from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
 from bot.services.ports import UnitOfWork
 from bot.services.records import company_of, own
+
+MAY_HAVE_OPPORTUNITIES = frozenset({Status.PREREGISTERED, Status.ASSOCIATED, Status.EXPIRED})
+"""Statuses whose registrations can carry opportunities (made while it was held)."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,16 @@ def company(query: GetCompany, ctx: Context) -> Partner:
 class Listing:
     partner: Partner
     registrations: Sequence[Registration]
+    opportunities: Mapping[int, Sequence[Opportunity]] = field(default_factory=dict)
+    """By registration id, for those that have any."""
 
 
 def list_registrations(query: ListRegistrations, ctx: Context) -> Listing:
     with ctx.uow() as uow:
         partner = company_of(uow, query.user_id)
-        return Listing(partner, uow.registrations.of_partner(partner.id))
+        registrations = uow.registrations.of_partner(partner.id)
+        ids = [r.id for r in registrations if r.id and r.status in MAY_HAVE_OPPORTUNITIES]
+        return Listing(partner, registrations, uow.opportunities.of_registrations(ids))
 
 
 def own_registration(query: GetOwnRegistration, ctx: Context) -> Registration:

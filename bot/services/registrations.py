@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 from bot.domain.eligibility import Decision, Outcome, decide, registration_for
 from bot.domain.errors import Refusal
-from bot.domain.model import Customer, Opportunity, Partner, Registration
+from bot.domain.model import Customer, Partner, Registration
 from bot.domain.policy import check_preconditions
 from bot.services.context import Context
 from bot.services.errors import (
     ExtensionNeedsReview,
     JustificationRequired,
+    OpenOpportunities,
 )
+from bot.services.idempotency import remember, replayed
 from bot.services.ports import AuditEntry, Conflict, UnitOfWork
 from bot.services.queries import quota_of
 from bot.services.records import audit, company_of, own, reason_json
@@ -24,6 +26,8 @@ from bot.services.records import audit, company_of, own, reason_json
 # A lost race against another transaction is retried this many times; the rules then
 # see the winner's registration and answer accordingly.
 CONFLICT_ATTEMPTS = 3
+EXTEND = "extend"
+DELETE = "delete"
 
 
 @dataclass(frozen=True)
@@ -46,25 +50,23 @@ class RequestReview:
 class Extend:
     user_id: str
     registration_id: int
+    request_key: str | None = None
 
 
 @dataclass(frozen=True)
 class Delete:
     user_id: str
     registration_id: int
+    request_key: str | None = None
+    warned_open: int = 0
+    """How many open opportunities the confirmation named: more now, and it is refused."""
 
 
 @dataclass(frozen=True)
 class DeleteMany:
     user_id: str
     registration_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class CreateOpportunity:
-    user_id: str
-    registration_id: int
-    title: str
+    request_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ def extend(cmd: Extend, ctx: Context) -> Registration:
     with ctx.uow() as uow:
         partner = company_of(uow, cmd.user_id)
         registration = own(uow, cmd.registration_id, partner.id)
+        if replayed(uow, EXTEND, cmd.request_key) is not None:
+            return registration
         registration.check_extension(now, ctx.policy)
         others = [
             r
@@ -173,6 +177,7 @@ def extend(cmd: Extend, ctx: Context) -> Registration:
         uow.registrations.save(registration)
         detail: dict[str, object] = {"extensions": registration.extensions}
         audit(uow, registration, now, cmd.user_id, "extended", registration.status, detail)
+        remember(uow, EXTEND, cmd.request_key, now, registration_id=registration.id)
         uow.commit()
         return registration
 
@@ -182,10 +187,17 @@ def delete(cmd: Delete, ctx: Context) -> Registration:
     with ctx.uow() as uow:
         partner = company_of(uow, cmd.user_id)
         registration = own(uow, cmd.registration_id, partner.id)
+        if replayed(uow, DELETE, cmd.request_key) is not None:
+            return registration
         before = registration.status
         registration.delete(now)
+        assert registration.id is not None
+        open_now = uow.opportunities.open_count(registration.id)
+        if open_now > cmd.warned_open:
+            raise OpenOpportunities(open_now, registration)
         uow.registrations.save(registration)
         audit(uow, registration, now, cmd.user_id, "deleted", before)
+        remember(uow, DELETE, cmd.request_key, now, registration_id=registration.id)
         uow.commit()
         return registration
 
@@ -195,35 +207,12 @@ def delete_many(cmd: DeleteMany, ctx: Context) -> list[Deletion]:
     results = []
     for registration_id in cmd.registration_ids:
         try:
-            done = delete(Delete(cmd.user_id, registration_id), ctx)
+            key = f"{cmd.request_key}:{registration_id}" if cmd.request_key else None
+            done = delete(Delete(cmd.user_id, registration_id, key), ctx)
             results.append(Deletion(registration_id, done, None))
         except Refusal as refused:
             results.append(Deletion(registration_id, None, refused))
     return results
-
-
-def create_opportunity(cmd: CreateOpportunity, ctx: Context) -> Opportunity:
-    now = ctx.now()
-    with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = own(uow, cmd.registration_id, partner.id)
-        registration.check_opportunity(now)
-        title = cmd.title.strip()
-        opportunity = uow.opportunities.add(
-            Opportunity(cmd.registration_id, title, cmd.user_id, now)
-        )
-        uow.audit.record(
-            AuditEntry(
-                at=now,
-                action="opportunity_created",
-                actor=cmd.user_id,
-                partner_id=partner.id,
-                registration_id=cmd.registration_id,
-                detail={"title": opportunity.title},
-            )
-        )
-        uow.commit()
-        return opportunity
 
 
 @dataclass(frozen=True)

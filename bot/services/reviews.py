@@ -8,6 +8,7 @@ from bot.domain.errors import NotAReviewer, TransitionNotAllowed
 from bot.domain.model import Registration, Status
 from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
+from bot.services.idempotency import remember, replayed
 from bot.services.ports import UnitOfWork
 from bot.services.records import audit, partner_of
 
@@ -16,6 +17,7 @@ from bot.services.records import audit, partner_of
 class Approve:
     reviewer: str
     registration_id: int
+    request_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Reject:
     reason: str
     preset: str | None = None
     """Which of the reject modal's preset reasons, if one was chosen."""
+    request_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,13 @@ def approve(cmd: Approve, ctx: Context) -> Registration:
     now = ctx.now()
     with ctx.uow() as uow:
         registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        if replayed(uow, "approve", cmd.request_key) is not None:
+            return registration
         before = registration.status
         registration.approve(cmd.reviewer, now, ctx.policy.validity)
         uow.registrations.save(registration)
         audit(uow, registration, now, cmd.reviewer, "approved", before)
+        remember(uow, "approve", cmd.request_key, now, registration_id=registration.id)
         uow.commit()
         return registration
 
@@ -52,11 +58,14 @@ def reject(cmd: Reject, ctx: Context) -> Registration:
     reason = cmd.reason.strip()
     with ctx.uow() as uow:
         registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        if replayed(uow, "reject", cmd.request_key) is not None:
+            return registration
         before = registration.status
         registration.reject(cmd.reviewer, reason, now)
         uow.registrations.save(registration)
         detail: dict[str, object] = {"reason": reason, "preset": cmd.preset}
         audit(uow, registration, now, cmd.reviewer, "rejected", before, detail)
+        remember(uow, "reject", cmd.request_key, now, registration_id=registration.id)
         uow.commit()
         return registration
 

@@ -1,15 +1,18 @@
-"""Opportunities."""
+"""Opportunities, and what the lists show of them under each customer."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.orm import (
-    OpportunityRow,
-)
-from bot.domain.model import (
-    Opportunity,
-)
+from bot.adapters.orm import OpportunityRow
+from bot.domain.opportunities import CLOSED, Opportunity, Stage
+
+_CENT = Decimal("0.01")
+_CHUNK = 500  # ids per IN (…): well under every database's parameter limit
 
 
 class SqlOpportunities:
@@ -17,18 +20,71 @@ class SqlOpportunities:
         self.session = session
 
     def add(self, opportunity: Opportunity) -> Opportunity:
-        row = OpportunityRow(
-            registration_id=opportunity.registration_id,
-            title=opportunity.title,
-            created_by=opportunity.created_by,
-            created_at=opportunity.created_at,
-        )
+        row = to_row(opportunity, OpportunityRow())
         self.session.add(row)
         self.session.flush()
-        return Opportunity(
-            opportunity.registration_id,
-            opportunity.title,
-            opportunity.created_by,
-            opportunity.created_at,
-            id=row.id,
+        return from_row(row)
+
+    def get(self, opportunity_id: int, *, lock: bool = False) -> Opportunity | None:
+        row = self.session.get(OpportunityRow, opportunity_id, with_for_update=lock)
+        return from_row(row) if row else None
+
+    def save(self, opportunity: Opportunity) -> None:
+        assert opportunity.id is not None
+        to_row(opportunity, self.session.get_one(OpportunityRow, opportunity.id))
+        self.session.flush()
+
+    def of_registrations(
+        self, registration_ids: Collection[int]
+    ) -> dict[int, Sequence[Opportunity]]:
+        """Each registration's opportunities, by close date; none for those without."""
+        found: dict[int, list[Opportunity]] = {}
+        ids = sorted(set(registration_ids))
+        for start in range(0, len(ids), _CHUNK):
+            query = (
+                select(OpportunityRow)
+                .where(OpportunityRow.registration_id.in_(ids[start : start + _CHUNK]))
+                .order_by(OpportunityRow.close_date, OpportunityRow.id)
+            )
+            for row in self.session.scalars(query):
+                found.setdefault(row.registration_id, []).append(from_row(row))
+        return dict(found)
+
+    def open_count(self, registration_id: int) -> int:
+        query = select(func.count(OpportunityRow.id)).where(
+            OpportunityRow.registration_id == registration_id,
+            OpportunityRow.stage.not_in([s.value for s in CLOSED]),
         )
+        return int(self.session.scalar(query) or 0)
+
+
+def to_row(opportunity: Opportunity, row: OpportunityRow) -> OpportunityRow:
+    row.registration_id = opportunity.registration_id
+    row.name = opportunity.name
+    row.amount_cents = int(opportunity.amount * 100)
+    row.currency = opportunity.currency
+    row.close_date = opportunity.close_date
+    row.stage = opportunity.stage.value
+    row.notes = opportunity.notes
+    row.created_by = opportunity.created_by
+    row.created_at = opportunity.created_at
+    row.updated_at = opportunity.updated_at
+    return row
+
+
+def from_row(row: OpportunityRow) -> Opportunity:
+    # Opportunities from before amounts and dates were asked for have none: zero, and the
+    # day they were made.
+    return Opportunity(
+        registration_id=row.registration_id,
+        name=row.name,
+        amount=(Decimal(row.amount_cents or 0) * _CENT).quantize(_CENT),
+        currency=row.currency or "",
+        close_date=row.close_date or row.created_at.date(),
+        stage=Stage(row.stage),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        notes=row.notes,
+        updated_at=row.updated_at,
+        id=row.id,
+    )
