@@ -50,7 +50,8 @@ class FieldErrors(Exception):
 
 
 def state_values(view: dict[str, Any]) -> dict[str, Any]:
-    """`view.state.values` flattened to {block_id: value}: text, chosen option(s) or None."""
+    """`view.state.values` flattened to {block_id: value}: text, chosen option(s), a date or
+    None."""
     flat: dict[str, Any] = {}
     for block_id, actions in (view.get("state", {}).get("values") or {}).items():
         for element in actions.values():
@@ -59,6 +60,8 @@ def state_values(view: dict[str, Any]) -> dict[str, Any]:
                 flat[block_id] = option["value"] if option else None
             elif "selected_options" in element:
                 flat[block_id] = [option["value"] for option in element["selected_options"]]
+            elif "selected_date" in element:  # a datepicker: YYYY-MM-DD, or None
+                flat[block_id] = element["selected_date"]
             else:
                 value = element.get("value")
                 flat[block_id] = value if value is None or value.strip() else None

@@ -125,29 +125,6 @@ def test_another_companys_registration_cannot_be_deleted(bot: Bot) -> None:
     assert status_of(bot, theirs) is Status.PREREGISTERED
 
 
-def test_create_opportunity_from_the_list(bot: Bot) -> None:
-    registration_id = seed(bot, "acme", "Alpha GmbH")
-    bot.driver.slash_command("UACME1", "list")
-    listing = latest_ephemeral(bot, "UACME1")
-
-    bot.driver.choose("UACME1", "Create opportunity", message=listing, action_id="manage")
-    bot.slack.wait_for("views.open")
-    empty = bot.driver.submit_view("UACME1", {"Opportunity title": "   "}, check=False)
-    assert empty.json == {
-        "response_action": "errors",
-        "errors": {"title": "Give the opportunity a title."},
-    }
-    done = bot.driver.submit_view("UACME1", {"Opportunity title": "Migration <!here>"})
-
-    assert done.json["response_action"] == "update"
-    shown = bot.text_of(bot.modal("UACME1"))
-    assert "Migration &lt;!here&gt;" in shown
-    with bot.context.uow() as uow:
-        audit = [e.action for e in uow.audit.for_registration(registration_id)]
-    assert "opportunity_created" in audit
-    bot.slack.assert_clean()
-
-
 def test_an_old_lists_buttons_tell_the_truth_deleted_and_expired(bot: Bot) -> None:
     gone = seed(bot, "acme", "Alpha GmbH")
     ending = seed(bot, "acme", "Omega GmbH")
