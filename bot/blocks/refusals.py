@@ -146,8 +146,8 @@ ANSWERS: dict[type[Refusal], _Rule] = {
         "Not deleted",
         _words(
             f"*{escape_clip(r.registration.customer.name, 200)}* now has {r.count} open"
-            f" opportunit{'y' if r.count == 1 else 'ies'}, so nothing was deleted. Choose"
-            " Delete again to confirm with that in view."
+            f" opportunit{'y' if r.count == 1 else 'ies'}, so it was not deleted. Choose"
+            " Delete in its own menu, which names them, to confirm."
         ),
     ),
     JustificationRequired: lambda r: Answer(

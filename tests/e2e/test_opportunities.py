@@ -165,6 +165,12 @@ def test_the_modal_asks_for_every_field_and_each_bad_value_is_told_under_it(bot:
     assert opportunity.close_date == today(bot) and opportunity.stage is Stage.PROPOSAL
     assert opportunity.notes == "Starts with the ERP" and opportunity.created_by == "UACME1"
     assert audit_actions(bot, registration_id).count("opportunity_created") == 1
+    # A colleague's App Home is published again with it under the customer.
+    bot.slack.wait_for(
+        "views.publish",
+        lambda call: call.args.get("user_id") == "UACME2"
+        and "1 open opportunity" in bot.text_of(call.args.get("view") or {}),
+    )
     bot.slack.assert_clean()
 
 
@@ -263,7 +269,7 @@ def test_deleting_a_customer_with_open_opportunities_warns_first(bot: Bot) -> No
     deal(bot, registration_id, "Late addition")
     refused = bot.driver.submit_view("UACME1")
     assert refused.json["response_action"] == "update"
-    assert "now has 3 open opportunities, so nothing was deleted" in bot.text_of(
+    assert "now has 3 open opportunities, so it was not deleted" in bot.text_of(
         refused.json["view"]
     )
     with bot.context.uow() as uow:
