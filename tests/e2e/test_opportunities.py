@@ -168,8 +168,10 @@ def test_the_modal_asks_for_every_field_and_each_bad_value_is_told_under_it(bot:
     # A colleague's App Home is published again with it under the customer.
     bot.slack.wait_for(
         "views.publish",
-        lambda call: call.args.get("user_id") == "UACME2"
-        and "1 open opportunity" in bot.text_of(call.args.get("view") or {}),
+        lambda call: (
+            call.args.get("user_id") == "UACME2"
+            and "1 open opportunity" in bot.text_of(call.args.get("view") or {})
+        ),
     )
     bot.slack.assert_clean()
 
