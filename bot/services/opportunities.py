@@ -94,14 +94,13 @@ def move_opportunity(cmd: MoveOpportunity, ctx: Context) -> Opportunity:
     now = ctx.now()
     with ctx.uow() as uow:
         partner = company_of(uow, cmd.user_id)
-        found = uow.opportunities.get(cmd.opportunity_id)
-        if found is None:
+        # Locked, then its customer: one move at a time, each seeing the one before.
+        before = uow.opportunities.get(cmd.opportunity_id, lock=True)
+        if before is None:
             raise RegistrationNotFound()
-        registration = own(uow, found.registration_id, partner.id)  # locked: one move at a time
-        first = replayed(uow, MOVE, cmd.request_key)
-        if first is not None:
-            return _opportunity(uow, cmd.opportunity_id)
-        before = _opportunity(uow, cmd.opportunity_id)
+        registration = own(uow, before.registration_id, partner.id)
+        if replayed(uow, MOVE, cmd.request_key) is not None:
+            return before
         moved = before.moved(cmd.stage, now)
         uow.opportunities.save(moved)
         detail = {"from_stage": before.stage.value, "to_stage": moved.stage.value}
