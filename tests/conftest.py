@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from bot.bootstrap import Runtime, build
@@ -21,6 +22,11 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 _SKIPS: Counter[str] = Counter()
 POSTGRES_REQUIRED = os.environ.get("PREREG_REQUIRE_POSTGRES") == "1"
 LAST = "test_no_log_line_carries_personal_data"  # tests/test_log_privacy.py reads every log
+
+# Property tests draw the same examples on every run and machine: CI stays stable, and a
+# failure seen once is seen again (its seed is the test's name, not a database of past runs).
+hypothesis_settings.register_profile("prereg", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.load_profile("prereg")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

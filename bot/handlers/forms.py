@@ -53,7 +53,8 @@ def state_values(view: dict[str, Any]) -> dict[str, Any]:
     """`view.state.values` flattened to {block_id: value}: text, chosen option(s), a date or
     None."""
     flat: dict[str, Any] = {}
-    for block_id, actions in (view.get("state", {}).get("values") or {}).items():
+    # A view may come with `"state": null` (Slack sends none for a view without inputs).
+    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
         for element in actions.values():
             if "selected_option" in element:
                 option = element["selected_option"]
@@ -157,7 +158,8 @@ def parse_customer_form(view: dict[str, Any]) -> CustomerForm:
     """Raises FieldErrors naming each bad input; nothing is stored on error."""
     raw = state_values(view)
     # The mobile is read with the customer's chosen country as its default region.
-    context = {"country": raw.get(ids.COUNTRY) or ""}
+    chosen = raw.get(ids.COUNTRY)
+    context = {"country": chosen if isinstance(chosen, str) else ""}
     try:
         return CustomerForm.model_validate(raw, context=context)
     except ValidationError as invalid:

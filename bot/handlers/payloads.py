@@ -116,13 +116,12 @@ def chosen_ids(values: object) -> tuple[int, ...]:
         return ()
     if not isinstance(values, list) or len(values) > 100:
         raise UnreadableRequest()
-    ids = []
-    for value in values:
-        digits = _digits(value)
-        if digits is None:
-            raise UnreadableRequest()
-        ids.append(int(digits))
+    ids = [_read(_Chosen, {"id": _digits(value)}).id for value in values]
     return tuple(dict.fromkeys(ids))
+
+
+class _Chosen(BaseModel):
+    id: RegistrationId
 
 
 class _ReviewStepFacts(BaseModel):
