@@ -17,7 +17,6 @@ from types import FrameType
 from typing import Any, TextIO
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.adapters.outbox_worker import OutboxWorker
@@ -25,6 +24,7 @@ from bot.bootstrap import Runtime
 from bot.redact import Redacting, redact
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError
+from bot.web.socket_guard import socket_mode_handler
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def socket(runtime: Runtime, scheduler: bool = True) -> None:
     _require(settings, socket_mode=True)
     assert settings.slack_app_token is not None
     slack_app = runtime.slack_app(socket_mode=True)
-    handler = SocketModeHandler(slack_app, settings.slack_app_token.get_secret_value())
+    handler = socket_mode_handler(slack_app, settings.slack_app_token.get_secret_value())
     jobs = build_scheduler(runtime) if scheduler else None
     outbox = runtime.outbox_worker()
     stopping = threading.Event()

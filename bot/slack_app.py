@@ -28,7 +28,6 @@ from bot.redact import bounded, redact
 from bot.services.context import Context
 from bot.services.errors import BUSY, NOT_STORABLE, ServiceBusy, ValueNotStorable
 from bot.settings import Settings, SettingsError
-from bot.web import envelope
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +79,6 @@ def build_slack_app(
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
-    if socket_mode:  # over HTTP, bot.web.slack_guard checked the envelope before Bolt parsed it
-        app.middleware(_refuse_malformed)
     app.middleware(_inject(settings, services))
     app.error(handle_error)
     handlers.register(app)
@@ -99,15 +96,6 @@ def _quiet_token_warning() -> None:
     bolt = logging.getLogger("slack_bolt.App")
     if not any(isinstance(f, _TokenSkipped) for f in bolt.filters):
         bolt.addFilter(_TokenSkipped())
-
-
-def _refuse_malformed(body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:
-    why = envelope.problem(body)
-    if why is None:
-        next_()
-        return None
-    log.warning("refused malformed request: %s", why)
-    return BoltResponse(status=400, body={"error": "malformed request"})
 
 
 def _inject(settings: Settings, services: Context) -> Callable[..., None]:
