@@ -121,6 +121,18 @@ def _checked(row: CompanyRow, seen: _Seen) -> Company | BadRow:
     return Company(row.line, partner)
 
 
+SHOWN_PROBLEMS, SHOWN_CHARACTERS = 6, 150  # one per field; each cut, in the error line
+
+
 def printable(text: str) -> str:
-    """An error line stays one line on the operator's terminal, whatever the file held."""
-    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+    """An error line stays one short line on the operator's terminal, whatever the file held:
+    each problem (they repeat the bad value) is cut, and only the first few are shown."""
+    problems = [_cut(problem) for problem in text.split("; ")]
+    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+    more = len(problems) - SHOWN_PROBLEMS
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
+def _cut(text: str) -> str:
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in text[:SHOWN_CHARACTERS])
+    return shown + "…" if len(text) > SHOWN_CHARACTERS else shown
