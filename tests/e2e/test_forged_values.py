@@ -1,0 +1,145 @@
+"""Forged values in correctly signed requests, over real HTTP: each is refused at once and in
+words where the user clicked or typed, and nothing changes.
+
+The cases the attack found answered by Bolt's 404 after 3 s and an apology (a review button
+without a usable value, an overflow naming another company's registration) or by a 500 (an
+opportunity submission for another company's registration, or from an unlinked user, or with
+a title longer than the modal allows; past 4000 characters, more than any Slack input holds,
+the envelope check answers 400 before Bolt).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.blocks import manage as manage_ids
+from bot.blocks.refusals import UNREADABLE
+from bot.blocks.review import APPROVE, REJECT
+from tests.e2e.conftest import REVIEW_CHANNEL, Bot
+from tests.e2e.test_manage import seed
+from tests.e2e.test_preregister import database_state
+
+MISSING = object()
+
+
+def unchanged(bot: Bot) -> dict[str, Any]:
+    """Everything a request could change; of the outbox, what is owed (the worker meanwhile
+    delivers what the seeding owed, which changes those rows' delivery columns)."""
+    state = database_state(bot)
+    state["outbox"] = sorted((row["id"], row["kind"], row["recipient"]) for row in state["outbox"])
+    return state
+
+
+def clicked(bot: Bot, user: str, channel: str, action: dict[str, Any]) -> dict[str, Any]:
+    """A click on a message in `channel`, as Slack sends it."""
+    return {
+        "type": "block_actions",
+        "user": bot.driver.user(user),
+        "team": {"id": "T0STANDIN", "domain": "standin"},
+        "api_app_id": "A0PREREG",
+        "trigger_id": bot.driver.trigger_id(user),
+        "actions": [{"block_id": "b", "action_ts": "1.0", **action}],
+        "channel": {"id": channel, "name": channel.lower()},
+        "container": {"type": "message", "message_ts": "1.000001", "channel_id": channel},
+        "message": {"ts": "1.000001", "text": "a card", "type": "message"},
+        "response_url": bot.driver.response_url(channel, user, "1.000001"),
+    }
+
+
+def answered_in_words(bot: Bot, user: str, words: str) -> None:
+    bot.wait_until(lambda: any(words in e["text"] for e in bot.slack.ephemerals(user)))
+
+
+@pytest.mark.parametrize("value", [MISSING, None, "", "abc", "-1", str(10**30), "1.5"])
+@pytest.mark.parametrize("action_id", [APPROVE, REJECT])
+def test_a_review_button_without_a_registration_of_ours_is_refused_at_once(
+    bot: Bot, action_id: str, value: object
+) -> None:
+    seed(bot, "acme", "Alpha GmbH")
+    before = unchanged(bot)
+    action: dict[str, Any] = {"action_id": action_id, "type": "button"}
+    if value is not MISSING:
+        action["value"] = value
+    reply = bot.driver.send_payload(clicked(bot, "UREV1", REVIEW_CHANNEL, action))
+    assert reply.status in (200, 400), reply  # `value: null` is no envelope of Slack's: 400
+    assert reply.elapsed < 3
+    if reply.status == 200:
+        answered_in_words(bot, "UREV1", UNREADABLE)
+    assert bot.slack.calls("views.open") == []
+    assert unchanged(bot) == before
+    bot.slack.assert_clean()
+
+
+@pytest.mark.parametrize("action", ["delete", "opportunity", "invite", "extend"])
+def test_an_overflow_naming_another_companys_registration_is_refused_at_once(
+    bot: Bot, action: str
+) -> None:
+    theirs = seed(bot, "beta", "Betakunde")
+    before = unchanged(bot)
+    option = {"text": {"type": "plain_text", "text": "x"}, "value": f"{action}:{theirs}"}
+    forged = {"action_id": manage_ids.MANAGE, "type": "overflow", "selected_option": option}
+    reply = bot.driver.send_payload(clicked(bot, "UACME1", "C0GENERAL", forged))
+    assert (reply.status, reply.elapsed < 3) == (200, True)
+    if action == "invite":  # the invitation's answers are a modal: the refusal is one too
+        bot.wait_until(lambda: bot.slack.current_modal("UACME1") is not None)
+        said = bot.text_of(bot.modal("UACME1"))
+        assert "invitation link" not in said.lower() and "/invite/" not in said
+    else:
+        bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME1")))
+        said = bot.slack.ephemerals("UACME1")[-1]["text"]
+        assert bot.slack.calls("views.open") == []  # no modal for what is not ours
+    assert said.strip()
+    assert "Betakunde" not in said  # nothing of theirs is told
+    assert "wrong on our side" not in said  # a refusal, not an apology
+    assert unchanged(bot) == before
+    bot.slack.assert_clean()
+
+
+def opportunity_view(registration_id: object, title: object) -> dict[str, Any]:
+    element = {"type": "plain_text_input", "value": title}
+    return {
+        "id": "V0FORGED",
+        "type": "modal",
+        "callback_id": manage_ids.OPPORTUNITY,
+        "private_metadata": str(registration_id),
+        "state": {"values": {manage_ids.TITLE: {"value": element}}},
+        "blocks": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("user", "whose", "title"),
+    [
+        ("UACME1", "beta", "Migration"),  # another company's registration
+        ("UFUZZ1", "acme", "Migration"),  # a user of no company
+        ("UACME1", "acme", "T" * 3000),  # longer than the modal's 200
+        ("UACME1", "acme", "   "),
+    ],
+)
+def test_a_forged_opportunity_submission_is_refused_and_stores_nothing(
+    bot: Bot, user: str, whose: str, title: str
+) -> None:
+    target = seed(bot, whose, "Kunde AG")
+    before = unchanged(bot)
+    payload = {
+        "type": "view_submission",
+        "user": bot.driver.user(user),
+        "team": {"id": "T0STANDIN", "domain": "standin"},
+        "api_app_id": "A0PREREG",
+        "trigger_id": bot.driver.trigger_id(user),
+        "view": opportunity_view(target, title),
+        "response_urls": [],
+    }
+    reply = bot.driver.send_payload(payload)
+    assert (reply.status, reply.elapsed < 3) == (200, True), reply
+    assert reply.json["response_action"] in ("errors", "update")
+    assert "wrong on our side" not in str(reply.json)
+    if len(title) > 200:
+        assert reply.json == {
+            "response_action": "errors",
+            "errors": {manage_ids.TITLE: "At most 200 characters."},
+        }
+    assert unchanged(bot) == before
+    bot.slack.assert_clean()
