@@ -27,7 +27,6 @@ from hypothesis import HealthCheck, given, settings
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.slack_app import build_slack_app
 from bot.web import envelope
 from bot.web.slack_guard import parse
 from bot.web.socket_guard import socket_mode_handler
@@ -71,7 +70,7 @@ class Socket:
 
 @pytest.fixture
 def socket(bot: Bot) -> Iterator[Socket]:
-    app = build_slack_app(bot.runtime.settings, bot.context, socket_mode=True)
+    app = bot.runtime.slack_app(socket_mode=True)  # as `prereg socket` builds it
     handler = socket_mode_handler(app, "xapp-1-standin")
     wire = Socket(handler)
     client = handler.client
@@ -107,7 +106,7 @@ def _record(app: App, wire: Socket) -> None:
         wire.reached.append(body)
         next_()
 
-    app.dispatch = timed  # type: ignore[method-assign]
+    app.dispatch = timed  # type: ignore[method-assign, assignment]
     app.middleware(past_the_check)  # runs after the envelope check, before any listener
 
 
