@@ -135,7 +135,7 @@ def submissions(draw: st.DrawFn) -> dict[str, Any]:
         else:
             element["value"] = draw(st.none() | texts | st.integers(190, 3100).map("ä".__mul__))
     if draw(st.booleans()):  # the other inputs our modals carry
-        name = draw(st.sampled_from([manage_ids.SELECTED, manage_ids.TITLE, "contact_email"]))
+        name = draw(st.sampled_from([manage_ids.SELECTED, "title", "contact_email"]))
         state[name] = {
             "value": draw(
                 st.fixed_dictionaries(
