@@ -32,7 +32,7 @@ def test_a_post_answered_after_the_timeout_is_left_for_later_not_repeated(
     impatient = SlackSender(delivery_client(slack.url, slack.token, timeout=1), "C0REVIEW")
     slack.slow("chat.postMessage", 3)  # accepted, then answered after the client gave up
 
-    with pytest.raises(RetryLater, match=r"(?i)time"):
+    with pytest.raises(RetryLater):
         impatient.send(delivery(Kind.REVIEW_REQUEST), Subject(pending(), ACME))
 
     wait_until(lambda: len(slack.messages("C0REVIEW")) == 1)
