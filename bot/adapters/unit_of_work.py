@@ -27,7 +27,7 @@ from bot.adapters.repositories.request_keys import SqlRequestKeys
 from bot.domain.model import Partner, Registration
 from bot.domain.waitlist import WaitEntry
 from bot.services.errors import ServiceBusy, ValueNotStorable
-from bot.services.messages import notifications_for
+from bot.services.messages import company_notifications, notifications_for
 from bot.services.ports import (
     AuditLog,
     Directory,
@@ -68,7 +68,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self.turn.__enter__()
         self.session = self.session_factory()
-        self.partners = SqlPartners(self.session)
+        self.partners = self._partners = SqlPartners(self.session)
         self.registrations = self._registrations = SqlRegistrations(self.session)
         self.directory = SqlDirectory(self.session)
         self.audit = SqlAuditLog(self.session)
@@ -123,6 +123,12 @@ class SqlUnitOfWork:
                 for notification in notifications_for(event, registration, partner, waiting):
                     self.outbox.add(notification, event.at)
         self._registrations.seen.clear()
+        for company in self._partners.saved:
+            while company.events:
+                event = company.events.pop(0)
+                for notification in company_notifications(event, company):
+                    self.outbox.add(notification, event.at)
+        self._partners.saved.clear()
 
     def _told(self, registration: Registration, now: datetime) -> list[WaitEntry]:
         """The partners waiting for the customer that just freed up, marked as told."""

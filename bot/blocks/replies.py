@@ -28,7 +28,7 @@ def not_linked_message(user_id: str) -> Message:
                 f"*{headline}* So you can't pre-register customers.\n"
                 "Ask your ecosystem manager or the prereg operators to link you, and give them"
                 f" your Slack user ID: `{uid}`.\n"
-                f"An operator links you with `prereg partners add … --slack-user {uid}`."
+                f"An operator links you with `prereg partners link --id … --slack-user {uid}`."
             )
         ],
     )

@@ -1,11 +1,11 @@
-"""`prereg partners add | list`: the partner companies."""
+"""`prereg partners add | list`: the partner companies (link, unlink, update: partner_links)."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator, Sequence
 
-from bot.cli import partner_import
+from bot.cli import partner_import, partner_links
 from bot.cli.common import OK, Subparsers, columns, group, runtime_for, sub
 from bot.domain.model import Partner
 from bot.services.partners import AddPartner, ListPartners, add_partner, list_partners
@@ -30,6 +30,7 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
     add.set_defaults(command=_partners_add)
     sub(partners, "list", "list partner companies").set_defaults(command=_partners_list)
     partner_import.register(partners)
+    partner_links.register(partners)
 
 
 def _partners_add(args: argparse.Namespace) -> int:
@@ -40,6 +41,7 @@ def _partners_add(args: argparse.Namespace) -> int:
         email=args.email,
         mobile=args.mobile,
         slack_user_ids=tuple(args.slack_users),
+        operator=partner_links.operator(),
     )
     with runtime_for(args) as runtime:
         partner = add_partner(cmd, runtime.context)

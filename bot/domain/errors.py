@@ -68,6 +68,17 @@ class QuotaReached(DomainError):
         return self.use.next_expiry
 
 
+class UserNotLinked(DomainError):
+    """Unlinking a Slack user who is not one of the company's."""
+
+    def __init__(self, user_id: str, partner_id: str, owner: str | None = None) -> None:
+        where = f'; it belongs to partner "{owner}"' if owner else ""
+        super().__init__(f'Slack user {user_id} is not linked to partner "{partner_id}"{where}')
+        self.user_id = user_id
+        self.partner_id = partner_id
+        self.owner = owner
+
+
 class NotAReviewer(DomainError):
     """Only the configured reviewers decide."""
 

@@ -117,3 +117,22 @@ class ReviewOverdue(Event):
 @dataclass(frozen=True)
 class OpportunityChanged(Event):
     """An opportunity of the customer was created or moved to another stage."""
+
+
+@dataclass(frozen=True)
+class UserLinked(Event):
+    """An operator linked a Slack user to the partner company: its App Home changes."""
+
+    user: str
+
+
+@dataclass(frozen=True)
+class UserUnlinked(Event):
+    """An operator unlinked a Slack user from the partner company."""
+
+    user: str
+
+
+@dataclass(frozen=True)
+class CompanyUpdated(Event):
+    """An operator changed the company's name, country or contact: its people's Home shows it."""

@@ -18,10 +18,12 @@ from bot.domain.errors import (
     OpportunityNotAllowed,
     OwnCompanyReview,
     TransitionNotAllowed,
+    UserNotLinked,
 )
 from bot.domain.events import (
     Approved,
     Associated,
+    CompanyUpdated,
     Deleted,
     Event,
     Expired,
@@ -31,6 +33,8 @@ from bot.domain.events import (
     QrCodeRequested,
     Rejected,
     ReviewRequested,
+    UserLinked,
+    UserUnlinked,
 )
 from bot.domain.opportunities import Opportunity as Opportunity
 
@@ -132,6 +136,37 @@ class Partner:
     email: str | None = None
     mobile: str | None = None
     slack_user_ids: tuple[str, ...] = ()
+    events: list[Event] = field(default_factory=list, compare=False, repr=False)
+
+    def link(self, user_ids: tuple[str, ...], now: datetime) -> tuple[str, ...]:
+        """Adds the users not linked yet; those added, in order (linking twice is a no-op)."""
+        added = tuple(u for u in dict.fromkeys(user_ids) if u not in self.slack_user_ids)
+        self.slack_user_ids = tuple(sorted((*self.slack_user_ids, *added)))
+        self.events.extend(UserLinked(now, user) for user in added)
+        return added
+
+    def unlink(self, user_ids: tuple[str, ...], now: datetime) -> None:
+        """Removes linked users; the company may be left with none (its data stays)."""
+        gone = tuple(dict.fromkeys(user_ids))
+        strangers = [u for u in gone if u not in self.slack_user_ids]
+        if strangers:
+            raise UserNotLinked(strangers[0], self.id)
+        self.slack_user_ids = tuple(u for u in self.slack_user_ids if u not in gone)
+        self.events.extend(UserUnlinked(now, user) for user in gone)
+
+    def amend(self, wanted: Partner, now: datetime) -> dict[str, list[str | None]]:
+        """Takes name, country and contact from `wanted`; each changed field: [before, after]."""
+        fields = ("name", "country", "email", "mobile")
+        changed = {
+            name: [getattr(self, name), getattr(wanted, name)]
+            for name in fields
+            if getattr(self, name) != getattr(wanted, name)
+        }
+        if changed:
+            self.name, self.country = wanted.name, wanted.country
+            self.email, self.mobile = wanted.email, wanted.mobile
+            self.events.append(CompanyUpdated(now))
+        return changed
 
     def has_contact(self) -> bool:
         return bool(self.email or self.mobile)

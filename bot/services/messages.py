@@ -177,3 +177,19 @@ def notifications_for(
         else:
             for user_id in partner.slack_user_ids if partner else ():
                 yield Notification(kind, user_id, registration.id, payload(event))
+
+
+COMPANY_MESSAGES: dict[type[events.Event], tuple[Kind, ...]] = {
+    # The user's App Home turns into the company's dashboard, or back into "not linked".
+    events.UserLinked: (Kind.HOME_REFRESH,),
+    events.UserUnlinked: (Kind.HOME_REFRESH,),
+    events.CompanyUpdated: (Kind.HOME_REFRESH,),  # its name heads every user's Home
+}
+"""Events a partner company records: to the user concerned, else to each of its users."""
+
+
+def company_notifications(event: events.Event, partner: Partner) -> Iterator[Notification]:
+    user = getattr(event, "user", None)
+    for kind in COMPANY_MESSAGES.get(type(event), ()):
+        for recipient in (user,) if isinstance(user, str) else partner.slack_user_ids:
+            yield Notification(kind, recipient)

@@ -1,4 +1,5 @@
-"""Use cases of partner companies: the operator adds and lists them; partners set their contact."""
+"""Use cases of partner companies: the operator adds, lists and updates them; partners set
+their contact. Linking people to a company: bot.services.partner_links."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from bot.domain.identity import (
 )
 from bot.domain.model import Partner
 from bot.services.context import Context
-from bot.services.ports import AuditEntry, Conflict
+from bot.services.ports import AuditEntry, Conflict, UnitOfWork
 from bot.services.records import company_of
 
 # Lengths are the database's column widths: PostgreSQL refuses longer values, SQLite not.
@@ -41,6 +42,12 @@ class PartnerExists(Refusal):
         self.partner_id = partner_id
 
 
+class NoSuchPartner(Refusal):
+    def __init__(self, partner_id: str) -> None:
+        super().__init__(f'no partner with id "{partner_id}" (see `prereg partners list`)')
+        self.partner_id = partner_id
+
+
 class SlackUserTaken(Refusal):
     """A Slack user belongs to at most one partner company."""
 
@@ -60,11 +67,32 @@ class AddPartner:
     email: str | None = None
     mobile: str | None = None
     slack_user_ids: tuple[str, ...] = ()
+    operator: str | None = None
+    """Who ran the command, for the audit trail."""
 
 
 @dataclass(frozen=True)
 class ListPartners:
     pass
+
+
+@dataclass(frozen=True)
+class UpdatePartner:
+    """The operator's changes; None keeps a value, an empty email or mobile removes it."""
+
+    id: str
+    operator: str
+    name: str | None = None
+    country: str | None = None
+    email: str | None = None
+    mobile: str | None = None
+
+
+@dataclass(frozen=True)
+class Updated:
+    partner: Partner
+    changed: dict[str, list[str | None]]
+    """Each field that changed: [before, after]; empty when everything was already so."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +119,8 @@ def add_partner(cmd: AddPartner, ctx: Context) -> Partner:
             uow.partners.add(partner, now)
         except Conflict:  # another operator added the same id meanwhile
             raise PartnerExists(partner.id) from None
+        added = {"name": partner.name, "users": list(partner.slack_user_ids)}
+        uow.audit.record(AuditEntry(now, "partner_added", cmd.operator, partner.id, detail=added))
         uow.commit()
     return partner
 
@@ -98,6 +128,42 @@ def add_partner(cmd: AddPartner, ctx: Context) -> Partner:
 def list_partners(cmd: ListPartners, ctx: Context) -> Sequence[Partner]:
     with ctx.uow() as uow:
         return uow.partners.list()
+
+
+def update_partner(cmd: UpdatePartner, ctx: Context) -> Updated:
+    if all(v is None for v in (cmd.name, cmd.country, cmd.email, cmd.mobile)):
+        raise InvalidPartner(["nothing to update: give --name, --country, --email or --mobile"])
+    now = ctx.now()
+    with ctx.uow() as uow:
+        partner = locked(uow, cmd.id)
+        wanted = _validated(
+            AddPartner(
+                id=partner.id,
+                name=partner.name if cmd.name is None else cmd.name,
+                country=partner.country if cmd.country is None else cmd.country,
+                email=partner.email if cmd.email is None else cmd.email,
+                mobile=partner.mobile if cmd.mobile is None else cmd.mobile,
+            )
+        )
+        if partner.has_contact() and not wanted.has_contact():
+            raise InvalidPartner(["the company must keep an email or a mobile on file"])
+        changed = partner.amend(wanted, now)
+        if changed:
+            uow.partners.save(partner)
+            entry = AuditEntry(
+                now, "partner_updated", cmd.operator, partner.id, detail={"changed": changed}
+            )
+            uow.audit.record(entry)
+            uow.commit()
+        return Updated(partner, changed)
+
+
+def locked(uow: UnitOfWork, partner_id: str) -> Partner:
+    """The company as the operator named it, held until commit."""
+    partner = uow.partners.lock(partner_id.strip())
+    if partner is None:
+        raise NoSuchPartner(partner_id.strip())
+    return partner
 
 
 def _validated(cmd: AddPartner) -> Partner:
@@ -116,12 +182,18 @@ def _validated(cmd: AddPartner) -> Partner:
     email = _optional(cmd.email, normalize_email, problems)
     mobile = _optional(cmd.mobile, lambda raw: normalize_mobile(raw, country), problems)
     users = tuple(dict.fromkeys(u.strip() for u in cmd.slack_user_ids))
-    for user_id in users:
-        if not _SLACK_USER.fullmatch(user_id):
-            problems.append(f'bad Slack user "{user_id}": expected an ID such as U0123ABCD')
+    problems.extend(slack_user_problems(users))
     if problems:
         raise InvalidPartner(problems)
     return Partner(partner_id, name, country, email, mobile, users)
+
+
+def slack_user_problems(users: Sequence[str]) -> list[str]:
+    return [
+        f'bad Slack user "{user_id}": expected an ID such as U0123ABCD'
+        for user_id in users
+        if not _SLACK_USER.fullmatch(user_id)
+    ]
 
 
 def _optional(raw: str | None, normalize: _Normalizer, problems: list[str]) -> str | None:

@@ -455,7 +455,7 @@ def test_not_linked_tells_whom_to_ask_and_the_user_id() -> None:
     assert "isn't linked" in message.text
     assert "ecosystem manager" in text and "operators" in text
     assert "`U0NOBODY`" in text
-    assert "prereg partners add … --slack-user U0NOBODY" in text
+    assert "prereg partners link --id … --slack-user U0NOBODY" in text
 
 
 def test_no_contact_offers_the_profile_button() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,8 @@ from bot.services.ports import (
 class SqlPartners:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.saved: list[Partner] = []
+        """Companies saved in this unit of work: their events become messages at commit."""
 
     def get(self, partner_id: str) -> Partner | None:
         row = self.session.get(PartnerRow, partner_id)
@@ -60,9 +62,20 @@ class SqlPartners:
         row.email, row.mobile = partner.email, partner.mobile
         try:
             with self.session.begin_nested():
+                self._unlink_others(partner)
                 self._link_users(partner)
         except IntegrityError as lost:
             raise Conflict(str(lost.orig)) from lost
+        self.saved.append(partner)
+
+    def _unlink_others(self, partner: Partner) -> None:
+        """The company's users are exactly those it lists (the row is locked by the caller)."""
+        self.session.execute(
+            delete(PartnerUserRow).where(
+                PartnerUserRow.partner_id == partner.id,
+                PartnerUserRow.slack_user_id.not_in(partner.slack_user_ids),
+            )
+        )
 
     def get_many(self, partner_ids: Collection[str]) -> dict[str, Partner]:
         """Two queries, however many companies: the periodic jobs notify thousands."""
