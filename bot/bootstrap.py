@@ -181,7 +181,7 @@ def _sender(settings: Settings, context: Context, clock: Callable[[], datetime])
         client,
         channel,
         context.invites,
-        home=partial(home.view_for, services=context),
+        home=partial(home.refresh, services=context),
         reviewers=tuple(settings.reviewer_user_ids),
     )
     return RoutingSender(slack, mail)

@@ -280,3 +280,14 @@ class WaitEntryRow(Base):
     status: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class HomeViewRow(Base):
+    """The hash Slack gave our latest App Home publish for a user: the next publish passes
+    it, so that Slack refuses a render older than the one it shows."""
+
+    __tablename__ = "home_views"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(128))
+    published_at: Mapped[datetime]

@@ -18,6 +18,7 @@ from bot.blocks.invite import qr_alt_text, qr_comment
 from bot.blocks.notifications import refreshed, render
 from bot.domain.model import Status
 from bot.services.delivery import Obsolete, RetryLater, Subject, Undeliverable
+from bot.services.home_publish import HomeContended
 from bot.services.invite_links import Invites
 from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
 
@@ -87,7 +88,7 @@ class SlackSender:
         client: WebClient,
         review_channel: str,
         invites: Invites | None = None,
-        home: Callable[[str], dict[str, Any]] | None = None,
+        home: Callable[[str, WebClient], object] | None = None,
         reviewers: tuple[str, ...] = (),
     ) -> None:
         self.client = client
@@ -95,7 +96,7 @@ class SlackSender:
         self.invites = invites
         self.reviewers = reviewers
         self.home = home
-        """Builds a user's App Home as it stands now."""
+        """Publishes a user's App Home as it stands now, never over a newer one."""
 
     def send(self, delivery: Delivery, subject: Subject) -> dict[str, Any]:
         notification = delivery.notification
@@ -178,7 +179,10 @@ class SlackSender:
             raise Obsolete("no App Home is served by this process")
         users = self.reviewers if recipient == REVIEWERS else (recipient,)
         for user_id in users:
-            self.client.views_publish(user_id=user_id, view=self.home(user_id))
+            try:
+                self.home(user_id, self.client)
+            except HomeContended as lost:  # others publish newer renders: try again later
+                raise RetryLater(f"home of {lost} contended") from lost
         return {"users": list(users)}
 
     def _update_sent(self, notification: Notification, subject: Subject) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.adapters.repositories import (
     SqlAuditLog,
     SqlDirectory,
+    SqlHomeViews,
     SqlOpportunities,
     SqlOutbox,
     SqlPartners,
@@ -31,6 +32,7 @@ from bot.services.messages import company_notifications, notifications_for
 from bot.services.ports import (
     AuditLog,
     Directory,
+    HomeViews,
     Opportunities,
     Outbox,
     Partners,
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
     reminders: Reminders
     waitlist: Waitlist
     request_keys: RequestKeys
+    home_views: HomeViews
 
     def __init__(
         self,
@@ -77,6 +80,7 @@ class SqlUnitOfWork:
         self.reminders = SqlReminders(self.session)
         self.waitlist = SqlWaitlist(self.session)
         self.request_keys = SqlRequestKeys(self.session)
+        self.home_views = SqlHomeViews(self.session)
         return self
 
     def __exit__(

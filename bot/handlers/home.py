@@ -4,11 +4,13 @@ paging; its Pre-register button opens the form."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.dashboard import OPEN_CARD, OPEN_FORM, PAGE, SEARCH, home_view
 from bot.blocks.preregister import preregister_modal
@@ -16,6 +18,7 @@ from bot.handlers import payloads
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.dashboard import GetDashboard, Section, dashboard
+from bot.services.home_publish import HomeChanged, Publish, publish_home
 from bot.services.queries import GetStanding, standing
 
 
@@ -36,7 +39,27 @@ def open_home(event: dict[str, Any], client: WebClient, services: Context) -> No
     opened = HomeOpened.model_validate(event)
     if opened.tab != "home":  # the Messages tab fires the same event
         return
-    client.views_publish(user_id=opened.user, view=view_for(opened.user, services))
+    refresh(opened.user, client, services)
+
+
+def refresh(user_id: str, client: WebClient, services: Context) -> None:
+    """The user's App Home as it stands now, never published over a newer one."""
+    publish_home(
+        user_id, partial(view_for, user_id, services), slack_publish(client, user_id), services
+    )
+
+
+def slack_publish(client: WebClient, user_id: str) -> Publish:
+    def publish(view: dict[str, Any], hash: str | None) -> str:
+        try:
+            response = client.views_publish(user_id=user_id, view=view, hash=hash)
+        except SlackApiError as refused:
+            if refused.response.get("error") == "hash_conflict":
+                raise HomeChanged(user_id) from refused
+            raise
+        return str(response["view"]["hash"])
+
+    return publish
 
 
 def view_for(
@@ -65,7 +88,8 @@ def search(ack: Ack, body: dict[str, Any], client: WebClient, services: Context)
     ack()
     wanted = payloads.home_search(body)
     user_id = payloads.user_of(body)
-    client.views_publish(user_id=user_id, view=view_for(user_id, services, wanted))
+    render = partial(view_for, user_id, services, wanted)
+    publish_home(user_id, render, slack_publish(client, user_id), services)
 
 
 @answered
@@ -74,5 +98,5 @@ def turn_page(ack: Ack, body: dict[str, Any], client: WebClient, services: Conte
     paging = payloads.home_page(body)
     user_id = payloads.user_of(body)
     only = Section(paging.s) if paging.s else None
-    view = view_for(user_id, services, paging.q, only, paging.p)
-    client.views_publish(user_id=user_id, view=view)
+    render = partial(view_for, user_id, services, paging.q, only, paging.p)
+    publish_home(user_id, render, slack_publish(client, user_id), services)

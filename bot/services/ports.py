@@ -323,6 +323,14 @@ class RequestKeys(Protocol):
     def prune(self, before: datetime) -> int: ...
 
 
+class HomeViews(Protocol):
+    def hash_of(self, user_id: str) -> str | None:
+        """The hash of the user's App Home as our latest publish left it."""
+        ...
+
+    def published(self, user_id: str, hash: str, now: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     partners: Partners
     registrations: Registrations
@@ -333,6 +341,7 @@ class UnitOfWork(Protocol):
     reminders: Reminders
     waitlist: Waitlist
     request_keys: RequestKeys
+    home_views: HomeViews
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -398,8 +398,14 @@ class SlackStandin:
         return self.log.wait_for(method, predicate, timeout=timeout, count=count, after=after)
 
     def errors(self, *, include_injected: bool = False) -> list[Call]:
-        """Calls Slack would have refused (not counting the failures you injected)."""
-        return [c for c in self.calls() if not c.ok and (include_injected or not c.injected)]
+        """Calls Slack would have refused (not counting the failures you injected, nor a
+        conditional publish that lost to a newer one: `hash_conflict` is how a publisher
+        learns that it must render again)."""
+        return [
+            c
+            for c in self.calls()
+            if not c.ok and (include_injected or not c.injected) and c.error != "hash_conflict"
+        ]
 
     @property
     def warnings(self) -> list[StandinWarning]:

@@ -2,6 +2,7 @@
 
 from bot.adapters.repositories.audit import SqlAuditLog
 from bot.adapters.repositories.directory import SqlDirectory
+from bot.adapters.repositories.home_views import SqlHomeViews
 from bot.adapters.repositories.opportunities import SqlOpportunities
 from bot.adapters.repositories.outbox import SqlOutbox
 from bot.adapters.repositories.partners import SqlPartners
@@ -12,6 +13,7 @@ from bot.adapters.repositories.waitlist import SqlWaitlist
 __all__ = [
     "SqlAuditLog",
     "SqlDirectory",
+    "SqlHomeViews",
     "SqlOpportunities",
     "SqlOutbox",
     "SqlPartners",

@@ -1,0 +1,45 @@
+"""A slow App Home publish never lands over a newer one: Slack's views.publish `hash`."""
+
+from __future__ import annotations
+
+from tests import seeding
+from tests.e2e.conftest import Bot
+from tests.e2e.test_home import settle
+from tests.slack_standin import Call
+
+USER = "UACME1"
+
+
+def for_user(call: Call) -> bool:
+    return call.args.get("user_id") == USER
+
+
+def stored_hash(bot: Bot) -> str | None:
+    with bot.context.uow() as uow:
+        return uow.home_views.hash_of(USER)
+
+
+def test_an_older_render_delayed_in_flight_loses_to_the_newer_one(bot: Bot) -> None:
+    first = bot.slack.mark()
+    assert bot.driver.app_home_opened(USER).status == 200  # Slack shows a Home: it has a hash
+    bot.slack.wait_for("views.publish", for_user, after=first)
+    bot.wait_until(lambda: stored_hash(bot) is not None)
+    settle(bot)
+    mark = bot.slack.mark()
+    bot.slack.slow("views.publish", 3.0)  # the next publish: the one answering the opening
+
+    # The user opens Home on an empty company; its publish is held up on the way to Slack.
+    assert bot.driver.app_home_opened(USER).status == 200
+    bot.wait_until(lambda: not bot.slack.faults._queues.get("views.publish"))
+    # Meanwhile a customer is pre-registered: the outbox publishes the newer Home first.
+    seeding.hold(bot.context, "it@kunde.de", user="UACME2")
+    settle(bot)
+
+    # The refresh, the delayed publish refused by Slack, and the opening rendered again.
+    calls = bot.slack.wait_for_count("views.publish", 3, for_user, after=mark)
+    assert [c.ok for c in calls] == [True, False, True]
+    assert calls[1].error == "hash_conflict"
+    assert "Kunde GmbH" not in bot.text_of(calls[1].args["view"])  # the older render
+    home = bot.slack.home_view(USER)
+    assert home is not None
+    assert "Kunde GmbH" in bot.text_of(home)  # what stands now, not the empty Home
