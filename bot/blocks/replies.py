@@ -79,6 +79,24 @@ def quota_reached_message(use: QuotaUse) -> Message:
     )
 
 
+def quota_form_notice(use: QuotaUse) -> str:
+    """Above the form shown again with what was typed: the quota filled up meanwhile."""
+    headline = f"Your company now holds {use.held} of {use.quota} customers, its limit."
+    when = f" The next one expires {slack_date(use.next_expiry)}." if use.next_expiry else ""
+    return (
+        f":warning: *{headline}* Nothing was saved; what you typed is still here, so you can"
+        f" submit it once a place frees up.{when}"
+    )
+
+
+def quota_field_error(use: QuotaUse) -> str:
+    """Under an input (plain text, no dates): the quota filled up meanwhile."""
+    return (
+        f"Your company now holds {use.held} of {use.quota} customers, its limit, so nothing was"
+        " sent. What you wrote stays here: submit again once a place frees up."
+    )
+
+
 def help_message(policy: Policy) -> Message:
     validity = duration_words(policy.validity)
     days = "day" if policy.review_sla_days == 1 else "days"

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import preregister as ids
 from bot.blocks.preregister import FormValues, preregister_modal
+from bot.blocks.replies import quota_field_error, quota_form_notice
 from bot.blocks.results import (
     already_yours_view,
     blocked_view,
@@ -17,6 +18,7 @@ from bot.blocks.results import (
 )
 from bot.blocks.review_step import EDIT_DETAILS, form_again, review_step_modal
 from bot.domain.eligibility import Outcome
+from bot.domain.errors import QuotaReached
 from bot.domain.model import Status
 from bot.handlers.forms import (
     CustomerForm,
@@ -68,11 +70,22 @@ def _answer(
         ack(response_action="errors", errors=invalid.errors)
         return
     # The first step records only an eligible customer; a review case asks why first.
-    submitted = (
-        send_to_review(RequestReview(user_id, form.customer(), form.justification or ""), services)
-        if review
-        else preregister(Preregister(user_id, form.customer()), services)
-    )
+    try:
+        submitted = (
+            send_to_review(
+                RequestReview(user_id, form.customer(), form.justification or ""), services
+            )
+            if review
+            else preregister(Preregister(user_id, form.customer()), services)
+        )
+    except QuotaReached as full:  # filled up since the form opened: keep what was typed
+        if review:
+            ack(response_action="errors", errors={ids.JUSTIFICATION: quota_field_error(full.use)})
+        else:
+            typed = _as_typed(state_values(view), form.country)
+            notice = quota_form_notice(full.use)
+            ack(response_action="update", view=preregister_modal(form.country, typed, notice))
+        return
     invitation = _invitation(submitted, user_id, services)
     ack(response_action="update", view=present(submitted, form, view, invitation))
 
@@ -90,6 +103,18 @@ def edit_details(ack: Ack, body: dict[str, Any], client: WebClient, services: Co
         view_id=view.get("id"),
         hash=view.get("hash"),
         view=preregister_modal(partner.country, again, notice=EDITING),
+    )
+
+
+def _as_typed(typed: dict[str, Any], country: str) -> FormValues:
+    """The form's values as the partner typed them (not as normalized)."""
+    return FormValues(
+        country=country,
+        customer_name=typed.get(ids.CUSTOMER_NAME),
+        email=typed.get(ids.EMAIL),
+        mobile=typed.get(ids.MOBILE),
+        industry=typed.get(ids.INDUSTRY),
+        notes=typed.get(ids.NOTES),
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from bot.blocks.text import escape
 from bot.domain.model import Customer, CustomerFacts, Registration, Site, Status
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
-from tests.slack_driver import Reply, Signature
+from tests.slack_driver import Reply, Signature, fields_of
 
 # --------------------------------------------------------------------------
 # Data and helpers
@@ -853,16 +853,28 @@ def test_quota_full_of_pending_reviews_says_places_free_up_as_reviewers_decide(
     bot.slack.assert_clean()
 
 
-def test_quota_is_checked_again_at_submission(bot: Bot) -> None:
+def test_quota_is_checked_again_at_submission_and_the_form_keeps_what_was_typed(
+    bot: Bot,
+) -> None:
     open_form(bot)
-    seed_registrations(bot, "acme", [1, 1, 1])  # meanwhile, from elsewhere
+    seed_registrations(bot, "acme", [1, 1])  # meanwhile, from elsewhere,
+    open_form(bot, "UACME2")  # and a colleague takes the last place in another request
+    submit(bot, "UACME2", {**CUSTOMER, "Customer name": "Other AG", "Email": "it@other.de"})
+    typed = {**CUSTOMER, "Mobile": "030 1234567", "Industry": "Retail", "Notes": "Met at a fair"}
 
-    answer = submit(bot, "UACME1", CUSTOMER)
+    answer = submit(bot, "UACME1", typed)
 
     assert answer.json["response_action"] == "update"
-    said = shown(bot)
-    assert "3 of 3" in said
+    form = bot.modal("UACME1")
+    assert form["callback_id"] == "preregister"  # the form again, to submit once a place frees
+    said = bot.text_of(form)
+    assert "3 of 3" in said and "Nothing was saved" in said
     assert "Pre-registered" not in said
+    kept = {f.label: f.element.get("initial_value") for f in fields_of(form) if f.element}
+    assert kept["Customer name"] == "Kunde GmbH"
+    assert kept["Email"] == "IT@Kunde.de"  # as typed, not as normalized
+    assert kept["Mobile"] == "030 1234567"
+    assert kept["Notes"] == "Met at a fair"
     assert EMAIL not in [email for _, _, email in registrations(bot)]
     assert len(registrations(bot)) == 3
     bot.slack.assert_clean()
@@ -875,8 +887,10 @@ def test_quota_is_checked_again_when_the_justification_arrives(bot: Bot) -> None
 
     answer = submit(bot, "UACME1", {"Justification": "Ours."})
 
-    assert answer.json["response_action"] == "update"
-    assert "3 of 3" in shown(bot)
+    # The review step stays, with the justification as written, the words under it.
+    assert answer.json["response_action"] == "errors"
+    assert "3 of 3" in answer.json["errors"]["justification"]
+    assert bot.modal("UACME1")["callback_id"] == "preregister_review"
     assert len(registrations(bot)) == 3
     assert review_posts(bot) == []
     bot.slack.assert_clean()
