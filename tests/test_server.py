@@ -211,7 +211,7 @@ def test_home_tab_shows_the_companys_quota_and_customers(
     assert View(**sent).to_dict() == sent  # nothing slack_sdk would drop or misread
     shown = json.dumps(sent)
     assert "Pre-register customer" in shown
-    assert "1 / 100 active" in shown
+    assert "1 of 100 active" in shown
     headers = [b["text"] for b in sent["blocks"] if b["type"] == "header"]
     assert ("plain_text", "Acme <Cloud> & Co") in [(h["type"], h["text"]) for h in headers]
     names = [b["text"] for b in sent["blocks"] if b["type"] == "section" and "text" in b]

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.blocks import limits
+from bot.blocks import glossary, limits
 from bot.blocks.kit import actions, button, context, header, plain, section
 from bot.blocks.message import Block
 from bot.blocks.rows import customer_row
@@ -72,7 +72,7 @@ def _unlinked(user_id: str, policy: Policy) -> list[Block]:
 
 def meter(quota: QuotaUse) -> str:
     filled = round(10 * min(quota.held, quota.quota) / quota.quota) if quota.quota else 10
-    return f"{'▰' * filled}{'▱' * (10 - filled)}  *{quota.held} / {quota.quota} active*"
+    return f"{'▰' * filled}{'▱' * (10 - filled)}  *{glossary.quota(quota.held, quota.quota)}*"
 
 
 def _partner(

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from bot.blocks import limits
+from bot.blocks import glossary, limits
 from bot.blocks.kit import section
 from bot.blocks.message import Block
 from bot.blocks.text import clip, escape_clip
 from bot.services.dossier import RECENT, Dossier, PossibleDuplicate
 
 NAME_LIMIT = 120
-STATUS_WORDS = {
-    "pending_review": "pending review",
-    "preregistered": "pre-registered",
-    "rejected": "rejected",
-    "expired": "expired",
-    "deleted": "deleted",
-    "associated": "associated",
-}
 
 
 def dossier_blocks(dossier: Dossier) -> list[Block]:
@@ -29,7 +21,7 @@ def record_text(dossier: Dossier) -> str:
     requests = f"{record.requests} review request{'' if record.requests == 1 else 's'}"
     return (
         "*Partner's record*\n"
-        f"{record.held} / {record.quota} active holds · {requests} in the last {days} days:"
+        f"{glossary.quota(record.held, record.quota)} · {requests} in the last {days} days:"
         f" {record.approved} approved, {record.rejected} rejected"
     )
 
@@ -53,9 +45,10 @@ def duplicate_line(found: PossibleDuplicate) -> str:
         why.append(f"same email domain {escape_clip(found.same_domain, NAME_LIMIT)}")
     if found.name_score is not None:
         why.append(f"name {found.name_score}% alike")
-    status = STATUS_WORDS.get(registration.status.value, registration.status.value)
+    status = glossary.status_word(registration.status)
     return (
         f"*{escape_clip(customer.name, NAME_LIMIT)}* ({escape_clip(contact, NAME_LIMIT)})"
-        f" — #{registration.id}, {status}, {escape_clip(found.partner_name, NAME_LIMIT)}"
+        f" — {glossary.registration_ref(registration.id)}, {status},"
+        f" {escape_clip(found.partner_name, NAME_LIMIT)}"
         f" · {', '.join(why)}"
     )

@@ -108,7 +108,7 @@ def _online(evidence: _Evidence, submitted_at: datetime) -> str:
 
 def _held(evidence: _Evidence, submitted_at: datetime) -> str:
     held = evidence.pop("registration_id", None)
-    return f"held by registration #{_value(held)}" if held else "held by another partner"
+    return f"held by Registration #{_value(held)}" if held else "held by another partner"
 
 
 def _spend(evidence: _Evidence, submitted_at: datetime) -> str:

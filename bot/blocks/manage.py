@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.blocks import glossary
 from bot.blocks.kit import VALUE, context, modal, plain, section
 from bot.blocks.message import Block, Message
 from bot.blocks.rows import INVITE as INVITE
@@ -33,7 +34,7 @@ def list_message(
 ) -> Message:
     """The company's customers, newest first, each with the actions that apply (as on Home)."""
     shown = [r for r in registrations if r.status is not Status.DELETED]
-    title = f"*Your company's customers* — {quota.held} / {quota.quota} active"
+    title = f"*Your company's customers* — {glossary.quota(quota.held, quota.quota)}"
     if search:
         title += f" · matching “{escape_clip(search, 100)}”"
     blocks: list[Block] = [section(title)]
@@ -55,14 +56,14 @@ def list_message(
                 " `/preregister list <name, email or mobile>`."
             )
         )
-    return Message(f"Your company holds {quota.held} of {quota.quota} customers.", blocks)
+    return Message(f"Your company's customers: {glossary.quota(quota.held, quota.quota)}.", blocks)
 
 
 def delete_confirm_modal(registration: Registration, open_opportunities: int = 0) -> dict[str, Any]:
     blocks = [
         {"type": "section", "text": plain(f"Delete {registration.customer.name}?")},
         context(
-            "The customer is released at once: it no longer counts toward your quota, "
+            "Deleting it frees the customer at once: it no longer counts toward your quota, "
             "and another partner may pre-register it."
         ),
     ]
@@ -102,7 +103,7 @@ def delete_many_modal(registrations: Sequence[Registration]) -> dict[str, Any]:
     blocks = [
         select,
         context(
-            "Deleted customers are released at once. Pending reviews and associated "
+            "Deleting a customer frees it at once. Pending reviews and associated "
             "customers can't be deleted."
         ),
     ]

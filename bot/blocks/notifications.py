@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.blocks import limits
+from bot.blocks import glossary, limits
 from bot.blocks.continuations import again
 from bot.blocks.invite import (
     associated_dm,
@@ -94,7 +94,7 @@ def _approved(
     if registration.status is Status.PREREGISTERED and link:
         blocks += invite_blocks(registration, link, _email_option(subject))
     if registration.status is not Status.PREREGISTERED:
-        blocks.append(context(f"Since then: {registration.status.value.replace('_', ' ')}."))
+        blocks.append(context(f"Since then: {glossary.status_word(registration.status)}."))
     return Message(text=clip(plain_words(headline), SECTION_LIMIT), blocks=blocks)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.blocks import glossary
 from bot.blocks import opportunities as opportunity_ids
 from bot.blocks import preregister as form_ids
 from bot.blocks.invite import EMAIL_WORDS
@@ -98,7 +99,7 @@ def _stale(refused: TransitionNotAllowed) -> Answer:
         return Answer("Associated", _words(f"{name} has already associated with your company."))
     if refused.action in ("ask", "answer") and decided:
         return Answer("Already decided", _words(DECIDED_MEANWHILE))
-    status = str(refused.status).replace("_", " ")
+    status = glossary.status_word(refused.status)
     return Answer("Nothing changed", _words(f"Nothing was changed: {name} is {status} now."))
 
 
@@ -157,7 +158,7 @@ ANSWERS: dict[type[Refusal], _Rule] = {
     NotInvitable: lambda r: Answer(
         "Can't invite",
         _words(
-            f"This customer is {r.status.replace('_', ' ')} now, so it can't be invited: only"
+            f"This customer is {glossary.status_word(r.status)} now, so it can't be invited: only"
             " pre-registered customers within their validity can."
         ),
     ),

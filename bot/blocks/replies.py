@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.blocks import glossary
 from bot.blocks.continuations import open_list
 from bot.blocks.kit import VALUE as VALUE
 from bot.blocks.kit import (
@@ -59,7 +60,7 @@ def no_contact_message() -> Message:
 
 
 def quota_reached_message(use: QuotaUse) -> Message:
-    headline = f"Your company holds {use.held} of {use.quota} customers, its limit."
+    headline = f"Your company is at its quota: {glossary.quota(use.held, use.quota)}."
     if use.next_expiry is not None:
         later = (
             f"The next one expires {slack_date(use.next_expiry)}. You can also free a place"
@@ -81,7 +82,7 @@ def quota_reached_message(use: QuotaUse) -> Message:
 
 def quota_form_notice(use: QuotaUse) -> str:
     """Above the form shown again with what was typed: the quota filled up meanwhile."""
-    headline = f"Your company now holds {use.held} of {use.quota} customers, its limit."
+    headline = f"Your company is at its quota now: {glossary.quota(use.held, use.quota)}."
     when = f" The next one expires {slack_date(use.next_expiry)}." if use.next_expiry else ""
     return (
         f":warning: *{headline}* Nothing was saved; what you typed is still here, so you can"
@@ -92,8 +93,8 @@ def quota_form_notice(use: QuotaUse) -> str:
 def quota_field_error(use: QuotaUse) -> str:
     """Under an input (plain text, no dates): the quota filled up meanwhile."""
     return (
-        f"Your company now holds {use.held} of {use.quota} customers, its limit, so nothing was"
-        " sent. What you wrote stays here: submit again once a place frees up."
+        f"Your company is at its quota now ({glossary.quota(use.held, use.quota)}), so nothing"
+        " was sent. What you wrote stays here: submit again once a place frees up."
     )
 
 
@@ -110,7 +111,7 @@ def help_message(policy: Policy) -> Message:
                 "`/preregister list [name, email or mobile]`: your customers, to invite them,"
                 " extend them or create opportunities (App Home shows them too)\n"
                 "`/preregister profile`: your company's contact email and mobile\n"
-                "`/preregister delete`: give up a customer you no longer need\n"
+                "`/preregister delete`: delete a customer you no longer need\n"
                 "`/preregister help`: this message"
             ),
             section(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks import glossary
 from bot.blocks.continuations import after_refusal, after_registration
 from bot.blocks.invite import invite_blocks
 from bot.blocks.kit import VALUE as VALUE
@@ -34,7 +35,7 @@ def _result(title: str, blocks: list[Block]) -> dict[str, Any]:
 def _reference(registration: Registration, *more: str) -> list[Block]:
     texts = [*more]
     if registration.id is not None:
-        texts.append(f"Registration #{registration.id}")
+        texts.append(glossary.registration_ref(registration.id))
     return [context(*texts)] if texts else []
 
 
@@ -129,4 +130,4 @@ def _standing(registration: Registration) -> str:
         return f"It is waiting for a reviewer's decision{by}."
     if registration.status is Status.PREREGISTERED and registration.valid_until:
         return f"It is pre-registered until {slack_date(registration.valid_until)}."
-    return f"Its status: {registration.status.value.replace('_', ' ')}."
+    return f"Its status: {glossary.status_word(registration.status)}."

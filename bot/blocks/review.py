@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks import limits
+from bot.blocks import glossary, limits
 from bot.blocks.dossier import dossier_blocks
 from bot.blocks.evidence import country_label, reason_line
 from bot.blocks.kit import field, header, mrkdwn, plain
@@ -79,7 +79,7 @@ def decision_lines(registration: Registration) -> str:
     if status_line is not None:
         lines.append(status_line)
     if not lines:
-        lines.append(f"Status: {registration.status.value.replace('_', ' ')}.")
+        lines.append(f"Status: {glossary.status_word(registration.status)}.")
     return "\n".join(lines)
 
 
@@ -156,7 +156,7 @@ def _typed_by_partner(registration: Registration) -> list[Block]:
 
 
 def _context_line(registration: Registration, registration_id: int) -> str:
-    parts = [f"Request #{registration_id}"]
+    parts = [glossary.registration_ref(registration_id)]
     submitted = "Submitted"
     if registration.created_by:
         submitted += f" by {user_ref(registration.created_by)}"
@@ -240,7 +240,7 @@ def _decision_line(registration: Registration) -> str:
 def _headline(registration: Registration) -> str:
     if registration.decided_by is not None:
         return "✅ Approved" if _approved(registration) else "❌ Rejected"
-    return registration.status.value.replace("_", " ").capitalize()
+    return glossary.status_title(registration.status)
 
 
 def _who_for_whom(registration: Registration, partner: Partner) -> str:

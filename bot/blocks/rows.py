@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.blocks import glossary
 from bot.blocks.kit import plain
 from bot.blocks.message import Block
 from bot.blocks.opportunities import summary_line
@@ -20,13 +21,6 @@ DELETE = "delete"
 OPPORTUNITY = "opportunity"
 OPPORTUNITIES = "opportunities"  # the customer's opportunities, with their stage menus
 
-_ENDED = {
-    Status.REJECTED: "Rejected",
-    Status.EXPIRED: "Expired",
-    Status.DELETED: "Deleted",
-    Status.ASSOCIATED: "Associated",
-}
-
 
 def status_line(registration: Registration, now: datetime) -> str:
     due, until = registration.review_due, registration.valid_until
@@ -38,7 +32,7 @@ def status_line(registration: Registration, now: datetime) -> str:
         return f"Pre-registered until {slack_date(until)}"
     if registration.is_due_to_expire(now):
         return "Expired"
-    word = _ENDED.get(registration.status, registration.status.value.replace("_", " "))
+    word = glossary.status_title(registration.status)
     ended = registration.ended_at
     return f"{word} {slack_date(ended)}" if ended is not None else word
 

@@ -24,7 +24,7 @@ PARTNER_WORDS: dict[ReasonCode, str] = {
 PARTNER_NEXT_STEP: dict[ReasonCode, str] = {
     ReasonCode.ASSOCIATED: "Nothing to do here: the customer has chosen its partner.",
     ReasonCode.HELD_BY_OTHER_PARTNER: (
-        "It becomes free again if that reservation expires or is withdrawn; try again later."
+        "It becomes free again if that reservation expires or is deleted; try again later."
     ),
     ReasonCode.CONTRACT: "Talk to your ecosystem manager if you work with this customer already.",
     ReasonCode.SPEND_WITHOUT_FOLLOWUP: (

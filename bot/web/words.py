@@ -41,8 +41,8 @@ WORDS: dict[str, dict[str, str]] = {
         "associated": "This invitation has already been accepted. If that was not you,"
         " contact the partner who invited you.",
         "ended_title": "Invitation no longer valid",
-        "ended": "This invitation has expired or was withdrawn. Ask the partner who invited"
-        " you for a new one.",
+        "ended": "This invitation has expired or its pre-registration was deleted. Ask the"
+        " partner who invited you for a new one.",
         "too_many_title": "Too many attempts",
         "too_many": "There were too many wrong attempts with this invitation. Try again"
         " after {retry}.",

@@ -210,7 +210,7 @@ def test_pending_card_shows_customer_partner_deadline_and_submitter() -> None:
         "We have worked with them for a year.",
         f"Answer by {slack_date(DUE)}",
         f"by <@{PARTNER_USER}>",
-        "Request #42",
+        "Registration #42",
     ):
         assert expected in shown
     assert "Globex GmbH for Acme Cloud Partners" in review_card(pending(), partner()).text
@@ -228,7 +228,7 @@ def test_every_reason_appears_with_its_evidence() -> None:
         "has spend; followed up by direct sales (matched on email)",
         "belongs to the online sales team (matched on mobile)",
         "registered on the Chinese mainland site (matched on email)",
-        "held by registration #7",
+        "held by Registration #7",
     ):
         assert evidence in shown
 

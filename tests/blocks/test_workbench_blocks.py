@@ -59,7 +59,7 @@ def test_a_card_with_a_maximal_dossier_is_valid_inert_and_keeps_its_buttons() ->
 
 def test_dossier_blocks_say_none_found_and_count_the_record() -> None:
     (record, duplicates) = dossier_blocks(Dossier(PartnerRecord(2, 3, 1, 0, 0)))
-    assert "2 / 3 active holds · 1 review request in the last 90 days" in record["text"]["text"]
+    assert "2 of 3 active · 1 review request in the last 90 days" in record["text"]["text"]
     assert "None found" in duplicates["text"]["text"]
 
 

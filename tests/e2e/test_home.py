@@ -84,7 +84,7 @@ def test_an_empty_company_sees_its_meter_and_the_pre_register_button(bot: Bot) -
     home = home_of(bot, "UBETA1")
     shown = bot.text_of(home)
     assert "Beta Systems" in headers(home)
-    assert "0 / 3 active" in shown
+    assert "0 of 3 active" in shown
     assert "No customers yet" in shown
     assert "Pre-register customer" in button_values(home, "home_preregister")
 
@@ -119,7 +119,7 @@ def test_a_typical_company_sees_its_sections_with_the_actions_that_apply(bot: Bo
         "Delete",
     ]
     assert offered["*Kunde GmbH* · weg@kunde.example"] == []
-    assert "3 / 3 active" in bot.text_of(home)
+    assert "3 of 3 active" in bot.text_of(home)
 
     # Extend from the row's menu: a small modal says so, the registration is extended.
     mark = bot.slack.mark()
@@ -217,7 +217,7 @@ def test_100_active_and_1000_ended_fit_in_100_blocks_with_search_and_paging(bot:
     seed_many(bot, 100, 1000)
 
     home = home_of(bot, "UACME1")
-    assert "100 / 100 active" in bot.text_of(home)
+    assert "100 of 100 active" in bot.text_of(home)
     assert "Active (100)" in headers(home) and "Ended recently (1000)" in headers(home)
     more = button_values(home, "home_page")
     assert "More ended recently" in more

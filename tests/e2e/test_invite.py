@@ -203,7 +203,7 @@ def test_every_refusal_has_its_status_and_changes_nothing(bot: Bot) -> None:
     assert zh.status == 200 and "邀请您注册" in zh.text and 'lang="zh-Hans"' in zh.html
     uc.delete(uc.Delete("UACME1", registration_id), bot.context)
     gone = browser.post(url, {**form, "email": EMAIL})
-    assert gone.status == 410 and "expired or was withdrawn" in gone.text
+    assert gone.status == 410 and "expired or its pre-registration was deleted" in gone.text
     assert chinese.get(url).status == 410
 
 

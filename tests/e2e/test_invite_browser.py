@@ -149,7 +149,7 @@ def test_an_expired_invitation(bot: Bot, phone: Phone) -> None:
     phone.open(url)
     bot.clock.advance(bot.context.policy.validity)
     assert phone.submit(email=EMAIL, name="Ida", consent="yes") == 410
-    assert "This invitation has expired or was withdrawn" in phone.text()
+    assert "This invitation has expired or its pre-registration was deleted" in phone.text()
     assert phone.open(url) == 410
     assert status_of(bot, registration_id) is Status.PREREGISTERED  # the expiry job's to end
 

@@ -44,7 +44,7 @@ def test_list_shows_only_the_companys_customers_safely(bot: Bot) -> None:
     assert "Waiting for review" in shown
     assert "Pre-registered until" in shown
     assert "Betakunde" not in shown
-    assert "2 / 3 active" in shown
+    assert "2 of 3 active" in shown
     bot.slack.assert_clean()
 
 

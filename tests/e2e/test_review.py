@@ -51,7 +51,7 @@ def request_review(
 
 
 def is_card_of(registration_id: int) -> Callable[[Call], bool]:
-    marker = f"Request #{registration_id} ·"
+    marker = f"Registration #{registration_id} ·"
     return lambda call: (
         call.ok
         and call.args.get("channel") == REVIEW_CHANNEL

@@ -136,7 +136,7 @@ def card_of(bot: Bot, request: Registration) -> dict[str, Any]:
     settle(bot)
     (call,) = posted(bot, REVIEW_CHANNEL)
     card = bot.slack.message(REVIEW_CHANNEL, call.response["ts"])
-    assert f"Request #{request.id} ·" in bot.text_of(card)
+    assert f"Registration #{request.id} ·" in bot.text_of(card)
     return card
 
 

@@ -109,7 +109,7 @@ def test_the_card_shows_the_partners_record_of_the_last_90_days(bot: Bot) -> Non
 
     record = section_with(card(bot, current.id or 0), "Partner's record")
 
-    assert "2 / 3 active holds" in record
+    assert "2 of 3 active ·" in record
     assert "3 review requests in the last 90 days: 1 approved, 1 rejected" in record
     bot.slack.assert_clean()
 
