@@ -70,7 +70,7 @@ def test_at_the_quota_open_my_customers_shows_the_list(bot: Bot) -> None:
     assert bot.driver.slash_command("UACME1").status == 200
     bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME1")))
     refusal = bot.slack.ephemerals("UACME1")[-1]
-    assert "its limit" in bot.text_of(refusal)
+    assert "at its quota" in bot.text_of(refusal)
     assert bot.driver.click("UACME1", message=refusal, text="Open my customers").status == 200
     bot.wait_until(lambda: len(bot.slack.ephemerals("UACME1")) == 2)
     assert "3 of 3 active" in bot.text_of(bot.slack.ephemerals("UACME1")[-1])
