@@ -19,6 +19,7 @@ from bot.blocks.kit import (
     text_input,
 )
 from bot.blocks.message import Block
+from bot.domain.industries import INDUSTRIES
 
 # Views' callback_ids.
 PREREGISTER = "preregister"
@@ -96,10 +97,30 @@ def preregister_modal(
             " as dialled in the selected country.",
         ),
         _country_input(values.country, partner_country),
-        text_input(INDUSTRY, "Industry", values.industry, max_length=INDUSTRY_MAX),
+        _industry_input(values.industry),
         text_input(NOTES, "Notes", values.notes, max_length=NOTES_MAX, multiline=True),
     ]
     return modal(PREREGISTER, "Pre-register", blocks, submit="Pre-register")
+
+
+def _industry_input(chosen: str | None) -> Block:
+    """One of bot.domain.industries, or none (a value typed before the list is not offered)."""
+    options = [{"text": plain(name), "value": name} for name in INDUSTRIES]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": VALUE,
+        "placeholder": plain("Choose an industry"),
+        "options": options,
+    }
+    if chosen in INDUSTRIES:
+        element["initial_option"] = options[INDUSTRIES.index(chosen)]
+    return {
+        "type": "input",
+        "block_id": INDUSTRY,
+        "label": plain("Industry"),
+        "element": element,
+        "optional": True,
+    }
 
 
 def _country_input(chosen: str, partner_country: str) -> Block:

@@ -23,6 +23,7 @@ from bot.domain.identity import (
     normalize_email,
     normalize_mobile,
 )
+from bot.domain.industries import is_industry
 from bot.domain.model import Customer
 
 Name = Annotated[
@@ -127,6 +128,13 @@ class CustomerForm(ContactForm):
     def _country(cls, value: str) -> str:
         if not is_country_code(value):
             raise ValueError("Choose a country from the list.")
+        return value
+
+    @field_validator("industry")
+    @classmethod
+    def _industry(cls, value: str | None) -> str | None:
+        if value is not None and not is_industry(value):  # the list's own values only
+            raise ValueError("Choose an industry from the list.")
         return value
 
     def customer(self) -> Customer:

@@ -23,6 +23,7 @@ from bot.domain.model import Status
 from bot.handlers.forms import (
     CustomerForm,
     FieldErrors,
+    form_values,
     parse_customer_form,
     parse_review_step,
     state_values,
@@ -82,7 +83,7 @@ def _answer(
         if review:
             ack(response_action="errors", errors={ids.JUSTIFICATION: quota_field_error(full.use)})
         else:
-            typed = _as_typed(state_values(view), form.country)
+            typed = form_values(view, form.country)  # as typed, not as normalized
             notice = quota_form_notice(full.use)
             ack(response_action="update", view=preregister_modal(form.country, typed, notice))
         return
@@ -103,18 +104,6 @@ def edit_details(ack: Ack, body: dict[str, Any], client: WebClient, services: Co
         view_id=view.get("id"),
         hash=view.get("hash"),
         view=preregister_modal(partner.country, again, notice=EDITING),
-    )
-
-
-def _as_typed(typed: dict[str, Any], country: str) -> FormValues:
-    """The form's values as the partner typed them (not as normalized)."""
-    return FormValues(
-        country=country,
-        customer_name=typed.get(ids.CUSTOMER_NAME),
-        email=typed.get(ids.EMAIL),
-        mobile=typed.get(ids.MOBILE),
-        industry=typed.get(ids.INDUSTRY),
-        notes=typed.get(ids.NOTES),
     )
 
 

@@ -43,6 +43,7 @@ from bot.blocks.results import (
 )
 from bot.blocks.review_step import review_step_modal
 from bot.blocks.text import duration_words, escape_clip, slack_date
+from bot.domain.industries import INDUSTRIES
 from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration
 from bot.domain.policy import Policy, QuotaUse
 from tests.slack_driver import state_values
@@ -86,7 +87,7 @@ FORMS = {
         email="it@kunde.de",
         mobile="030 123456",
         country="FR",
-        industry="Retail",
+        industry="Retail & consumer goods",
         notes="Met at the fair.",
         justification="We have worked with them for a year.",
     ),
@@ -242,7 +243,10 @@ def test_form_has_the_fixed_inputs() -> None:
     assert mobile["optional"] is True
     assert "country code" in mobile["hint"]["text"]
     assert block(view, "country")["optional"] is False
-    assert block(view, "industry")["element"]["max_length"] == 100
+    industry = block(view, "industry")
+    assert industry["optional"] is True
+    assert industry["element"]["type"] == "static_select"
+    assert [o["value"] for o in industry["element"]["options"]] == list(INDUSTRIES)
     notes = block(view, "notes")["element"]
     assert (notes["multiline"], notes["max_length"]) == (True, 3000)
     # Each of the two says that one of them is required, under its own input.
@@ -288,13 +292,18 @@ def test_form_values_come_back_as_initial_values() -> None:
     state = state_values(view)
     typed = {block_id: entry["value"] for block_id, entry in state.items()}
     assert typed["country"]["selected_option"]["value"] == "FR"
-    assert {k: v["value"] for k, v in typed.items() if k != "country"} == {
+    assert typed["industry"]["selected_option"]["value"] == "Retail & consumer goods"
+    assert {k: v["value"] for k, v in typed.items() if k not in ("country", "industry")} == {
         "customer_name": "Kunde GmbH",
         "email": "it@kunde.de",
         "mobile": "030 123456",
-        "industry": "Retail",
         "notes": "Met at the fair.",
     }
+
+
+def test_an_industry_typed_before_the_list_is_not_offered_as_chosen() -> None:
+    view = preregister_modal("DE", FormValues(country="DE", industry="Retail"))
+    assert "initial_option" not in block(view, "industry")["element"]
 
 
 def test_long_form_values_fit_their_inputs() -> None:

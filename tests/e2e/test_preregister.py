@@ -34,6 +34,8 @@ VALIDITY = timedelta(days=15)
 EMAIL = "it@kunde.de"  # CUSTOMER's email, normalized
 CUSTOMER = {"Customer name": "Kunde GmbH", "Email": "IT@Kunde.de", "Country / region": "DE"}
 
+RETAIL = "Retail & consumer goods"  # one of bot.domain.industries
+
 INJECTION = "<!channel> <@UBETA1> <http://evil.example|click> & co"
 INJECTION_NOTES = "<!here> call us, <@UBETA1>"
 FORBIDDEN = ("<!channel>", "<!here>", "<@UBETA1>", "<http://evil")
@@ -414,7 +416,12 @@ def test_review_case_asks_for_a_justification_then_goes_to_the_reviewers(
     facts, extra, codes, words = REVIEWS[case]
     if facts is not None:
         seed_facts(bot, **facts)
-    typed = {**CUSTOMER, "Mobile": "+49 30 1234567", "Industry": "Retail", "Notes": "Met at a fair"}
+    typed = {
+        **CUSTOMER,
+        "Mobile": "+49 30 1234567",
+        "Industry": "Retail & consumer goods",
+        "Notes": "Met at a fair",
+    }
     typed.update(extra)
     open_form(bot)
 
@@ -459,7 +466,7 @@ def test_review_case_asks_for_a_justification_then_goes_to_the_reviewers(
     assert [str(r.code) for r in registration.reasons] == codes
     assert registration.justification == "We have worked with them since 2024."
     assert registration.review_due == REVIEW_DUE
-    assert registration.customer.industry == "Retail"
+    assert registration.customer.industry == RETAIL
     assert registration.customer.notes == "Met at a fair"
     assert registration.customer.mobile == "+49301234567"
     assert registration.customer.country == typed["Country / region"]
@@ -860,7 +867,12 @@ def test_quota_is_checked_again_at_submission_and_the_form_keeps_what_was_typed(
     seed_registrations(bot, "acme", [1, 1])  # meanwhile, from elsewhere,
     open_form(bot, "UACME2")  # and a colleague takes the last place in another request
     submit(bot, "UACME2", {**CUSTOMER, "Customer name": "Other AG", "Email": "it@other.de"})
-    typed = {**CUSTOMER, "Mobile": "030 1234567", "Industry": "Retail", "Notes": "Met at a fair"}
+    typed = {
+        **CUSTOMER,
+        "Mobile": "030 1234567",
+        "Industry": "Retail & consumer goods",
+        "Notes": "Met at a fair",
+    }
 
     answer = submit(bot, "UACME1", typed)
 
@@ -967,7 +979,6 @@ def test_injected_name_notes_and_justification_are_inert_on_the_review_card(bot:
             **CUSTOMER,
             "Customer name": INJECTION,
             "Notes": INJECTION_NOTES,
-            "Industry": "<!channel> retail",
             "Country / region": "FR",
         },
     )

@@ -70,12 +70,19 @@ def test_the_recorded_submission_parses_to_a_normalized_customer() -> None:
             {ids.COUNTRY: "Choose a country from the list."},
         ),
         ({"notes": "n" * 3001}, {ids.NOTES: "This is too long: at most 3000 characters."}),
+        # A forged or outdated industry: only the list's values are taken.
+        ({"industry": "<!channel> retail"}, {ids.INDUSTRY: "Choose an industry from the list."}),
     ],
 )
 def test_each_bad_input_is_named_under_its_own_field(
     typed: dict[str, str | None], errors: dict[str, str]
 ) -> None:
     assert errors_of(submitted(**typed)) == errors
+
+
+def test_an_industry_from_the_list_is_taken() -> None:
+    customer = parse_customer_form(submitted(industry="Financial services")).customer()
+    assert customer.industry == "Financial services"
 
 
 def test_a_mobile_that_is_no_number_in_the_chosen_country_is_refused_under_mobile() -> None:
