@@ -95,7 +95,9 @@ def _approved(
         blocks += invite_blocks(registration, link, _email_option(subject))
     if registration.status is not Status.PREREGISTERED:
         blocks.append(context(f"Since then: {glossary.status_word(registration.status)}."))
-    return Message(text=clip(plain_words(headline), SECTION_LIMIT), blocks=blocks)
+    # The fallback names no one: a notification shows a mention as its raw ID.
+    said = headline.replace(f"Approved by {by}", "Approved by a reviewer", 1)
+    return Message(text=clip(plain_words(said), SECTION_LIMIT), blocks=blocks)
 
 
 def _rejected(registration: Registration, name: str) -> Message:

@@ -126,13 +126,25 @@ def duration_words(duration: timedelta) -> str:
 
 
 _DATE_TOKEN = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+_SPECIAL = re.compile(r"<![^>]*>")  # <!here>, <!channel>, <!subteam^…>: never in a fallback
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>")
+_EMPHASIS = re.compile(r"(?<![\w*_~`])([*_~`])(?=\S)(.+?)(?<=\S)\1(?![\w*_~`])")
 
 
 def plain_words(mrkdwn_text: str) -> str:
-    """A message's notification fallback: our mrkdwn without its markup.
+    """A message's notification fallback (what a lock screen or a screen reader says): our
+    mrkdwn without its markup.
 
-    Dates read as their UTC fallback and *bold* loses its stars; user text stays escaped,
-    because Slack parses `text` too.
+    Dates read as their UTC fallback, a mention as "someone", a link as its label, and
+    *bold*, _italic_, ~struck~ and `code` lose their marks; user text stays escaped
+    (`&lt;`), because Slack parses `text` too.
     """
     words = _DATE_TOKEN.sub(lambda m: m.group(1), mrkdwn_text)
-    return words.replace("*", "").replace("`", "")
+    words = _MENTION.sub("someone", words)
+    words = _LINK.sub(lambda m: m.group(2) or m.group(1), words)
+    words = _SPECIAL.sub("", words)
+    previous = None
+    while previous != words:  # nested marks: *_both_*
+        previous, words = words, _EMPHASIS.sub(lambda m: m.group(2), words)
+    return words

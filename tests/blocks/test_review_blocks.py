@@ -502,7 +502,7 @@ def test_render_decision_approved() -> None:
     assert_valid(message)
     # Says approved and by whom; the fallback reads as plain words (the date as its UTC text).
     headline = (
-        f"✅ Approved by <@{REVIEWER}>: Globex GmbH is pre-registered for your company"
+        "✅ Approved by a reviewer: Globex GmbH is pre-registered for your company"
         f" (Acme Cloud Partners) until {VALID_UNTIL.strftime('%Y-%m-%d %H:%M UTC')}"
     )
     assert message.text == headline
