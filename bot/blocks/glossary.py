@@ -22,8 +22,7 @@ STATUS: dict[Status, str] = {
 """How a status reads inside a sentence; `status_title` at the start of a line."""
 
 DELETE = "Delete"
-DELETED = "deleted"
-DELETE_FREES = "Deleting a customer frees it at once: it no longer counts toward your quota."
+"""The one verb for ending a reservation on purpose, on every button and title."""
 
 
 def quota(held: int, limit: int) -> str:

@@ -52,7 +52,7 @@ def actions_for(
         offered.append(("Extend", EXTEND))
     still_held = registration.is_active(now) or registration.status is Status.REJECTED
     if registration.can_delete and still_held:
-        offered.append(("Delete", DELETE))
+        offered.append((glossary.DELETE, DELETE))
     return offered
 
 
