@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.adapters.repositories import (
     SqlAuditLog,
     SqlDirectory,
+    SqlExtensionRequests,
     SqlOpportunities,
     SqlOutbox,
     SqlPartners,
+    SqlQueueFilters,
     SqlRegistrations,
     SqlReminders,
     SqlWaitlist,
@@ -31,9 +33,11 @@ from bot.services.messages import notifications_for
 from bot.services.ports import (
     AuditLog,
     Directory,
+    ExtensionRequests,
     Opportunities,
     Outbox,
     Partners,
+    QueueFilters,
     Registrations,
     Reminders,
     RequestKeys,
@@ -54,6 +58,8 @@ class SqlUnitOfWork:
     reminders: Reminders
     waitlist: Waitlist
     request_keys: RequestKeys
+    extension_requests: ExtensionRequests
+    queue_filters: QueueFilters
 
     def __init__(
         self,
@@ -77,6 +83,8 @@ class SqlUnitOfWork:
         self.reminders = SqlReminders(self.session)
         self.waitlist = SqlWaitlist(self.session)
         self.request_keys = SqlRequestKeys(self.session)
+        self.extension_requests = SqlExtensionRequests(self.session)
+        self.queue_filters = SqlQueueFilters(self.session)
         return self
 
     def __exit__(

@@ -51,7 +51,9 @@ class MenuChoice(BaseModel):
 
     user_id: SlackId
     trigger_id: str
-    action: Literal["invite", "delete", "opportunity", "opportunities", "extend"]
+    action: Literal[
+        "invite", "delete", "opportunity", "opportunities", "extend", "request_extension"
+    ]
     registration_id: RegistrationId
 
 

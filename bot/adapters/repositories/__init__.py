@@ -2,6 +2,7 @@
 
 from bot.adapters.repositories.audit import SqlAuditLog
 from bot.adapters.repositories.directory import SqlDirectory
+from bot.adapters.repositories.extension_requests import SqlExtensionRequests, SqlQueueFilters
 from bot.adapters.repositories.opportunities import SqlOpportunities
 from bot.adapters.repositories.outbox import SqlOutbox
 from bot.adapters.repositories.partners import SqlPartners
@@ -12,9 +13,11 @@ from bot.adapters.repositories.waitlist import SqlWaitlist
 __all__ = [
     "SqlAuditLog",
     "SqlDirectory",
+    "SqlExtensionRequests",
     "SqlOpportunities",
     "SqlOutbox",
     "SqlPartners",
+    "SqlQueueFilters",
     "SqlRegistrations",
     "SqlReminders",
     "SqlWaitlist",
