@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.extension_requests import (
@@ -58,7 +58,9 @@ def open_request(
 
 
 @answered
-def request_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+def request_clicked(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
+) -> None:
     ack()
     click = payloads.click(body)
     open_request(click.user_id, click.registration_id, click.trigger_id, client, services)
@@ -81,15 +83,17 @@ def request_submitted(
 
 
 @answered
-def approve_clicked(ack: Ack, body: dict[str, Any], services: Context) -> None:
-    """The card changes in place through the outbox; only refusals are answered here."""
+def approve_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: Context) -> None:
+    """The card changes in place through the outbox; only refusals are answered (by respond)."""
     ack()
     click = payloads.click(body)  # the button's value names the extension request
     approve_extension(ApproveExtension(click.user_id, click.registration_id), services)
 
 
 @answered
-def reject_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+def reject_clicked(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
+) -> None:
     ack()
     click = payloads.click(body)
     asked, registration = check_can_decide_extension(
