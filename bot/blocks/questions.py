@@ -117,9 +117,9 @@ def question_settled(registration: Registration) -> Message:
     if registration.status is Status.PENDING_REVIEW:
         line = f"✅ Answered: the reviewers have your answer about {name} and decide next."
     elif registration.status is Status.REJECTED:
-        line = f"The review request for {name} was rejected; no answer is needed any more."
+        line = f"No answer is needed any more: the review request for {name} has been rejected."
     elif registration.decided_by is not None:
-        line = f"The review request for {name} was approved; no answer is needed any more."
+        line = f"No answer is needed any more: the review request for {name} has been approved."
     else:
         line = f"No answer is needed any more about {name}."
     return Message(clip(line.replace("*", ""), limits.SECTION), [section(line)])

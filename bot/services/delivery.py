@@ -258,8 +258,10 @@ def _subject(
         if isinstance(payload.get("request"), int):
             extension = reading.extension_requests.get(payload["request"])
             card = extension_card_of(reading, registration_id, payload["request"])
+        # A refresh may name the kinds it is for (say, only a question's DMs).
+        kinds = tuple(Kind(k) for k in payload.get("kinds") or ()) or REFRESHED
         earlier = (
-            tuple(reading.outbox.sent_to(notification.recipient, registration_id, REFRESHED))
+            tuple(reading.outbox.sent_to(notification.recipient, registration_id, kinds))
             if notification.kind is Kind.MESSAGES_REFRESH
             else ()
         )

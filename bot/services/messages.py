@@ -47,6 +47,9 @@ _QUEUE = (Kind.HOME_REFRESH, To.REVIEWERS, _none)  # every reviewer's App Home: 
 _DMS = (Kind.MESSAGES_REFRESH, To.COMPANY, _none)
 """After every change: each company user's App Home is published again, and the DMs
 already sent about the registration are updated in place (no live button for a past state)."""
+_QUESTION_KINDS = [Kind.QUESTION.value, Kind.QUESTION_REMINDER.value]
+_QUESTION_DMS = (Kind.MESSAGES_REFRESH, To.COMPANY, lambda _: {"kinds": _QUESTION_KINDS})
+"""Only the question's DMs: once answered or decided no live Reply button stays."""
 _FREED = (Kind.CUSTOMER_FREED, To.WAITING, _none)
 """A hold that ends tells the partners waiting for the customer."""
 
@@ -106,7 +109,7 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         (Kind.DECISION, To.COMPANY, _none),
         _HOME,
         _QUEUE,
-        _DMS,  # a question still open: its DMs lose their Reply button
+        _QUESTION_DMS,  # a question still open: its DMs lose their Reply button
     ),
     events.Rejected: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
@@ -114,7 +117,7 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         _FREED,
         _HOME,
         _QUEUE,
-        _DMS,  # also a lapsed question's DMs
+        _QUESTION_DMS,  # also a lapsed question's DMs
     ),
     # Need more info: the card shows the pause, the thread keeps the exchange.
     events.InfoRequested: (
@@ -129,7 +132,7 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         (Kind.ANSWER_IN_THREAD, To.REVIEWERS, _answered),
         _HOME,
         _QUEUE,
-        _DMS,  # the question's DMs lose their Reply button
+        _QUESTION_DMS,
     ),
     # Extensions through review: a card of its own kind; the partner hears the outcome.
     events.ExtensionRequested: (

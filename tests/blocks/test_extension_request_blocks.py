@@ -48,7 +48,9 @@ def held(extensions: int = 1, **changes: object) -> Registration:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def asked(status: ExtensionStatus = ExtensionStatus.PENDING, note: str | None = None) -> ExtensionRequest:
+def asked(
+    status: ExtensionStatus = ExtensionStatus.PENDING, note: str | None = None
+) -> ExtensionRequest:
     return ExtensionRequest(
         registration_id=2**63 - 1,
         partner_id="p-acme",
