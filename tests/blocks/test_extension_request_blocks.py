@@ -151,3 +151,29 @@ def test_the_label_says_extend_or_request_before_the_click() -> None:
         (button,) = [e for b in reminder.blocks if b["type"] == "actions" for e in b["elements"]]
         assert button["text"]["text"] == label
     assert "Extension requested" in everything(reminder_now(waiting, inside, POLICY))
+
+
+def test_a_reviewers_home_with_a_huge_queue_and_a_full_dashboard_stays_valid() -> None:
+    from bot.blocks.dashboard import home_view
+    from bot.domain.policy import QuotaUse
+    from bot.services.dashboard import Dashboard, Section
+    from bot.services.review_queue import PastDecision, QueueFilter, QueueItem, ReviewQueue
+    from tests.blocks.test_review_blocks import pending, texts
+
+    rows = {s: [held(id=1000 * i + n) for n in range(1, 500)] for i, s in enumerate(Section)}
+    card = {"channel": "C1", "ts": "1.2"}
+    items = [QueueItem(pending(id=n), EVIL * 30, card) for n in range(1, 999)]
+    items += [QueueItem(held(id=n), EVIL * 30, None, replace(asked(), id=n)) for n in range(1, 999)]
+    recent = [PastDecision(NOW, "extension_rejected", EVIL * 30, 1) for _ in range(5)]
+    for choice in QueueFilter:
+        board = Dashboard(
+            NOW,
+            partner(name=EVIL * 30),
+            QuotaUse(held=10**6, quota=10**6, next_expiry=END),
+            rows,
+            ReviewQueue(items, choice, recent),
+        )
+        view = home_view("UPARTNER1", board, POLICY, search=EVIL * 5)
+        assert view_problems(view) == []
+        assert len(view["blocks"]) <= 100
+        assert not any("<!channel>" in t for t in texts(view["blocks"], "mrkdwn"))
