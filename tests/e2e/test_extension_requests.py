@@ -6,6 +6,7 @@ changes in place; a replay asks once; two at once leave one; an ended reservatio
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +32,7 @@ from tests.e2e.test_time import (
     registration,
     settle,
 )
+from tests.slack_driver import Reply
 from tests.slack_standin import Call
 
 JUSTIFIED = f"The rollout slipped to January. {EVIL}"
@@ -214,12 +216,13 @@ def test_a_replayed_request_asks_once(bot: Bot) -> None:
 def test_two_users_requesting_at_once_leave_one_request(bot: Bot) -> None:
     extended_once(bot)
     views = {u: open_request_modal(bot, u, reminder(bot, u)) for u in ACME_USERS}
-    replies = race(
-        *(
-            lambda u=u: bot.driver.submit_view(u, {"Justification": f"{u} says why"}, view=views[u])  # type: ignore[misc]
-            for u in ACME_USERS
+
+    def submit(user: str) -> Callable[[], Reply]:
+        return lambda: bot.driver.submit_view(
+            user, {"Justification": f"{user} says why"}, view=views[user]
         )
-    )
+
+    replies = race(*(submit(u) for u in ACME_USERS))
     settle(bot)
     assert requests_stored(bot) == 1
     extension_card(bot)

@@ -53,7 +53,7 @@ def option_label(home: dict[str, Any], starts: str) -> str:
     (label,) = [
         o["text"]["text"] for o in select["options"] if o["text"]["text"].startswith(starts)
     ]
-    return label
+    return str(label)
 
 
 def test_filters_are_kept_per_reviewer_and_recent_decisions_are_listed(bot: Bot) -> None:
