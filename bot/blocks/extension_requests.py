@@ -1,5 +1,5 @@
-"""Extensions through review: the partner's request modal, the request's own card in the
-reviewers' channel, the reject modal, and the partner's DM with the outcome.
+"""Extensions through review: the request's own card in the reviewers' channel, its chasers,
+and the partner's DM with the outcome (the modals are in bot/blocks/extension_modals.py).
 
 Everything the partner typed is shown inert (escaped or plain_text). Handlers rely on the ids.
 """
@@ -7,15 +7,13 @@ Everything the partner typed is shown inert (escaped or plain_text). Handlers re
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.blocks import limits
 from bot.blocks.dossier import record_text
-from bot.blocks.kit import context, field, header, modal, mrkdwn, plain, section, text_input
+from bot.blocks.kit import context, field, header, mrkdwn, plain, section
 from bot.blocks.message import Block, Message
 from bot.blocks.text import (
     clip,
-    duration_words,
     escape_clip,
     is_slack_user_id,
     plain_words,
@@ -24,7 +22,6 @@ from bot.blocks.text import (
 )
 from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus
 from bot.domain.model import Partner, Registration
-from bot.domain.policy import Policy
 from bot.services.delivery import Obsolete
 from bot.services.dossier import Dossier
 
@@ -43,54 +40,8 @@ REQUEST_LABEL = "Request an extension"
 EXTEND_LABEL = "Extend"
 
 
-def _name(registration: Registration) -> str:
+def name_of(registration: Registration) -> str:
     return f"*{escape_clip(registration.customer.name, NAME_LIMIT)}*"
-
-
-def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
-
-
-def request_modal(registration: Registration, policy: Policy) -> dict[str, Any]:
-    """Says before anything is typed that a reviewer decides, by when, and what it would give."""
-    until = registration.valid_until
-    assert until is not None
-    days = policy.review_sla_days
-    plural = "s" if days != 1 else ""
-    intro = (
-        f"{_name(registration)} is reserved for your company until {slack_date(until)}. "
-        f"You have extended it yourself {_times(registration.extensions)}, as many times as you"
-        f" can; a reviewer decides on one more, within {days} working day{plural}."
-        f" Approved, it ends {slack_date(until + policy.validity)}"
-        f" ({duration_words(policy.validity)} later). Meanwhile it stays reserved until its"
-        " current end; if that comes first, the request lapses."
-    )
-    view = modal(
-        REQUEST_MODAL,
-        REQUEST_LABEL,
-        [
-            section(intro),
-            text_input(
-                JUSTIFICATION,
-                "Justification",
-                max_length=JUSTIFICATION_MAX,
-                optional=False,
-                multiline=True,
-                hint="Why do you need longer? The reviewers read exactly this.",
-            ),
-        ],
-        submit="Send request",
-    )
-    view["private_metadata"] = str(registration.id)
-    return view
-
-
-def request_sent_modal(asked: ExtensionRequest) -> dict[str, Any]:
-    words = (
-        "✅ Sent to the reviewers. You'll get a DM with their decision; they answer by"
-        f" {slack_date(asked.review_due)}."
-    )
-    return modal(REQUEST_MODAL + "_sent", "Request sent", [section(words)], close="Done")
 
 
 def extension_card(
@@ -150,36 +101,9 @@ def outcome_line(asked: ExtensionRequest, registration: Registration) -> str:
     return "Waiting for a reviewer."
 
 
-def reject_modal(asked: ExtensionRequest, registration: Registration) -> dict[str, Any]:
-    view = modal(
-        REJECT_MODAL,
-        "Reject extension",
-        [
-            {
-                "type": "section",
-                "text": plain(
-                    f"Reject the extension of {registration.customer.name}? It then ends on its"
-                    " current date."
-                ),
-            },
-            text_input(
-                REASON_BLOCK,
-                "Reason",
-                max_length=REASON_MAX,
-                optional=False,
-                multiline=True,
-                hint="The partner's users receive these words.",
-            ),
-        ],
-        submit="Reject",
-    )
-    view["private_metadata"] = str(asked.id)
-    return view
-
-
 def decision_dm(asked: ExtensionRequest, registration: Registration) -> Message:
     """To each of the company's users once the request is decided or has lapsed."""
-    name = _name(registration)
+    name = name_of(registration)
     until = registration.valid_until
     by = user_ref(asked.decided_by, "a reviewer")
     if asked.status is ExtensionStatus.APPROVED:

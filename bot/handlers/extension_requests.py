@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.blocks.extension_modals import reject_modal, request_modal, request_sent_modal
 from bot.blocks.extension_requests import (
     APPROVE_EXTENSION,
     JUSTIFICATION,
@@ -19,9 +20,6 @@ from bot.blocks.extension_requests import (
     REJECT_MODAL,
     REQUEST_EXTENSION,
     REQUEST_MODAL,
-    reject_modal,
-    request_modal,
-    request_sent_modal,
 )
 from bot.handlers import payloads
 from bot.handlers.forms import state_values

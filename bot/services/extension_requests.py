@@ -124,7 +124,7 @@ def approve_extension(cmd: ApproveExtension, ctx: Context) -> ExtensionRequest:
             _lapse(uow, asked, registration, ctx)
         else:
             rules.approve(asked, registration, cmd.reviewer, now, ctx.policy)
-            _decided(uow, asked, registration, ctx, "extension_approved")
+            _decided(uow, asked, registration, ctx, "extension_approved", cmd.reviewer)
         uow.commit()
         return asked
 
@@ -137,7 +137,8 @@ def reject_extension(cmd: RejectExtension, ctx: Context) -> ExtensionRequest:
             _lapse(uow, asked, registration, ctx)
         else:
             rules.reject(asked, registration, cmd.reviewer, reason, now)
-            _decided(uow, asked, registration, ctx, "extension_rejected", {"reason": reason})
+            detail: dict[str, object] = {"reason": reason}
+            _decided(uow, asked, registration, ctx, "extension_rejected", cmd.reviewer, detail)
         uow.commit()
         return asked
 
@@ -176,7 +177,7 @@ def _lapse(
     uow: UnitOfWork, asked: ExtensionRequest, registration: Registration, ctx: Context
 ) -> None:
     rules.lapse(asked, registration, ctx.now())
-    _decided(uow, asked, registration, ctx, "extension_lapsed", actor=None)
+    _decided(uow, asked, registration, ctx, "extension_lapsed", None)
 
 
 def _decided(
@@ -185,11 +186,11 @@ def _decided(
     registration: Registration,
     ctx: Context,
     action: str,
+    actor: str | None,
     detail: dict[str, object] | None = None,
-    actor: str | None = "",
 ) -> None:
+    """Stored, and in the audit log under the reviewer (a lapse under nobody)."""
     uow.extension_requests.save(asked)
     uow.registrations.save(registration)
-    who = asked.decided_by if actor == "" else actor
     full: dict[str, object] = {"request": asked.id, **(detail or {})}
-    audit(uow, registration, ctx.now(), who, action, registration.status, full)
+    audit(uow, registration, ctx.now(), actor, action, registration.status, full)
