@@ -18,6 +18,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.adapters.database import patient
 from bot.bootstrap import Runtime, utc_now
+from bot.services.extension_chase import ChaseExtensionRequests, chase_extension_requests
+from bot.services.extension_requests import LapseExtensionRequests, lapse_extension_requests
 from bot.services.idempotency import PruneRequestKeys, prune_request_keys
 from bot.services.questions import LapseUnanswered, lapse_unanswered
 from bot.services.registrations import ExpireDue, expire_due
@@ -50,6 +52,20 @@ def lapse_questions(runtime: Runtime) -> int:
     return len(lapsed)
 
 
+def lapse_extensions(runtime: Runtime) -> int:
+    """Extension requests whose reservation ended before a decision lapse; the partner is told."""
+    lapsed = lapse_extension_requests(LapseExtensionRequests(), runtime.context)
+    if lapsed:
+        log.info("lapsed %d extension request(s): %s", len(lapsed), [r.id for r in lapsed])
+    return len(lapsed)
+
+
+def chase_extensions(runtime: Runtime) -> int:
+    """Reviewers halfway to and at an extension request's deadline, in its card's thread."""
+    with patient():
+        return chase_extension_requests(ChaseExtensionRequests(), runtime.context)
+
+
 def remind(runtime: Runtime) -> int:
     """Partners before expiry, reviewers halfway to and at the review deadline."""
     with patient():
@@ -80,7 +96,9 @@ def deliver_outbox(runtime: Runtime) -> str:
 JOBS: tuple[Job, ...] = (
     Job("expire_due", timedelta(minutes=1), expire_registrations),
     Job("lapse_questions", timedelta(minutes=1), lapse_questions),
+    Job("lapse_extensions", timedelta(minutes=1), lapse_extensions),
     Job("send_reminders", timedelta(minutes=1), remind),
+    Job("chase_extensions", timedelta(minutes=1), chase_extensions),
     Job("prune_request_keys", timedelta(hours=1), forget_request_keys),
     Job("deliver_outbox", timedelta(seconds=30), deliver_outbox),
 )

@@ -114,7 +114,9 @@ def test_expiries_run_before_reminders_and_delivery_last() -> None:
     assert [job.id for job in JOBS] == [
         "expire_due",
         "lapse_questions",
+        "lapse_extensions",
         "send_reminders",
+        "chase_extensions",
         "prune_request_keys",
         "deliver_outbox",
     ]
@@ -179,7 +181,9 @@ def test_sweep_expires_reminds_and_leaves_the_messages_in_the_outbox_without_sla
     assert out == [
         "expire_due: 1",
         "lapse_questions: 0",
+        "lapse_extensions: 0",
         "send_reminders: 1",
+        "chase_extensions: 0",
         "prune_request_keys: 0",
         "deliver_outbox: not sending: SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID are needed;"
         " messages wait",
@@ -199,10 +203,12 @@ def test_sweep_expires_reminds_and_leaves_the_messages_in_the_outbox_without_sla
     assert states == {("pending", 0)}  # nobody to send them: they wait, untouched
 
     assert main(["sweep"]) == 0
-    assert capsys.readouterr().out.splitlines()[:3] == [
+    assert capsys.readouterr().out.splitlines()[:5] == [
         "expire_due: 0",
         "lapse_questions: 0",
+        "lapse_extensions: 0",
         "send_reminders: 0",
+        "chase_extensions: 0",
     ]
     assert outbox(runtime) == waiting
     assert sorted(reminders(runtime)) == [

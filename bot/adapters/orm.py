@@ -155,12 +155,16 @@ class RegistrationRow(Base):
     question_asked_at: Mapped[datetime | None]
     question_remind_at: Mapped[datetime | None]
     question_lapses_at: Mapped[datetime | None]
+    # Its extension request waiting for a reviewer, if any (the requests' table holds it).
+    extension_request_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AuditRow(Base):
     """Every state change and every blocked attempt: who, when, from → to, why."""
 
     __tablename__ = "audit_log"
+    # A reviewer's own recent decisions on App Home.
+    __table_args__ = (Index("ix_audit_log_actor_at", "actor", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime]
@@ -291,3 +295,47 @@ class HomeViewRow(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     hash: Mapped[str] = mapped_column(String(128))
     published_at: Mapped[datetime]
+
+
+PENDING_SQL = "status = 'pending'"
+
+
+class ExtensionRequestRow(Base):
+    """A partner's request to a reviewer for one more extension (bot/domain/extension_requests)."""
+
+    __tablename__ = "extension_requests"
+    __table_args__ = (
+        # One request waiting per registration: a replay or a second user adds nothing.
+        Index(
+            "uq_extension_requests_pending",
+            "registration_id",
+            unique=True,
+            sqlite_where=text(PENDING_SQL),
+            postgresql_where=text(PENDING_SQL),
+        ),
+        Index("ix_extension_requests_status_due", "status", "review_due"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    requested_by: Mapped[str] = mapped_column(String(32))
+    justification: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime]
+    valid_until: Mapped[datetime]
+    extensions: Mapped[int] = mapped_column(Integer)
+    review_due: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12))
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class QueueFilterRow(Base):
+    """Which part of the review queue a reviewer's App Home shows, kept between visits."""
+
+    __tablename__ = "queue_filters"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime]

@@ -56,10 +56,11 @@ IN_THREAD = frozenset(
         Kind.REVIEW_JUSTIFICATION,
         Kind.QUESTION_IN_THREAD,
         Kind.ANSWER_IN_THREAD,
+        Kind.EXTENSION_CHASE,
     }
 )
 # The card itself, changed in place.
-CARD_UPDATES = frozenset({Kind.REVIEW_DECIDED, Kind.REVIEW_UPDATED})
+CARD_UPDATES = frozenset({Kind.REVIEW_DECIDED, Kind.REVIEW_UPDATED, Kind.EXTENSION_DECIDED})
 
 # DMs that carry the invitation link, minted for their recipient when they are sent.
 WITH_LINK = frozenset({Kind.PREREGISTERED, Kind.DECISION})

@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.adapters.repositories import (
     SqlAuditLog,
     SqlDirectory,
+    SqlExtensionRequests,
     SqlHomeViews,
     SqlOpportunities,
     SqlOutbox,
     SqlPartners,
+    SqlQueueFilters,
     SqlRegistrations,
     SqlReminders,
     SqlWaitlist,
@@ -32,10 +34,12 @@ from bot.services.messages import company_notifications, notifications_for
 from bot.services.ports import (
     AuditLog,
     Directory,
+    ExtensionRequests,
     HomeViews,
     Opportunities,
     Outbox,
     Partners,
+    QueueFilters,
     Registrations,
     Reminders,
     RequestKeys,
@@ -57,6 +61,8 @@ class SqlUnitOfWork:
     waitlist: Waitlist
     request_keys: RequestKeys
     home_views: HomeViews
+    extension_requests: ExtensionRequests
+    queue_filters: QueueFilters
 
     def __init__(
         self,
@@ -81,6 +87,8 @@ class SqlUnitOfWork:
         self.waitlist = SqlWaitlist(self.session)
         self.request_keys = SqlRequestKeys(self.session)
         self.home_views = SqlHomeViews(self.session)
+        self.extension_requests = SqlExtensionRequests(self.session)
+        self.queue_filters = SqlQueueFilters(self.session)
         return self
 
     def __exit__(

@@ -4,21 +4,20 @@ their actions, search and paging within Slack's 100 blocks; for a reviewer, the 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from bot.blocks import glossary, limits
 from bot.blocks.kit import actions, button, context, header, plain, section
 from bot.blocks.message import Block
+from bot.blocks.review_queue import queue_blocks
 from bot.blocks.rows import customer_row
 from bot.blocks.text import duration_words, escape, escape_clip, slack_date
 from bot.domain.policy import Policy, QuotaUse
-from bot.services.dashboard import Dashboard, ReviewItem, Section
+from bot.services.dashboard import Dashboard, Section
 
 OPEN_FORM = "home_preregister"
 SEARCH = "home_search"
 PAGE = "home_page"  # and home_page_previous, _next, _all: unique within their block
-OPEN_CARD = "home_open_card"
 
 SHOWN = {Section.WAITING: 10, Section.EXPIRING: 10, Section.ACTIVE: 15, Section.ENDED: 10}
 PAGE_SIZE = 40  # one section paged on its own
@@ -47,7 +46,7 @@ def home_view(
 ) -> dict[str, Any]:
     blocks: list[Block] = []
     if board.reviews is not None:
-        blocks += _queue(board.reviews, board.now)
+        blocks += queue_blocks(board.reviews, board.now)
     if board.partner is None or board.quota is None:
         if board.reviews is None:
             blocks += _unlinked(user_id, policy)
@@ -167,45 +166,3 @@ def _paging(
         return []
     shown = f"{start + 1}–{min(start + size, count)} of {count}"
     return [context(shown), actions(*buttons, block_id=f"page-{kind.value}")]
-
-
-def _queue(reviews: list[ReviewItem], now: datetime) -> list[Block]:
-    overdue = sum(
-        1 for r in reviews if r.registration.review_due and r.registration.review_due <= now
-    )
-    blocks: list[Block] = [
-        header("Review queue"),
-        context(
-            f"{len(reviews)} waiting, {overdue} overdue."
-            if reviews
-            else "Nothing waits for a decision."
-        ),
-    ]
-    for item in reviews[:QUEUE]:
-        registration = item.registration
-        due = registration.review_due
-        late = due is not None and due <= now
-        when = (
-            f":warning: *Overdue*: the answer was due {slack_date(due)}"
-            if late and due
-            else f"Answer due {slack_date(due)}"
-            if due
-            else "No deadline"
-        )
-        row = {
-            **section(
-                f"*{escape_clip(registration.customer.name, 300)}* · "
-                f"{escape_clip(item.partner_name, 200)}\n{when}"
-            ),
-            "block_id": f"review-{registration.id}",
-        }
-        if item.card is not None:
-            channel, ts = item.card.get("channel", ""), item.card.get("ts", "")
-            url = f"https://slack.com/archives/{channel}/p{ts.replace('.', '')}"
-            link = button(OPEN_CARD, "Open card", registration.id)
-            link["url"] = url
-            row["accessory"] = link
-        blocks.append(row)
-    if len(reviews) > QUEUE:
-        blocks.append(context(f"…and {len(reviews) - QUEUE} more in the reviewers' channel."))
-    return blocks

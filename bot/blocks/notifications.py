@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.blocks import glossary, limits
 from bot.blocks.continuations import again
+from bot.blocks.extension_requests import chase_message, decision_dm, extension_card
 from bot.blocks.invite import (
     associated_dm,
     email_failed_dm,
@@ -22,7 +23,7 @@ from bot.blocks.invite import (
 )
 from bot.blocks.kit import context, section
 from bot.blocks.message import Block, Message
-from bot.blocks.questions import question_dm
+from bot.blocks.questions import question_dm, question_settled
 from bot.blocks.reminders import (
     ended_copy,
     expired_notice,
@@ -143,7 +144,40 @@ def _now(subject: Subject) -> datetime:
     return subject.now
 
 
+def _extension(subject: Subject) -> Message:
+    if subject.extension is None:
+        raise ValueError("this notification needs its extension request")
+    return extension_card(
+        subject.extension, _registration(subject), _partner(subject), subject.dossier
+    )
+
+
+def _extension_decision(subject: Subject) -> Message:
+    if subject.extension is None:
+        raise ValueError("this notification needs its extension request")
+    return decision_dm(subject.extension, _registration(subject))
+
+
+def _extension_chase(subject: Subject) -> Message:
+    if subject.extension is None:
+        raise ValueError("this notification needs its extension request")
+    overdue = bool(subject.payload.get("overdue"))
+    return chase_message(subject.extension, overdue, list(subject.payload.get("reviewers", ())))
+
+
+def _question_now(subject: Subject) -> Message:
+    """A question's DM while it waits keeps its Reply button; once answered, lapsed or decided
+    it says so, without one."""
+    registration = _registration(subject)
+    try:
+        return question_dm(registration, reminder=bool(subject.payload.get("reminder")))
+    except Obsolete:
+        return question_settled(registration)
+
+
 REFRESHERS: dict[Kind, Renderer] = {
+    Kind.QUESTION: _question_now,
+    Kind.QUESTION_REMINDER: lambda s: _question_now(replace(s, payload={"reminder": True})),
     Kind.EXPIRY_REMINDER: lambda s: reminder_now(_registration(s), _now(s), s.policy),
     Kind.EXPIRED: lambda s: expired_notice(_registration(s)),
     Kind.DECISION: lambda s: _decision(s),
@@ -229,6 +263,10 @@ RENDERERS: dict[Kind, Renderer] = {
     Kind.QUESTION_REMINDER: lambda subject: question_dm(_registration(subject), reminder=True),
     Kind.CUSTOMER_FREED: lambda subject: freed_dm(subject.payload),
     Kind.QUESTION_IN_THREAD: lambda subject: question_in_thread(subject.payload),
+    Kind.EXTENSION_REQUEST: _extension,
+    Kind.EXTENSION_DECIDED: _extension,
+    Kind.EXTENSION_DECISION: _extension_decision,
+    Kind.EXTENSION_CHASE: _extension_chase,
     Kind.ANSWER_IN_THREAD: lambda subject: answer_in_thread(
         subject.payload, _registration(subject)
     ),

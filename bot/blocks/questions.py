@@ -111,6 +111,20 @@ def question_dm(registration: Registration, reminder: bool = False) -> Message:
     return Message(text, blocks)
 
 
+def question_settled(registration: Registration) -> Message:
+    """The question's DM once it needs nothing more from the partner: no Reply button."""
+    name = f"*{escape_clip(registration.customer.name, NAME_LIMIT)}*"
+    if registration.status is Status.PENDING_REVIEW:
+        line = f"✅ Answered: the reviewers have your answer about {name} and decide next."
+    elif registration.status is Status.REJECTED:
+        line = f"No answer is needed any more: the review request for {name} has been rejected."
+    elif registration.decided_by is not None:
+        line = f"No answer is needed any more: the review request for {name} has been approved."
+    else:
+        line = f"No answer is needed any more about {name}."
+    return Message(clip(line.replace("*", ""), limits.SECTION), [section(line)])
+
+
 def waiting_line(registration: Registration) -> str | None:
     """On the card while a question waits: since when, and what was asked."""
     question = registration.question

@@ -20,7 +20,7 @@ from bot.blocks.message import Message
 from bot.blocks.reminders import not_extended_message, used_up_words
 from bot.blocks.replies import no_contact_message, not_linked_message, quota_reached_message
 from bot.blocks.review import NOT_A_REVIEWER, OWN_COMPANY, already_decided_message, refusal_message
-from bot.blocks.text import escape, escape_clip, plain_words, slack_date
+from bot.blocks.text import escape, escape_clip, plain_words, slack_date, user_ref
 from bot.domain.errors import (
     ExtensionNotOpen,
     ExtensionsUsedUp,
@@ -31,6 +31,11 @@ from bot.domain.errors import (
     QuotaReached,
     Refusal,
     TransitionNotAllowed,
+)
+from bot.domain.extension_requests import (
+    ExtensionRequestDecided,
+    ExtensionRequestPending,
+    SelfExtensionLeft,
 )
 from bot.domain.model import Registration, Status
 from bot.domain.opportunities import InvalidOpportunity, StageUnchanged
@@ -59,6 +64,11 @@ ALREADY_ANSWERED = "This question was already answered; the reviewers have it."
 DECIDED_MEANWHILE = "The reviewers have already decided this request; nothing was changed."
 FREE_NOW = "Nobody else holds this customer now: run `/preregister` to reserve it."
 NOT_WAITING = "You are no longer on that waiting list (told already, left, or lapsed)."
+EXTEND_YOURSELF = "No reviewer is needed: you can still extend this one yourself with Extend."
+REQUEST_WAITING = (
+    "An extension request for this customer already waits for a reviewer; every user of your"
+    " company gets a DM with the decision."
+)
 UNREADABLE = "That request could not be read, so nothing was changed. Please try again."
 
 
@@ -118,6 +128,13 @@ def _not_open(refused: ExtensionNotOpen) -> Answer:
     opens = refused.opens_at
     when = f" You can extend it from {slack_date(opens)}." if opens else ""
     return Answer("Not yet", _words(f"It is too early to extend this reservation.{when}"))
+
+
+def _outcome(refused: ExtensionRequestDecided) -> str:
+    asked = refused.request
+    status = asked.status.value
+    who = f" by {user_ref(asked.decided_by)}" if asked.decided_by else ""
+    return f"It is {status}{who}."
 
 
 _Rule = Callable[[Any], Answer]
@@ -184,6 +201,12 @@ ANSWERS: dict[type[Refusal], _Rule] = {
         "Not extended", not_extended_message(r.registration, r.reasons)
     ),
     QuestionOpen: lambda r: Answer("Question waiting", _words(QUESTION_WAITING)),
+    SelfExtensionLeft: lambda r: Answer("Extend it yourself", _words(EXTEND_YOURSELF)),
+    ExtensionRequestPending: lambda r: Answer("Already requested", _words(REQUEST_WAITING)),
+    ExtensionRequestDecided: lambda r: Answer(
+        "Already decided",
+        _words(f"This extension request was already decided. {_outcome(r)}"),
+    ),
     NoOpenQuestion: lambda r: Answer("Already answered", _words(ALREADY_ANSWERED)),
     NotHeldByAnother: lambda r: Answer("It's free now", _words(FREE_NOW)),
     NotWaiting: lambda r: Answer("Not on the list", _words(NOT_WAITING)),

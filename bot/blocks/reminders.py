@@ -6,9 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.blocks.continuations import again
+from bot.blocks.extension_requests import EXTEND_LABEL, REQUEST_EXTENSION, REQUEST_LABEL
 from bot.blocks.kit import actions, button, context, reason_lines, section
 from bot.blocks.message import Block, Message
 from bot.blocks.text import duration_words, escape_clip, is_slack_user_id, plain_words, slack_date
+from bot.domain.extension_requests import may_request
 from bot.domain.model import Reason, Registration, Status
 from bot.domain.policy import Policy
 from bot.services.delivery import Obsolete
@@ -45,8 +47,22 @@ def reminder_now(registration: Registration, now: datetime, policy: Policy) -> M
                 f" {slack_date(until + policy.validity)}. The rules run again first."
                 f" {'This is your last extension.' if left == 1 else f'{left} extensions left.'}"
             ),
-            actions(button(EXTEND, "Extend", registration.id, primary=True), block_id="extension"),
+            actions(
+                button(EXTEND, EXTEND_LABEL, registration.id, primary=True), block_id="extension"
+            ),
         ]
+    elif may_request(registration, now, policy):
+        blocks += [
+            section(
+                f"{used_up_words(policy)} Approved, it would end"
+                f" {slack_date(until + policy.validity)}."
+            ),
+            actions(
+                button(REQUEST_EXTENSION, REQUEST_LABEL, registration.id), block_id="extension"
+            ),
+        ]
+    elif registration.extension_request is not None:
+        blocks.append(context("Extension requested: a reviewer decides, and you'll get a DM."))
     elif registration.extensions >= policy.extensions:
         blocks.append(context(used_up_words(policy)))
     return Message(plain_words(headline), blocks)
@@ -55,10 +71,14 @@ def reminder_now(registration: Registration, now: datetime, policy: Policy) -> M
 def used_up_words(policy: Policy) -> str:
     times = "once" if policy.extensions == 1 else f"{policy.extensions} times"
     if policy.extensions == 0:
-        return "Reservations can't be extended; ask your ecosystem manager if you need longer."
+        return (
+            "Reservations are not extended at once here: in the last days you can request an"
+            " extension, and a reviewer decides."
+        )
     return (
-        f"Extended already: a reservation can be extended {times}. It ends on its date unless"
-        " the customer associates first; ask your ecosystem manager if you need longer."
+        f"Extended already: you can extend a reservation yourself {times}. It ends on its date"
+        " unless the customer associates first; in its last days you can request one more"
+        " extension, and a reviewer decides."
     )
 
 

@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks import glossary
+from bot.blocks.extension_requests import EXTEND_LABEL, REQUEST_EXTENSION, REQUEST_LABEL
 from bot.blocks.kit import plain
 from bot.blocks.message import Block
 from bot.blocks.opportunities import summary_line
 from bot.blocks.text import escape_clip, slack_date
+from bot.domain.extension_requests import may_request
 from bot.domain.model import Opportunity, Registration, Status
 from bot.domain.policy import Policy
 
@@ -24,12 +26,17 @@ OPPORTUNITIES = "opportunities"  # the customer's opportunities, with their stag
 
 def status_line(registration: Registration, now: datetime) -> str:
     due, until = registration.review_due, registration.valid_until
+    if registration.status is Status.PENDING_REVIEW and registration.question is not None:
+        return "⏸ Waiting on you: a reviewer asked a question (see your DMs to reply)"
     if registration.status is Status.PENDING_REVIEW and due is not None:
         if due <= now:
             return f":warning: Review overdue: the answer was due {slack_date(due)}"
         return f"Waiting for review, answer due {slack_date(due)}"
     if registration.is_active(now) and until is not None:
-        return f"Pre-registered until {slack_date(until)}"
+        line = f"Pre-registered until {slack_date(until)}"
+        if registration.extension_request is not None:
+            line += " · Extension requested: a reviewer decides"
+        return line
     if registration.is_due_to_expire(now):
         return "Expired"
     word = glossary.status_title(registration.status)
@@ -48,8 +55,11 @@ def actions_for(
         offered.append(("Create opportunity", OPPORTUNITY))
     if has_opportunities:
         offered.append(("View opportunities", OPPORTUNITIES))
+    # The label says before the click whether it is taken at once or asked of a reviewer.
     if registration.can_extend(now, policy):
-        offered.append(("Extend", EXTEND))
+        offered.append((EXTEND_LABEL, EXTEND))
+    elif may_request(registration, now, policy):
+        offered.append((REQUEST_LABEL, REQUEST_EXTENSION))
     still_held = registration.is_active(now) or registration.status is Status.REJECTED
     if registration.can_delete and still_held:
         offered.append((glossary.DELETE, DELETE))

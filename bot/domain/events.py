@@ -66,6 +66,30 @@ class InfoReminder(Event):
 
 
 @dataclass(frozen=True)
+class ExtensionRequested(Event):
+    """The partner asked the reviewers for one more extension (bot/domain/extension_requests)."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class ExtensionDecided(Event):
+    """Approved, rejected, or lapsed because the reservation ended first."""
+
+    request_id: int
+    outcome: str
+
+
+@dataclass(frozen=True)
+class ExtensionChased(Event):
+    """An extension request still waits: halfway to its deadline, or past it."""
+
+    request_id: int
+    overdue: bool = False
+    may_decide: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class Deleted(Event):
     pass
 

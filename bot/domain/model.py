@@ -205,6 +205,8 @@ class Registration:
     """When it stopped being active (rejected, deleted, expired, associated)."""
     question: Question | None = None
     """A reviewer's question waiting for the partner's answer (bot/domain/questions.py)."""
+    extension_request: int | None = None
+    """The id of its extension request waiting for a reviewer (bot/domain/extension_requests)."""
     id: int | None = None
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
     """Recorded by the transitions; the unit of work takes them at commit."""

@@ -16,6 +16,8 @@ class Nudge(StrEnum):
     REVIEW_HALFWAY = "review_halfway"  # to the reviewers, half the answer time gone
     REVIEW_OVERDUE = "review_overdue"  # to the reviewers, mentioned, at the deadline
     QUESTION = "question"  # to the partner, once, while a reviewer's question waits
+    EXTENSION_HALFWAY = "extension_halfway"  # an extension request, in its card's thread
+    EXTENSION_OVERDUE = "extension_overdue"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from bot.handlers import (
     commands,
     continuations,
     extend,
+    extension_requests,
     home,
     invite,
     manage,
@@ -28,6 +29,7 @@ def register(app: App) -> None:
     waitlist.register(app)
     manage.register(app)
     extend.register(app)
+    extension_requests.register(app)
     home.register(app)
     invite.register(app)
     continuations.register(app)

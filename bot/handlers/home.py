@@ -12,14 +12,17 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.dashboard import OPEN_CARD, OPEN_FORM, PAGE, SEARCH, home_view
+from bot.blocks.dashboard import OPEN_FORM, PAGE, SEARCH, home_view
 from bot.blocks.preregister import preregister_modal
+from bot.blocks.review_queue import OPEN_CARD, QUEUE_FILTER
+from bot.domain.errors import NotAReviewer
 from bot.handlers import payloads
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.dashboard import GetDashboard, Section, dashboard
 from bot.services.home_publish import HomeChanged, Publish, publish_home
 from bot.services.queries import GetStanding, standing
+from bot.services.review_queue import ChooseQueueFilter, choose_queue_filter
 
 
 class HomeOpened(BaseModel):
@@ -33,6 +36,7 @@ def register(app: App) -> None:
     app.action(SEARCH)(search)
     app.action(re.compile(f"^{PAGE}"))(turn_page)
     app.action(OPEN_CARD)(lambda ack: ack())  # a link: Slack opens it, nothing to do
+    app.action(QUEUE_FILTER)(choose_filter)
 
 
 def open_home(event: dict[str, Any], client: WebClient, services: Context) -> None:
@@ -90,6 +94,17 @@ def search(ack: Ack, body: dict[str, Any], client: WebClient, services: Context)
     user_id = payloads.user_of(body)
     render = partial(view_for, user_id, services, wanted)
     publish_home(user_id, render, slack_publish(client, user_id), services)
+
+
+@answered
+def choose_filter(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+    """A reviewer shows part of the queue; the choice is kept for the next refreshes."""
+    ack()
+    user_id = payloads.user_of(body)
+    if user_id not in services.reviewers:
+        raise NotAReviewer()
+    choose_queue_filter(ChooseQueueFilter(user_id, payloads.queue_filter(body)), services)
+    client.views_publish(user_id=user_id, view=view_for(user_id, services))
 
 
 @answered

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import manage as ids
+from bot.blocks.extension_requests import REQUEST_EXTENSION
 from bot.blocks.manage import (
     delete_confirm_modal,
     delete_many_modal,
@@ -21,7 +22,7 @@ from bot.blocks.refusals import answer
 from bot.blocks.reminders import extended_message
 from bot.blocks.rows import EXTEND
 from bot.blocks.text import escape
-from bot.handlers import invite, opportunities, payloads
+from bot.handlers import extension_requests, invite, opportunities, payloads
 from bot.handlers.forms import state_values
 from bot.handlers.refusals import answered
 from bot.handlers.request_keys import action_key, submission_key
@@ -73,6 +74,11 @@ def menu_chosen(
     choice = payloads.menu_choice(body)
     if choice.action == ids.INVITE:
         invite.open_invitation(
+            choice.user_id, choice.registration_id, choice.trigger_id, client, services
+        )
+        return
+    if choice.action == REQUEST_EXTENSION:
+        extension_requests.open_request(
             choice.user_id, choice.registration_id, choice.trigger_id, client, services
         )
         return

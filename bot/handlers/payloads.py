@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 from bot.blocks.refusals import UnreadableRequest
 from bot.domain.identity import InvalidEmail, InvalidMobile, normalize_email, normalize_mobile
 from bot.domain.model import Customer
+from bot.services.review_queue import QueueFilter
 
 # Our ids are database integers; anything longer is not one of ours.
 RegistrationId = Annotated[int, Field(ge=1, le=2**63 - 1, strict=False)]
@@ -51,7 +52,9 @@ class MenuChoice(BaseModel):
 
     user_id: SlackId
     trigger_id: str
-    action: Literal["invite", "delete", "opportunity", "opportunities", "extend"]
+    action: Literal[
+        "invite", "delete", "opportunity", "opportunities", "extend", "request_extension"
+    ]
     registration_id: RegistrationId
 
 
@@ -158,6 +161,16 @@ def home_page(body: dict[str, Any]) -> HomePage:
     except ValueError:
         data = None
     return _read(HomePage, data)
+
+
+def queue_filter(body: dict[str, Any]) -> QueueFilter:
+    """The part of the review queue a reviewer chose on App Home."""
+    action = _read(_Action, body)
+    value = (action.actions[0].selected_option or {}).get("value")
+    try:
+        return QueueFilter(str(value))
+    except ValueError:
+        raise UnreadableRequest() from None
 
 
 def home_search(body: dict[str, Any]) -> str:

@@ -11,9 +11,9 @@ from bot.domain.model import ACTIVE_STATUSES, Opportunity, Partner, Registration
 from bot.domain.policy import QuotaUse, quota_use
 from bot.services.context import Context
 from bot.services.errors import UnknownPartner
-from bot.services.ports import Kind
 from bot.services.queries import MAY_HAVE_OPPORTUNITIES
 from bot.services.records import company_of
+from bot.services.review_queue import ReviewQueue, review_queue
 
 ENDED_RECENTLY = timedelta(days=30)
 
@@ -33,20 +33,12 @@ class GetDashboard:
 
 
 @dataclass(frozen=True)
-class ReviewItem:
-    registration: Registration
-    partner_name: str
-    card: dict[str, str] | None
-    """Where its card is in the reviewers' channel (channel, ts), once posted."""
-
-
-@dataclass(frozen=True)
 class Dashboard:
     now: datetime
     partner: Partner | None = None
     quota: QuotaUse | None = None
     sections: dict[Section, list[Registration]] = field(default_factory=dict)
-    reviews: list[ReviewItem] | None = None
+    reviews: ReviewQueue | None = None
     """The review queue, overdue first, for a reviewer; None for anyone else."""
     opportunities: Mapping[int, Sequence[Opportunity]] = field(default_factory=dict)
     """Each shown customer's opportunities, by registration id."""
@@ -57,12 +49,7 @@ def dashboard(query: GetDashboard, ctx: Context) -> Dashboard:
     with ctx.uow() as uow:
         reviews = None
         if query.user_id in ctx.reviewers:
-            reviews = []
-            for pending in uow.registrations.pending_reviews():
-                assert pending.id is not None
-                owner = uow.partners.get(pending.partner_id)
-                card = uow.outbox.result_of(Kind.REVIEW_REQUEST, pending.id)
-                reviews.append(ReviewItem(pending, owner.name if owner else "", card))
+            reviews = review_queue(uow, query.user_id, now)
         try:
             partner = company_of(uow, query.user_id)
         except UnknownPartner:

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.domain.extension_requests import ExtensionRequest
 from bot.domain.model import Partner, Registration, Status
 from bot.domain.policy import Policy
 from bot.services.context import Context
 from bot.services.dossier import Dossier, review_dossier
 from bot.services.ports import (
     REFRESHED,
+    REVIEWERS,
     Delivery,
     Kind,
     Notification,
@@ -71,6 +73,8 @@ class Subject:
     """For a refresh: the messages already sent about it to the recipient, to update."""
     dossier: Dossier | None = None
     """For a pending review card: the partner's record and possible duplicates."""
+    extension: ExtensionRequest | None = None
+    """For an extension request's messages: the request, as it stands now."""
 
 
 class Sender(Protocol):
@@ -246,13 +250,18 @@ def _subject(
     policy = policy or Policy()
     if registration_id is None:
         return Subject(payload=payload, now=now, policy=policy)
-    dossier = None
+    dossier, extension = None, None
     with uow() as reading:
         registration = reading.registrations.get(registration_id)
         partner = reading.partners.get(registration.partner_id) if registration else None
         card = reading.outbox.result_of(Kind.REVIEW_REQUEST, registration_id)
+        if isinstance(payload.get("request"), int):
+            extension = reading.extension_requests.get(payload["request"])
+            card = extension_card_of(reading, registration_id, payload["request"])
+        # A refresh may name the kinds it is for (say, only a question's DMs).
+        kinds = tuple(Kind(k) for k in payload.get("kinds") or ()) or REFRESHED
         earlier = (
-            tuple(reading.outbox.sent_to(notification.recipient, registration_id, REFRESHED))
+            tuple(reading.outbox.sent_to(notification.recipient, registration_id, kinds))
             if notification.kind is Kind.MESSAGES_REFRESH
             else ()
         )
@@ -263,6 +272,8 @@ def _subject(
             and notification.kind in _CARDS
         ):
             dossier = review_dossier(reading, registration, policy, now)
+        if now is not None and registration is not None and notification.kind in _EXTENSION_CARDS:
+            dossier = review_dossier(reading, registration, policy, now)
     return Subject(
         registration,
         partner,
@@ -272,7 +283,21 @@ def _subject(
         policy=policy,
         earlier=earlier,
         dossier=dossier,
+        extension=extension,
     )
+
+
+_EXTENSION_CARDS = frozenset({Kind.EXTENSION_REQUEST, Kind.EXTENSION_DECIDED})
+
+
+def extension_card_of(
+    reading: UnitOfWork, registration_id: int, request_id: int
+) -> dict[str, Any] | None:
+    """Where the card of that extension request landed (a registration may have had several)."""
+    for posted in reading.outbox.sent_to(REVIEWERS, registration_id, (Kind.EXTENSION_REQUEST,)):
+        if posted.payload.get("request") == request_id:
+            return {"channel": posted.channel, "ts": posted.ts}
+    return None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ _QUEUE = (Kind.HOME_REFRESH, To.REVIEWERS, _none)  # every reviewer's App Home: 
 _DMS = (Kind.MESSAGES_REFRESH, To.COMPANY, _none)
 """After every change: each company user's App Home is published again, and the DMs
 already sent about the registration are updated in place (no live button for a past state)."""
+_QUESTION_KINDS = [Kind.QUESTION.value, Kind.QUESTION_REMINDER.value]
+_QUESTION_DMS = (Kind.MESSAGES_REFRESH, To.COMPANY, lambda _: {"kinds": _QUESTION_KINDS})
+"""Only the question's DMs: once answered or decided no live Reply button stays."""
 _FREED = (Kind.CUSTOMER_FREED, To.WAITING, _none)
 """A hold that ends tells the partners waiting for the customer."""
 
@@ -73,6 +76,18 @@ def _emailed(event: events.InvitationEmailed) -> dict[str, Any]:
     }
 
 
+def _request(event: events.ExtensionRequested | events.ExtensionDecided) -> dict[str, Any]:
+    return {"request": event.request_id}
+
+
+def _chased(event: events.ExtensionChased) -> dict[str, Any]:
+    return {
+        "request": event.request_id,
+        "overdue": event.overdue,
+        "reviewers": list(event.may_decide),
+    }
+
+
 def _answered(event: events.InfoGiven) -> dict[str, Any]:
     # The answer lives only here: the registration keeps the open question, not past ones.
     return {"user": event.user, "question": event.question, "answer": event.answer}
@@ -94,6 +109,7 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         (Kind.DECISION, To.COMPANY, _none),
         _HOME,
         _QUEUE,
+        _QUESTION_DMS,  # a question still open: its DMs lose their Reply button
     ),
     events.Rejected: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
@@ -101,6 +117,7 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         _FREED,
         _HOME,
         _QUEUE,
+        _QUESTION_DMS,  # also a lapsed question's DMs
     ),
     # Need more info: the card shows the pause, the thread keeps the exchange.
     events.InfoRequested: (
@@ -115,7 +132,23 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         (Kind.ANSWER_IN_THREAD, To.REVIEWERS, _answered),
         _HOME,
         _QUEUE,
+        _QUESTION_DMS,
     ),
+    # Extensions through review: a card of its own kind; the partner hears the outcome.
+    events.ExtensionRequested: (
+        (Kind.EXTENSION_REQUEST, To.REVIEWERS, _request),
+        _HOME,
+        _QUEUE,
+        _DMS,
+    ),
+    events.ExtensionDecided: (
+        (Kind.EXTENSION_DECIDED, To.REVIEWERS, _request),
+        (Kind.EXTENSION_DECISION, To.COMPANY, _request),
+        _HOME,
+        _QUEUE,
+        _DMS,
+    ),
+    events.ExtensionChased: ((Kind.EXTENSION_CHASE, To.REVIEWERS, _chased),),
     events.InfoReminder: ((Kind.QUESTION_REMINDER, To.COMPANY, _none),),
     events.Extended: (_HOME, _DMS),
     events.Deleted: (_FREED, _HOME, _DMS),

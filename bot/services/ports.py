@@ -9,6 +9,7 @@ from enum import StrEnum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
+from bot.domain.extension_requests import ExtensionRequest
 from bot.domain.model import (
     Customer,
     CustomerFacts,
@@ -69,13 +70,24 @@ class Kind(StrEnum):
     QUESTION_IN_THREAD = "question_in_thread"  # the question, under the card
     ANSWER_IN_THREAD = "answer_in_thread"  # the partner's answer, under the card
     CUSTOMER_FREED = "customer_freed"  # to a partner on the waiting list
+    EXTENSION_REQUEST = "extension_request"  # its own card in the reviewers' channel
+    EXTENSION_DECIDED = "extension_decided"  # that card, changed in place
+    EXTENSION_DECISION = "extension_decision"  # the outcome, to each of the company's users
+    EXTENSION_CHASE = "extension_chase"  # halfway / overdue, in the card's thread
 
 
 EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
 """Delivered by email (to the registration's pre-registered address), not to Slack."""
 
 
-REFRESHED = (Kind.EXPIRY_REMINDER, Kind.EXPIRED, Kind.DECISION, Kind.PREREGISTERED)
+REFRESHED = (
+    Kind.EXPIRY_REMINDER,
+    Kind.EXPIRED,
+    Kind.DECISION,
+    Kind.PREREGISTERED,
+    Kind.QUESTION,
+    Kind.QUESTION_REMINDER,
+)
 """DMs that carry buttons or a state: kept true by MESSAGES_REFRESH after every change."""
 
 
@@ -278,6 +290,10 @@ class Directory(Protocol):
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
     def for_registration(self, registration_id: int) -> Sequence[AuditEntry]: ...
+    def by_actor(self, actor: str, actions: Sequence[str], limit: int) -> Sequence[AuditEntry]:
+        """The latest entries of these actions by `actor`, newest first."""
+        ...
+
     def times(self, registration_id: int, action: str, since: datetime) -> Sequence[datetime]:
         """When `action` was recorded for the registration after `since`, oldest first."""
         ...
@@ -297,6 +313,30 @@ class Waitlist(Protocol):
     def of_company(self, partner_id: str, customer: Customer) -> Sequence[WaitEntry]:
         """The company's entries in the waiting state for the customer, lapsed ones too."""
         ...
+
+
+class ExtensionRequests(Protocol):
+    def add(self, request: ExtensionRequest) -> ExtensionRequest:
+        """Store and give an id; raises Conflict when one is pending for it already."""
+        ...
+
+    def get(self, request_id: int, *, lock: bool = False) -> ExtensionRequest | None: ...
+    def save(self, request: ExtensionRequest) -> None: ...
+    def pending_for(self, registration_id: int) -> ExtensionRequest | None: ...
+    def pending(
+        self, limit: int | None = None, *, lock: bool = False
+    ) -> Sequence[ExtensionRequest]:
+        """Every pending request, the earliest deadline first (locked: skip locked)."""
+        ...
+
+    def get_many(self, request_ids: Collection[int]) -> dict[int, ExtensionRequest]: ...
+
+
+class QueueFilters(Protocol):
+    """Which part of the review queue each reviewer's App Home shows."""
+
+    def get(self, user_id: str) -> str | None: ...
+    def set(self, user_id: str, choice: str, now: datetime) -> None: ...
 
 
 class Opportunities(Protocol):
@@ -342,6 +382,8 @@ class UnitOfWork(Protocol):
     waitlist: Waitlist
     request_keys: RequestKeys
     home_views: HomeViews
+    extension_requests: ExtensionRequests
+    queue_filters: QueueFilters
 
     def __enter__(self) -> Self: ...
     def __exit__(

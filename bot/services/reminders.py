@@ -46,11 +46,15 @@ def _remind(
 ) -> int:
     now = ctx.now()
     done = uow.reminders.recorded_many([r.id for r in waiting if r.id is not None])
+    # A question moves the deadline, and so the halfway mark: the reviewers hear it once.
+    halfway_told = {i for i, nudge, _ in done if nudge == Nudge.REVIEW_HALFWAY}
     claims: list[tuple[int, Checkpoint, bool]] = []
     for registration in waiting:
         assert registration.id is not None
         reached = due(registration, offsets, ctx.calendar, now)
         for checkpoint in reached.passed:
+            if checkpoint.nudge is Nudge.REVIEW_HALFWAY and registration.id in halfway_told:
+                continue
             if (registration.id, checkpoint.nudge, checkpoint.at) not in done:
                 claims.append((registration.id, checkpoint, checkpoint == reached.send))
     won = uow.reminders.record_many(claims, now)

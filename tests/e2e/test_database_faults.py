@@ -143,7 +143,9 @@ def full_disk_url(tiny_disk: Path) -> str:
 
 def fill(disk: Path) -> Path:
     filler = disk / "filler"
-    with filler.open("wb") as sink:
+    # Unbuffered: a buffered file would flush what did not fit once more at close, and that
+    # failure would escape the loop (it depends on how the free space divides into writes).
+    with filler.open("wb", buffering=0) as sink:
         try:
             while True:
                 sink.write(b"\0" * 65536)

@@ -108,6 +108,7 @@ def test_the_question_reaches_the_partner_and_the_answer_resumes_the_clock(bot: 
     monday = wednesday + timedelta(days=5)
     at(bot, monday)
     (_, dm) = question_dms(bot)[0]
+    (_, other_dm) = next((u, d) for u, d in question_dms(bot) if u == "UACME2")  # kept as seen
     mark = bot.slack.mark()
     assert bot.driver.click("UACME1", message=dm, text="Reply").status == 200
     assert bot.slack.wait_for("views.open", after=mark).ok
@@ -129,8 +130,9 @@ def test_the_question_reaches_the_partner_and_the_answer_resumes_the_clock(bot: 
     assert "<@UACME1> answered" in answer_line
     assert "The Lyon migration &lt;b&gt;pilot&lt;/b&gt;." in answer_line
     assert "Back in the queue" in answer_line
-    # A second user replying to the same question is told it was answered.
-    (_, other_dm) = next((u, d) for u, d in question_dms(bot) if u == "UACME2")
+    # The DMs were updated in place: no Reply button left. A second user replying from the
+    # copy as it was before is told it was answered.
+    bot.wait_until(lambda: question_dms(bot) == [])
     assert bot.driver.click("UACME2", message=other_dm, text="Reply").status == 200
     assert "already answered" in ephemeral_for(bot, "UACME2")
     bot.slack.assert_clean()
@@ -156,6 +158,7 @@ def test_an_unanswered_question_is_reminded_once_then_lapses_as_rejected(bot: Bo
     reminders = [(u, d) for u, d in question_dms(bot) if "Reminder" in bot.text_of(d)]
     assert sorted(u for u, _ in reminders) == ACME_USERS
 
+    (_, before_lapse) = question_dms(bot)[0]  # the copy as it was, with its Reply button
     at(bot, question.lapses_at - timedelta(minutes=1))
     assert lapse_questions(bot.runtime) == 0
     at(bot, question.lapses_at)
@@ -173,9 +176,9 @@ def test_an_unanswered_question_is_reminded_once_then_lapses_as_rejected(bot: Bo
     assert sorted(u for u, _ in decisions) == ACME_USERS
     for _, dm in decisions:
         assert "unanswered for 4 working days" in bot.text_of(dm)
-    # The Reply button of the old DM now tells the truth.
-    (_, dm) = question_dms(bot)[0]
-    assert bot.driver.click("UACME1", message=dm, text="Reply").status == 200
+    # The DMs lost their Reply button; a Reply on the copy as it was tells the truth.
+    bot.wait_until(lambda: question_dms(bot) == [])
+    assert bot.driver.click("UACME1", message=before_lapse, text="Reply").status == 200
     assert "already decided" in ephemeral_for(bot, "UACME1")
     bot.slack.assert_clean()
 

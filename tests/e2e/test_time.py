@@ -323,15 +323,17 @@ def test_each_expiry_reminder_reaches_every_company_user_once_and_extend_adds_th
     assert bot.driver.click("UACME2", message=reminder, action_id=EXTEND).status == 200
     bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME2")))
     said = bot.text_of(bot.slack.ephemerals("UACME2")[-1])
-    assert "Not extended" in said and "extended once" in said
+    assert "Not extended" in said and "extend a reservation yourself once" in said
     assert registration(bot, held.id).valid_until == end + validity
 
-    # The old end passes without an expiry; the new marks bring new reminders, without Extend.
+    # The old end passes without an expiry; the new marks bring new reminders, where only a
+    # reviewed request is left: the button says so before the click.
     at(bot, end + DAY)
     assert registration(bot, held.id).status is Status.PREREGISTERED
     at(bot, end + validity - 3 * DAY)
     assert [len(dms_to(bot, user)) for user in ACME_USERS] == [3, 3]
-    assert not buttons(dms_to(bot, "UACME1")[-1])
+    (button,) = buttons(dms_to(bot, "UACME1")[-1])
+    assert button["text"]["text"] == "Request an extension"
     bot.slack.assert_clean()
 
 

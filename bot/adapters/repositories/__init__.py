@@ -2,6 +2,7 @@
 
 from bot.adapters.repositories.audit import SqlAuditLog
 from bot.adapters.repositories.directory import SqlDirectory
+from bot.adapters.repositories.extension_requests import SqlExtensionRequests, SqlQueueFilters
 from bot.adapters.repositories.home_views import SqlHomeViews
 from bot.adapters.repositories.opportunities import SqlOpportunities
 from bot.adapters.repositories.outbox import SqlOutbox
@@ -13,10 +14,12 @@ from bot.adapters.repositories.waitlist import SqlWaitlist
 __all__ = [
     "SqlAuditLog",
     "SqlDirectory",
+    "SqlExtensionRequests",
     "SqlHomeViews",
     "SqlOpportunities",
     "SqlOutbox",
     "SqlPartners",
+    "SqlQueueFilters",
     "SqlRegistrations",
     "SqlReminders",
     "SqlWaitlist",

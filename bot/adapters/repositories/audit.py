@@ -57,6 +57,25 @@ class SqlAuditLog:
             for row in self.session.scalars(query)
         ]
 
+    def by_actor(self, actor: str, actions: Sequence[str], limit: int) -> Sequence[AuditEntry]:
+        query = (
+            select(AuditRow)
+            .where(AuditRow.actor == actor, AuditRow.action.in_(list(actions)))
+            .order_by(AuditRow.at.desc(), AuditRow.id.desc())
+            .limit(limit)
+        )
+        return [
+            AuditEntry(
+                at=row.at,
+                action=row.action,
+                actor=row.actor,
+                partner_id=row.partner_id,
+                registration_id=row.registration_id,
+                detail=row.detail,
+            )
+            for row in self.session.scalars(query)
+        ]
+
     def times(self, registration_id: int, action: str, since: datetime) -> Sequence[datetime]:
         query = (
             select(AuditRow.at)

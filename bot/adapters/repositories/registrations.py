@@ -199,6 +199,7 @@ def registration_from_row(row: RegistrationRow) -> Registration:
         extensions=row.extensions or 0,
         ended_at=row.ended_at,
         question=_question_from_row(row),
+        extension_request=row.extension_request_id,
     )
 
 
@@ -242,6 +243,7 @@ def registration_to_row(registration: Registration, row: RegistrationRow) -> Reg
     row.question_asked_at = question.asked_at if question else None
     row.question_remind_at = question.remind_at if question else None
     row.question_lapses_at = question.lapses_at if question else None
+    row.extension_request_id = registration.extension_request
     return row
 
 

@@ -1,0 +1,124 @@
+"""Extension requests and the reviewers' queue filters, and their row mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.adapters.orm import ExtensionRequestRow, QueueFilterRow
+from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus
+from bot.services.ports import Conflict
+
+PENDING = ExtensionStatus.PENDING.value
+
+
+class SqlExtensionRequests:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, request: ExtensionRequest) -> ExtensionRequest:
+        row = _to_row(request, ExtensionRequestRow())
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError as lost:  # another one is pending for the registration
+            raise Conflict(str(lost.orig)) from lost
+        request.id = row.id
+        return request
+
+    def get(self, request_id: int, *, lock: bool = False) -> ExtensionRequest | None:
+        row = self.session.get(ExtensionRequestRow, request_id, with_for_update=lock)
+        return _from_row(row) if row else None
+
+    def save(self, request: ExtensionRequest) -> None:
+        assert request.id is not None
+        _to_row(request, self.session.get_one(ExtensionRequestRow, request.id))
+        self.session.flush()
+
+    def pending_for(self, registration_id: int) -> ExtensionRequest | None:
+        query = select(ExtensionRequestRow).where(
+            ExtensionRequestRow.registration_id == registration_id,
+            ExtensionRequestRow.status == PENDING,
+        )
+        row = self.session.scalars(query).first()
+        return _from_row(row) if row else None
+
+    def pending(
+        self, limit: int | None = None, *, lock: bool = False
+    ) -> Sequence[ExtensionRequest]:
+        query = (
+            select(ExtensionRequestRow)
+            .where(ExtensionRequestRow.status == PENDING)
+            .order_by(ExtensionRequestRow.review_due, ExtensionRequestRow.id)
+            .limit(limit)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return [_from_row(row) for row in self.session.scalars(query)]
+
+    def get_many(self, request_ids: Collection[int]) -> dict[int, ExtensionRequest]:
+        if not request_ids:
+            return {}
+        query = select(ExtensionRequestRow).where(ExtensionRequestRow.id.in_(list(request_ids)))
+        return {row.id: _from_row(row) for row in self.session.scalars(query)}
+
+
+class SqlQueueFilters:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, user_id: str) -> str | None:
+        row = self.session.get(QueueFilterRow, user_id)
+        return row.choice if row else None
+
+    def set(self, user_id: str, choice: str, now: datetime) -> None:
+        row = self.session.get(QueueFilterRow, user_id, with_for_update=True)
+        if row is None:
+            try:
+                with self.session.begin_nested():
+                    self.session.add(
+                        QueueFilterRow(slack_user_id=user_id, choice=choice, updated_at=now)
+                    )
+                return
+            except IntegrityError:  # the same reviewer's other click got there first
+                row = self.session.get_one(QueueFilterRow, user_id, with_for_update=True)
+        row.choice, row.updated_at = choice, now
+        self.session.flush()
+
+
+def _from_row(row: ExtensionRequestRow) -> ExtensionRequest:
+    return ExtensionRequest(
+        registration_id=row.registration_id,
+        partner_id=row.partner_id,
+        requested_by=row.requested_by,
+        justification=row.justification,
+        requested_at=row.requested_at,
+        valid_until=row.valid_until,
+        extensions=row.extensions,
+        review_due=row.review_due,
+        status=ExtensionStatus(row.status),
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        decision_note=row.decision_note,
+        id=row.id,
+    )
+
+
+def _to_row(request: ExtensionRequest, row: ExtensionRequestRow) -> ExtensionRequestRow:
+    row.registration_id = request.registration_id
+    row.partner_id = request.partner_id
+    row.requested_by = request.requested_by
+    row.justification = request.justification
+    row.requested_at = request.requested_at
+    row.valid_until = request.valid_until
+    row.extensions = request.extensions
+    row.review_due = request.review_due
+    row.status = request.status.value
+    row.decided_by = request.decided_by
+    row.decided_at = request.decided_at
+    row.decision_note = request.decision_note
+    return row

@@ -1,0 +1,117 @@
+"""Extensions through review: the partner's "Request an extension" (reminder DM button, list and
+App Home menu) and its modal; the reviewers' Approve / Reject on the request's card. Every click
+re-checks who may do it and whether it still applies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks.extension_modals import reject_modal, request_modal, request_sent_modal
+from bot.blocks.extension_requests import (
+    APPROVE_EXTENSION,
+    JUSTIFICATION,
+    JUSTIFICATION_MAX,
+    REASON_BLOCK,
+    REASON_MAX,
+    REJECT_EXTENSION,
+    REJECT_MODAL,
+    REQUEST_EXTENSION,
+    REQUEST_MODAL,
+)
+from bot.handlers import payloads
+from bot.handlers.forms import state_values
+from bot.handlers.refusals import answered
+from bot.services.context import Context
+from bot.services.extension_requests import (
+    ApproveExtension,
+    CheckCanDecideExtension,
+    CheckCanRequestExtension,
+    RejectExtension,
+    RequestExtension,
+    approve_extension,
+    check_can_decide_extension,
+    check_can_request,
+    reject_extension,
+    request_extension,
+)
+
+
+def register(app: App) -> None:
+    app.action(REQUEST_EXTENSION)(request_clicked)
+    app.view(REQUEST_MODAL)(request_submitted)
+    app.action(APPROVE_EXTENSION)(approve_clicked)
+    app.action(REJECT_EXTENSION)(reject_clicked)
+    app.view(REJECT_MODAL)(reject_submitted)
+
+
+def open_request(
+    user_id: str, registration_id: int, trigger_id: str, client: WebClient, services: Context
+) -> None:
+    """Also from the list's and App Home's menu (bot/handlers/manage.py)."""
+    registration = check_can_request(CheckCanRequestExtension(user_id, registration_id), services)
+    client.views_open(trigger_id=trigger_id, view=request_modal(registration, services.policy))
+
+
+@answered
+def request_clicked(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
+) -> None:
+    ack()
+    click = payloads.click(body)
+    open_request(click.user_id, click.registration_id, click.trigger_id, client, services)
+
+
+@answered
+def request_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
+) -> None:
+    justification = str(state_values(view).get(JUSTIFICATION) or "").strip()
+    if not justification:
+        ack(response_action="errors", errors={JUSTIFICATION: "Tell the reviewers why."})
+        return
+    if len(justification) > JUSTIFICATION_MAX:
+        ack(response_action="errors", errors={JUSTIFICATION: "This is too long."})
+        return
+    cmd = RequestExtension(payloads.user_of(body), payloads.metadata_id(view), justification)
+    done = request_extension(cmd, services)
+    ack(response_action="update", view=request_sent_modal(done.request))
+
+
+@answered
+def approve_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: Context) -> None:
+    """The card changes in place through the outbox; only refusals are answered (by respond)."""
+    ack()
+    click = payloads.click(body)  # the button's value names the extension request
+    approve_extension(ApproveExtension(click.user_id, click.registration_id), services)
+
+
+@answered
+def reject_clicked(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
+) -> None:
+    ack()
+    click = payloads.click(body)
+    asked, registration = check_can_decide_extension(
+        CheckCanDecideExtension(click.user_id, click.registration_id), services
+    )
+    client.views_open(trigger_id=click.trigger_id, view=reject_modal(asked, registration))
+
+
+@answered
+def reject_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
+) -> None:
+    reason = str(state_values(view).get(REASON_BLOCK) or "").strip()
+    if not reason:
+        ack(response_action="errors", errors={REASON_BLOCK: "Tell the partner why."})
+        return
+    if len(reason) > REASON_MAX:
+        ack(response_action="errors", errors={REASON_BLOCK: "This is too long."})
+        return
+    reject_extension(
+        RejectExtension(payloads.user_of(body), payloads.metadata_id(view), reason), services
+    )
+    ack()
