@@ -21,6 +21,7 @@ import bot.blocks
 from bot.blocks.message import Message
 from bot.blocks.notifications import RENDERERS, refreshed, render
 from bot.blocks.text import plain_words
+from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus
 from bot.domain.model import (
     Customer,
     Partner,
@@ -124,6 +125,33 @@ def registrations() -> Iterator[Registration]:
         yield replace(base, status=status, ended_at=NOW - timedelta(hours=1))
 
 
+def extension(registration: Registration) -> ExtensionRequest:
+    """The extension request that goes with a registration's state: decided as it was."""
+    status = ExtensionStatus.PENDING
+    if registration.status is Status.REJECTED:
+        status = ExtensionStatus.REJECTED
+    elif registration.decided_by is not None:
+        status = ExtensionStatus.APPROVED
+    elif registration.status in (Status.EXPIRED, Status.DELETED, Status.ASSOCIATED):
+        status = ExtensionStatus.LAPSED
+    decided = status is not ExtensionStatus.PENDING
+    return ExtensionRequest(
+        registration.id or 0,
+        registration.partner_id,
+        "UACME1",
+        "We *know* them <!here>, for _years_.",
+        NOW - timedelta(hours=3),
+        NOW + timedelta(days=1),
+        1,
+        NOW + timedelta(days=2),
+        status,
+        decided_by=REVIEWER if decided and status is not ExtensionStatus.LAPSED else None,
+        decided_at=NOW - timedelta(hours=1) if decided else None,
+        decision_note="Direct *sales*" if status is ExtensionStatus.REJECTED else None,
+        id=7,
+    )
+
+
 POLICY = Policy(quota=100)
 ARGUMENTS: dict[str, Callable[[Registration], Any]] = {
     "Registration": lambda r: r,
@@ -138,6 +166,7 @@ ARGUMENTS: dict[str, Callable[[Registration], Any]] = {
     "EmailOption": lambda r: EmailOption.AVAILABLE,
     "Sequence[Reason]": lambda r: r.reasons,
     "Iterable[str]": lambda r: [REVIEWER],
+    "list[str]": lambda r: [REVIEWER],
     "dict[str, Any]": lambda r: {
         "name": HOSTILE,
         "customer": '{"n":"Kunde","c":"FR","e":"it@kunde.de","m":null}',
@@ -148,6 +177,7 @@ ARGUMENTS: dict[str, Callable[[Registration], Any]] = {
         "answer": "A _friend_ <!channel>",
     },
     "Subject": lambda r: subject(r),
+    "ExtensionRequest": extension,
     "Kind": lambda r: Kind.DECISION,
     "Sent": lambda r: Sent(Kind.DECISION, {}, "D0ACME1", "1.2"),
     "bool": lambda r: True,
@@ -161,7 +191,9 @@ def subject(registration: Registration) -> Subject:
     }
     payload |= {"offset_seconds": 86400, "reviewers": [REVIEWER], "error": "refused"}
     card = {"channel": "C0REVIEW", "ts": "1.1"}
-    return Subject(registration, partner(), card, payload, NOW, POLICY)
+    return Subject(
+        registration, partner(), card, payload, NOW, POLICY, extension=extension(registration)
+    )
 
 
 def builders() -> Iterator[tuple[str, Callable[..., Message]]]:
