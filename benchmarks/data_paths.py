@@ -38,6 +38,9 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def fresh(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
