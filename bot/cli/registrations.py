@@ -6,7 +6,6 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from bot.adapters.export import registration_records, write_csv, write_json
 from bot.cli.common import EXIT_CODES, OK, REFUSED, Subparsers, fail, group, runtime_for, sub
 from bot.domain.model import Status
 
@@ -50,6 +49,8 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bot.adapters.export import registration_records, write_csv, write_json
+
     with runtime_for(args) as runtime:
         if args.partner is not None:
             with runtime.context.uow() as uow:
