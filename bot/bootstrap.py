@@ -21,16 +21,12 @@ from bot.adapters.database import (
     upgrade,
     writer_turn,
 )
-from bot.adapters.directory_bulk import SqlDirectoryLoad
 from bot.adapters.invite_tokens import SignedInviteTokens
 from bot.adapters.outbox_worker import OutboxWorker
 from bot.adapters.process_identity import current_owner, is_dead
 from bot.adapters.routing_sender import RoutingSender
-from bot.adapters.slack_sender import SlackSender, delivery_client
-from bot.adapters.smtp_sender import SmtpSender
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
-from bot.handlers import home
 from bot.services.context import Context
 from bot.services.delivery import DeliveryReport, Sender, deliver_due, release_orphans
 from bot.services.invite_links import Invites
@@ -39,6 +35,8 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from flask import Flask
     from slack_bolt import App
+
+    from bot.adapters.directory_bulk import SqlDirectoryLoad
 
 
 def utc_now() -> datetime:
@@ -102,6 +100,8 @@ class Runtime:
 
     def directory_load(self) -> SqlDirectoryLoad:
         """A bulk directory import's writer, on a connection of its own."""
+        from bot.adapters.directory_bulk import SqlDirectoryLoad
+
         return SqlDirectoryLoad(self.engine)
 
     def close(self) -> None:
@@ -175,6 +175,11 @@ def _sender(settings: Settings, context: Context, clock: Callable[[], datetime])
     token, channel = settings.slack_bot_token, settings.review_channel_id
     if token is None or not channel:
         return None
+    # Loaded only by a process that sends: the other commands start without Slack's SDK.
+    from bot.adapters.slack_sender import SlackSender, delivery_client
+    from bot.adapters.smtp_sender import SmtpSender
+    from bot.handlers import home
+
     client = delivery_client(settings.slack_api_url, token.get_secret_value())
     mail = SmtpSender(settings.smtp_url, settings.mail_from, clock) if settings.smtp_url else None
     slack = SlackSender(

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -68,6 +67,8 @@ def _zone(value: Any) -> Any:
 def _holiday_country(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
+    import holidays  # slow to load: only when a country is set
+
     code = value.strip().upper()
     if code not in holidays.list_supported_countries():
         raise ValueError(f"expected a country code the holidays calendar knows, got {value!r}")

@@ -8,17 +8,17 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from bot.adapters.schema_head import script_head, stored_revisions
 from bot.services.errors import ServiceBusy
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -152,6 +152,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # loaded only when the schema is to change
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -160,17 +162,34 @@ def alembic_config(engine: Engine) -> Config:
 
 def schema_revision(engine: Engine) -> str | None:
     """The migration the schema is at; None for an empty database."""
+    from alembic.runtime.migration import MigrationContext  # only `db upgrade` asks
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: Engine) -> None:
+    """As `migrate`, but a schema already at the newest migration costs two queries and
+    no import of Alembic."""
+    head = script_head(MIGRATIONS / "versions")
+    if head is not None:
+        with engine.connect() as connection:
+            if stored_revisions(connection) == {head}:
+                return
+    migrate(engine)
+
+
+def migrate(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration; a schema already at the
-    newest costs one query, not a run of Alembic's environment (every command starts so)."""
+    newest costs one query, not a run of Alembic's environment."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     config = alembic_config(engine)
     head = ScriptDirectory.from_config(config).get_current_head()
-    if schema_revision(engine) == head:
-        return
+    with engine.connect() as connection:
+        if stored_revisions(connection) == {head}:
+            return
     if engine.dialect.name != "postgresql":
         command.upgrade(config, "head")
         return

@@ -51,8 +51,12 @@ class DirectoryStage:
             connection.execute(CreateTable(table, if_not_exists=True))
         # The values as the ORM would store them (SQLite keeps dates as text, booleans
         # as 0/1): the merge compares stored and staged values column by column.
-        self.converters: list[Callable[[Any], Any] | None] = [
-            ENTRIES.c[name].type.bind_processor(connection.dialect) for name in VALUES
+        # _record takes facts_values in its order: the table's, as declared.
+        assert list(facts_values(CustomerFacts(email="x")).keys()) == VALUES
+        converters = [ENTRIES.c[name].type.bind_processor(connection.dialect) for name in VALUES]
+        # Only the columns that need one are converted: most need none.
+        self.converters: list[tuple[int, Callable[[Any], Any]]] = [
+            (index, convert) for index, convert in enumerate(converters) if convert is not None
         ]
 
     def stage(self, rows: Sequence[Row]) -> None:
@@ -102,14 +106,11 @@ class DirectoryStage:
         return ImportCounts(inserted, updated, existing - updated)
 
     def _record(self, row: Row) -> tuple[Any, ...]:
-        values = facts_values(row.facts)
-        converted = [
-            value if value is None or convert is None else convert(value)
-            for value, convert in zip(
-                (values[name] for name in VALUES), self.converters, strict=True
-            )
-        ]
-        return (row.line, directory_key(row.facts), *converted)
+        values = list(facts_values(row.facts).values())
+        for index, convert in self.converters:
+            if values[index] is not None:
+                values[index] = convert(values[index])
+        return (row.line, directory_key(row.facts), *values)
 
 
 def first_of_each(rows: Iterable[Row]) -> tuple[list[Row], list[BadRow]]:

@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import Connection, select
 
@@ -63,18 +63,7 @@ def registration_records(
 ) -> Iterator[Record]:
     """The export's rows in id order, read without the ORM's objects (a plain row is
     several times cheaper), on a read-only transaction that leaves writers alone."""
-    table = RegistrationRow.__table__
-    query = select(*(table.c[name] for name in _STORED)).order_by(table.c.id)
-    if partner_id is not None:
-        query = query.where(table.c.partner_id == partner_id)
-    if statuses:
-        query = query.where(table.c.status.in_(list(statuses)))
-    if since is not None:
-        query = query.where(table.c.created_at >= since)
-    reading = connection.execution_options(
-        stream_results=True, yield_per=BATCH, prereg_read_only=True
-    )
-    for row in reading.execute(query):
+    for row in _stored_rows(connection, partner_id, statuses, since):
         (id_, partner, name, email, mobile, country, status, reasons, created, valid, by, at) = row
         yield {
             "id": id_,
@@ -90,6 +79,59 @@ def registration_records(
             "decided_by": by,
             "decided_at": _moment(at),
         }
+
+
+def csv_rows(
+    connection: Connection,
+    partner_id: str | None = None,
+    statuses: Sequence[str] = (),
+    since: datetime | None = None,
+) -> Iterator[tuple[str, ...]]:
+    """The cells of write_csv(registration_records(…)), built straight from the stored
+    tuples: five times fewer calls a row. Only what a person typed can start like a
+    formula; ids, statuses, reason codes and times never do."""
+    for row in _stored_rows(connection, partner_id, statuses, since):
+        (id_, partner, name, email, mobile, country, status, reasons, created, valid, by, at) = row
+        yield (
+            str(id_),
+            _cell(partner),
+            _cell(name),
+            _cell(email),
+            _cell(mobile),
+            _cell(country),
+            status,
+            ";".join([reason["code"] for reason in reasons or ()]),
+            _moment(created) or "",
+            _moment(valid) or "",
+            _cell(by),
+            _moment(at) or "",
+        )
+
+
+def write_csv_rows(rows: Iterable[Sequence[str]], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+
+
+def _stored_rows(
+    connection: Connection,
+    partner_id: str | None,
+    statuses: Sequence[str],
+    since: datetime | None,
+) -> Iterator[Any]:
+    table = RegistrationRow.__table__
+    query = select(*(table.c[name] for name in _STORED)).order_by(table.c.id)
+    if partner_id is not None:
+        query = query.where(table.c.partner_id == partner_id)
+    if statuses:
+        query = query.where(table.c.status.in_(list(statuses)))
+    if since is not None:
+        query = query.where(table.c.created_at >= since)
+    reading = connection.execution_options(
+        stream_results=True, yield_per=BATCH, prereg_read_only=True
+    )
+    yield from reading.execute(query)
 
 
 def write_json(records: Iterable[Record], out: TextIO) -> None:
@@ -122,4 +164,6 @@ def _cell(value: str | int | list[str] | None) -> str:
 
 
 def _moment(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment is not None else None
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo is UTC else moment.astimezone(UTC)).isoformat()

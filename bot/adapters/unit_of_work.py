@@ -9,10 +9,12 @@ from functools import partial
 from types import TracebackType
 from typing import Any, Self
 
+from sqlalchemy import event
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.adapters.freed import Freed
 from bot.adapters.repositories import (
     SqlAuditLog,
     SqlDirectory,
@@ -80,7 +82,7 @@ class SqlUnitOfWork:
         self.partners = self._partners = SqlPartners(self.session)
         self.registrations = self._registrations = SqlRegistrations(self.session)
         self.directory = SqlDirectory(self.session)
-        self.audit = SqlAuditLog(self.session)
+        self.audit = self._audit = SqlAuditLog(self.session)
         self.opportunities = SqlOpportunities(self.session)
         self.outbox = self._outbox = SqlOutbox(self.session)
         self.reminders = SqlReminders(self.session)
@@ -89,6 +91,10 @@ class SqlUnitOfWork:
         self.home_views = SqlHomeViews(self.session)
         self.extension_requests = SqlExtensionRequests(self.session)
         self.queue_filters = SqlQueueFilters(self.session)
+        self._freed: Freed | None = None
+        # Audit and outbox rows wait in memory and go in with one executemany each, just
+        # before any other statement of this session (which may read them) or the commit.
+        event.listen(self.session, "do_orm_execute", self._write_pending)
         return self
 
     def __exit__(
@@ -110,6 +116,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self._write_messages()
+        self._write_pending()
         self.session.commit()
         # Messages owed are in the database now; wake whoever delivers them.
         if self._outbox.added and self.on_outbox is not None:
@@ -118,6 +125,14 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._audit.pending.clear()
+        self._outbox.pending.clear()
+
+    def _write_pending(self, *_: object) -> None:
+        if self._audit.pending or self._outbox.pending:
+            connection = self.session.connection()
+            self._audit.write_pending(connection)
+            self._outbox.write_pending(connection)
 
     def _write_messages(self) -> None:
         """The events the registrations recorded become outbox rows, in this transaction."""
@@ -135,6 +150,7 @@ class SqlUnitOfWork:
                 for notification in notifications_for(event, registration, partner, waiting):
                     self.outbox.add(notification, event.at)
         self._registrations.seen.clear()
+        self._freed = None
         for company in self._partners.saved:
             while company.events:
                 event = company.events.pop(0)
@@ -144,9 +160,12 @@ class SqlUnitOfWork:
 
     def _told(self, registration: Registration, now: datetime) -> list[WaitEntry]:
         """The partners waiting for the customer that just freed up, marked as told."""
-        if any(r.is_active(now) for r in self.registrations.conflicting(registration.customer)):
+        if self._freed is None:
+            customers = [r.customer for r in self._registrations.seen.values()]
+            self._freed = Freed(self.session, customers)
+        if self._freed.still_held(registration.customer, now):
             return []  # still held (by its mobile, say): nothing freed up
-        entries = list(self.waitlist.waiting_for(registration.customer, now))
+        entries = self._freed.waiting_for(registration.customer, now)
         for entry in entries:
             entry.told(now)
             self.waitlist.save(entry)

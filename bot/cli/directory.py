@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.adapters.directory_csv import DirectoryFileError, read_directory
 from bot.cli.common import OK, REFUSED, Subparsers, fail, group, runtime_for, sub
-from bot.services.directory import import_file
 from bot.settings import load_settings
 
 IMPORT_HELP = """\
@@ -36,6 +34,10 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _directory_import(args: argparse.Namespace) -> int:
+    # Loaded by this command only: the parsers of emails and phone numbers are slow to load.
+    from bot.adapters.directory_csv import DirectoryFileError, read_directory
+    from bot.services.directory import import_file
+
     settings = load_settings()
     try:
         stream = args.file.open("rb")

@@ -6,10 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.adapters.partners_bulk import SqlPartnerLoad
-from bot.adapters.partners_csv import PartnersFileError, read_partners
 from bot.cli.common import OK, REFUSED, Subparsers, fail, runtime_for, sub
-from bot.services.partner_import import ImportPartners, import_partners
 from bot.settings import load_settings
 
 IMPORT_HELP = """\
@@ -38,6 +35,11 @@ def register(partners: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _partners_import(args: argparse.Namespace) -> int:
+    # Loaded by this command only: the parsers of emails and phone numbers are slow to load.
+    from bot.adapters.partners_bulk import SqlPartnerLoad
+    from bot.adapters.partners_csv import PartnersFileError, read_partners
+    from bot.services.partner_import import ImportPartners, import_partners
+
     settings = load_settings()
     try:
         stream = args.file.open("rb")

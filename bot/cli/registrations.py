@@ -6,7 +6,6 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from bot.adapters.export import registration_records, write_csv, write_json
 from bot.cli.common import EXIT_CODES, OK, REFUSED, Subparsers, fail, group, runtime_for, sub
 from bot.domain.model import Status
 
@@ -50,15 +49,19 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bot.adapters.export import csv_rows, registration_records, write_csv_rows, write_json
+
     with runtime_for(args) as runtime:
         if args.partner is not None:
             with runtime.context.uow() as uow:
                 if uow.partners.get(args.partner) is None:
                     return fail(f'no partner with id "{args.partner}"', REFUSED)
-        write = write_json if args.format == "json" else write_csv
+        picked = (args.partner, args.status, args.since)
         with runtime.engine.connect() as connection:
-            records = registration_records(connection, args.partner, args.status, args.since)
-            write(records, sys.stdout)
+            if args.format == "json":
+                write_json(registration_records(connection, *picked), sys.stdout)
+            else:
+                write_csv_rows(csv_rows(connection, *picked), sys.stdout)
     return OK
 
 

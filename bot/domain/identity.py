@@ -13,6 +13,7 @@ import phonenumbers
 import pycountry
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
+from bot.domain import e164
 from bot.domain.errors import DomainError
 
 
@@ -57,6 +58,11 @@ def _special_use(domain: str) -> bool:
 
 def normalize_mobile(raw: str, default_region: str) -> str:
     """E.164 form; `default_region` (alpha-2) applies only to numbers without `+`."""
+    known = e164.check(raw)
+    if known is not None:
+        if not known:
+            raise InvalidMobile(raw, "no such number exists in that country")
+        return raw
     try:
         number = phonenumbers.parse(raw, default_region.upper())
     except phonenumbers.NumberParseException as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import (
@@ -22,20 +22,27 @@ from bot.services.ports import (
 class SqlAuditLog:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.pending: list[dict[str, object]] = []
+        """Written with one executemany before the session's next statement or commit."""
 
     def record(self, entry: AuditEntry) -> None:
-        self.session.add(
-            AuditRow(
-                at=entry.at,
-                actor=entry.actor,
-                partner_id=entry.partner_id,
-                registration_id=entry.registration_id,
-                action=entry.action,
-                from_status=entry.from_status.value if entry.from_status else None,
-                to_status=entry.to_status.value if entry.to_status else None,
-                detail=entry.detail,
-            )
+        self.pending.append(
+            {
+                "at": entry.at,
+                "actor": entry.actor,
+                "partner_id": entry.partner_id,
+                "registration_id": entry.registration_id,
+                "action": entry.action,
+                "from_status": entry.from_status.value if entry.from_status else None,
+                "to_status": entry.to_status.value if entry.to_status else None,
+                "detail": entry.detail,
+            }
         )
+
+    def write_pending(self, connection: Connection) -> None:
+        if self.pending:
+            rows, self.pending = self.pending, []
+            connection.execute(insert(AuditRow), rows)
 
     def for_registration(self, registration_id: int) -> Sequence[AuditEntry]:
         query = (

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, insert, or_, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import (
@@ -28,46 +28,43 @@ class SqlOutbox:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.added = 0
+        self.pending: list[tuple[Notification, datetime]] = []
+        """Written with one executemany before the session's next statement or commit."""
+        self._refreshes: set[tuple[str, str, int | None]] = set()
 
     def add(self, notification: Notification, now: datetime) -> None:
-        if notification.kind in COALESCED and self._waiting(notification, now):
+        self.pending.append((notification, now))
+
+    def write_pending(self, connection: Connection) -> None:
+        if not self.pending:
             return
-        self.session.add(
-            OutboxRow(
-                kind=notification.kind.value,
-                recipient=notification.recipient,
-                registration_id=notification.registration_id,
-                payload=notification.payload,
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                created_at=now,
-                next_attempt_at=now,
-                result={},
-            )
+        pending, self.pending = self.pending, []
+        self._refreshes |= _waiting(
+            connection, [(n, at) for n, at in pending if n.kind in COALESCED]
         )
-        self.added += 1
-
-    def _waiting(self, notification: Notification, now: datetime) -> bool:
-        """A refresh not yet taken by any sender will show this change too: no second one.
-
-        The waiting row is locked until commit, so a sender claims it (skip_locked) only
-        after this transaction's change is visible to it.
-        """
-        query = (
-            select(OutboxRow.id)
-            .where(
-                OutboxRow.kind == notification.kind.value,
-                OutboxRow.recipient == notification.recipient,
-                OutboxRow.status == OutboxStatus.PENDING,
-                OutboxRow.claimed_until.is_(None),
-                OutboxRow.next_attempt_at <= now,
+        rows = []
+        for notification, now in pending:
+            if notification.kind in COALESCED:
+                key = _refresh_key(notification)
+                if key in self._refreshes:
+                    continue
+                self._refreshes.add(key)
+            rows.append(
+                {
+                    "kind": notification.kind.value,
+                    "recipient": notification.recipient,
+                    "registration_id": notification.registration_id,
+                    "payload": notification.payload,
+                    "status": OutboxStatus.PENDING.value,
+                    "attempts": 0,
+                    "created_at": now,
+                    "next_attempt_at": now,
+                    "result": {},
+                }
             )
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if notification.kind is Kind.MESSAGES_REFRESH:
-            query = query.where(OutboxRow.registration_id == notification.registration_id)
-        return self.session.scalars(query).first() is not None
+        if rows:
+            connection.execute(insert(OutboxRow), rows)
+            self.added += len(rows)
 
     def claim(
         self, now: datetime, lease: timedelta, limit: int, owner: str | None = None
@@ -199,3 +196,45 @@ class SqlOutbox:
             for row in self.session.scalars(query)
             if row.result.get("channel") and row.result.get("ts")
         ]
+
+
+def _refresh_key(notification: Notification) -> tuple[str, str, int | None]:
+    per_registration = notification.kind is Kind.MESSAGES_REFRESH
+    return (
+        notification.kind.value,
+        notification.recipient,
+        notification.registration_id if per_registration else None,
+    )
+
+
+def _waiting(
+    connection: Connection, refreshes: Sequence[tuple[Notification, datetime]]
+) -> set[tuple[str, str, int | None]]:
+    """The refreshes not yet taken by any sender, which will show these changes too: no
+    second one. One query per kind and a few hundred recipients.
+
+    The waiting rows are locked until commit, so a sender claims one (skip_locked) only
+    after this transaction's change is visible to it.
+    """
+    if not refreshes:
+        return set()
+    now = min(at for _, at in refreshes)
+    found: set[tuple[str, str, int | None]] = set()
+    for kind in {n.kind for n, _ in refreshes}:
+        recipients = sorted({n.recipient for n, _ in refreshes if n.kind is kind})
+        for start in range(0, len(recipients), 500):
+            query = (
+                select(OutboxRow.kind, OutboxRow.recipient, OutboxRow.registration_id)
+                .where(
+                    OutboxRow.kind == kind.value,
+                    OutboxRow.recipient.in_(recipients[start : start + 500]),
+                    OutboxRow.status == OutboxStatus.PENDING,
+                    OutboxRow.claimed_until.is_(None),
+                    OutboxRow.next_attempt_at <= now,
+                )
+                .with_for_update(skip_locked=True)
+            )
+            for row_kind, recipient, registration_id in connection.execute(query):
+                per_registration = kind is Kind.MESSAGES_REFRESH
+                found.add((row_kind, recipient, registration_id if per_registration else None))
+    return found

@@ -82,3 +82,6 @@ def _to_row(entry: WaitEntry, row: WaitEntryRow) -> WaitEntryRow:
     row.created_at = entry.created_at
     row.ended_at = entry.ended_at
     return row
+
+
+entry_from_row = _from_row  # for the batched reads beside this module
