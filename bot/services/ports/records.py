@@ -1,13 +1,12 @@
-"""What the use cases need from storage; the adapters provide it."""
+"""The stores of the records: partners, registrations, the directory, the audit log, the
+waiting list, extension requests, opportunities, request keys, App Home hashes."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.domain.extension_requests import ExtensionRequest
 from bot.domain.model import (
@@ -23,6 +22,7 @@ from bot.domain.waitlist import WaitEntry
 
 if TYPE_CHECKING:
     from bot.services.directory import ImportCounts
+
 
 Upsert = Literal["inserted", "updated", "unchanged"]
 
@@ -41,149 +41,6 @@ class AuditEntry:
     from_status: Status | None = None
     to_status: Status | None = None
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-class Kind(StrEnum):
-    """What a notification says; bot.blocks renders each one."""
-
-    REVIEW_REQUEST = "review_request"
-    REVIEW_DECIDED = "review_decided"
-    DECISION = "decision"
-    EXPIRY_REMINDER = "expiry_reminder"
-    EXPIRED = "expired"
-    REVIEW_HALFWAY = "review_halfway"
-    REVIEW_OVERDUE = "review_overdue"
-    PREREGISTERED = "preregistered"
-    INVITE_QR = "invite_qr"
-    INVITE_EMAIL = "invite_email"
-    INVITE_EMAIL_SENT = "invite_email_sent"
-    INVITE_EMAIL_FAILED = "invite_email_failed"
-    ASSOCIATED = "associated"
-    HOME_REFRESH = "home_refresh"
-    """Publish the recipient's App Home again: something on it changed."""
-    MESSAGES_REFRESH = "messages_refresh"
-    """Update in place (chat.update) the DMs already sent to the recipient about it."""
-    REVIEW_JUSTIFICATION = "review_justification"
-    REVIEW_UPDATED = "review_updated"  # the card changes in place, still pending
-    QUESTION = "question"  # a reviewer's question, to each of the company's users
-    QUESTION_REMINDER = "question_reminder"
-    QUESTION_IN_THREAD = "question_in_thread"  # the question, under the card
-    ANSWER_IN_THREAD = "answer_in_thread"  # the partner's answer, under the card
-    CUSTOMER_FREED = "customer_freed"  # to a partner on the waiting list
-    EXTENSION_REQUEST = "extension_request"  # its own card in the reviewers' channel
-    EXTENSION_DECIDED = "extension_decided"  # that card, changed in place
-    EXTENSION_DECISION = "extension_decision"  # the outcome, to each of the company's users
-    EXTENSION_CHASE = "extension_chase"  # halfway / overdue, in the card's thread
-
-
-EMAIL_KINDS = frozenset({Kind.INVITE_EMAIL})
-"""Delivered by email (to the registration's pre-registered address), not to Slack."""
-
-
-REFRESHED = (
-    Kind.EXPIRY_REMINDER,
-    Kind.EXPIRED,
-    Kind.DECISION,
-    Kind.PREREGISTERED,
-    Kind.QUESTION,
-    Kind.QUESTION_REMINDER,
-)
-"""DMs that carry buttons or a state: kept true by MESSAGES_REFRESH after every change."""
-
-
-@dataclass(frozen=True)
-class Sent:
-    """A message already delivered, and where it landed."""
-
-    kind: Kind
-    payload: dict[str, Any]
-    channel: str
-    ts: str
-
-
-class OutboxStatus(StrEnum):
-    """Where an outbox row stands; only `pending` rows are ever sent."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    DEAD = "dead"  # gave up, or a permanent error: an operator may retry it
-    SKIPPED = "skipped"  # no longer applied when its turn came
-
-
-REVIEWERS = "reviewers"
-"""Recipient meaning the reviewers' channel; any other recipient is a Slack user ID."""
-CUSTOMER = "customer"
-"""Recipient of an email kind: the registration's own pre-registered address."""
-
-
-@dataclass(frozen=True)
-class Notification:
-    kind: Kind
-    recipient: str
-    registration_id: int | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """A claimed outbox row: the notification, its id and how often it was tried."""
-
-    id: int
-    notification: Notification
-    attempts: int
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """One outbox row as an operator sees it."""
-
-    id: int
-    kind: str
-    recipient: str
-    registration_id: int | None
-    status: str
-    attempts: int
-    created_at: datetime
-    next_attempt_at: datetime
-    sent_at: datetime | None
-    last_error: str | None
-
-
-class Outbox(Protocol):
-    def add(self, notification: Notification, now: datetime) -> None: ...
-    def claim(
-        self, now: datetime, lease: timedelta, limit: int, owner: str | None = None
-    ) -> Sequence[Delivery]:
-        """Take due rows for `lease`, marked with `owner`; a crashed sender's rows come back
-        when the lease runs out, or at once when its owner is known dead (`release`)."""
-        ...
-
-    def claim_owners(self, now: datetime) -> set[str]:
-        """Owners of the claims not yet run out."""
-        ...
-
-    def release(self, owner: str, now: datetime) -> int:
-        """Hand back, due now, the rows `owner` holds; how many."""
-        ...
-
-    def sent(self, delivery_id: int, now: datetime, result: dict[str, Any]) -> None: ...
-    def retry(self, delivery_id: int, at: datetime, error: str) -> None: ...
-    def dead(self, delivery_id: int, now: datetime, error: str) -> None: ...
-    def skipped(self, delivery_id: int, now: datetime, reason: str) -> None: ...
-    def entries(self, failed_only: bool, limit: int) -> Sequence[OutboxEntry]: ...
-    def revive(self, delivery_id: int, now: datetime) -> bool:
-        """A dead letter back to pending, due now; False when there is no such dead row."""
-        ...
-
-    def result_of(self, kind: Kind, registration_id: int) -> dict[str, Any] | None:
-        """Where a delivered message landed (channel, ts), e.g. the review card."""
-        ...
-
-    def sent_to(
-        self, recipient: str, registration_id: int, kinds: Sequence[Kind]
-    ) -> Sequence[Sent]:
-        """The messages of these kinds delivered to the recipient about the registration."""
-        ...
 
 
 class Reminders(Protocol):
@@ -369,28 +226,3 @@ class HomeViews(Protocol):
         ...
 
     def published(self, user_id: str, hash: str, now: datetime) -> None: ...
-
-
-class UnitOfWork(Protocol):
-    partners: Partners
-    registrations: Registrations
-    directory: Directory
-    audit: AuditLog
-    opportunities: Opportunities
-    outbox: Outbox
-    reminders: Reminders
-    waitlist: Waitlist
-    request_keys: RequestKeys
-    home_views: HomeViews
-    extension_requests: ExtensionRequests
-    queue_filters: QueueFilters
-
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-    def commit(self) -> None: ...
-    def rollback(self) -> None: ...
