@@ -1,10 +1,9 @@
-"""The registration model: who holds which customer, in what state, until when."""
+"""A registration: one customer held by one partner company, its transitions and their events."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import (
@@ -13,17 +12,12 @@ from bot.domain.errors import (
     ExtensionNotOpen,
     ExtensionsUsedUp,
     IdentityMismatch,
-    NoContactOnFile,
-    NotAReviewer,
     OpportunityNotAllowed,
-    OwnCompanyReview,
     TransitionNotAllowed,
-    UserNotLinked,
 )
 from bot.domain.events import (
     Approved,
     Associated,
-    CompanyUpdated,
     Deleted,
     Event,
     Expired,
@@ -33,156 +27,14 @@ from bot.domain.events import (
     QrCodeRequested,
     Rejected,
     ReviewRequested,
-    UserLinked,
-    UserUnlinked,
 )
-from bot.domain.opportunities import Opportunity as Opportunity
 
 if TYPE_CHECKING:
     from bot.domain.policy import Policy
     from bot.domain.questions import Question
 
 
-class Status(StrEnum):
-    PENDING_REVIEW = "pending_review"
-    PREREGISTERED = "preregistered"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
-    DELETED = "deleted"
-    ASSOCIATED = "associated"
-
-
-ACTIVE_STATUSES = frozenset({Status.PENDING_REVIEW, Status.PREREGISTERED})
-DELETABLE_STATUSES = frozenset({Status.PREREGISTERED, Status.EXPIRED, Status.REJECTED})
-"""Never a pending review (the reviewers hold it) nor an associated customer (it is done)."""
-
-
-class ReasonCode(StrEnum):
-    ASSOCIATED = "associated"
-    HELD_BY_OTHER_PARTNER = "held_by_other_partner"
-    ALREADY_YOURS = "already_yours"
-    CONTRACT = "contract"
-    DIRECT_SALES_FOLLOWUP = "direct_sales_followup"
-    SPEND_WITHOUT_FOLLOWUP = "spend_without_followup"
-    REGISTERED = "registered"
-    COUNTRY_MISMATCH = "country_mismatch"
-    ONLINE_SALES = "online_sales"
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a rule fired, with the facts behind it (for reviewers, never for other partners)."""
-
-    code: ReasonCode
-    evidence: dict[str, str] = field(default_factory=dict, hash=False, compare=True)
-
-
-class Site(StrEnum):
-    INTL = "intl"
-    CN = "cn"
-
-
-@dataclass(frozen=True)
-class CustomerFacts:
-    """One cloud account as the directory knows it; None means unknown."""
-
-    email: str | None = None
-    mobile: str | None = None
-    name: str | None = None
-    site: Site | None = None
-    registered_at: datetime | None = None
-    country: str | None = None
-    associated_partner_id: str | None = None
-    has_contract: bool | None = None
-    has_spend: bool | None = None
-    direct_sales_followup: bool | None = None
-    online_sales: bool | None = None
-
-    @property
-    def registered(self) -> bool:
-        return self.site is not None
-
-
-@dataclass(frozen=True)
-class Customer:
-    """The customer as the partner typed it, already normalized."""
-
-    name: str
-    country: str
-    email: str | None = None
-    mobile: str | None = None
-    industry: str | None = None
-    notes: str | None = None
-
-    def __post_init__(self) -> None:
-        if not (self.email or self.mobile):
-            raise ValueError("a customer needs an email or a mobile number")
-
-    def same_person(self, other: Customer | CustomerFacts) -> bool:
-        """Two identities conflict when their email or their mobile match."""
-        return bool(
-            (self.email and self.email == other.email)
-            or (self.mobile and self.mobile == other.mobile)
-        )
-
-
-@dataclass
-class Partner:
-    """A partner company: it, not the person, owns customers and quota."""
-
-    id: str
-    name: str
-    country: str
-    email: str | None = None
-    mobile: str | None = None
-    slack_user_ids: tuple[str, ...] = ()
-    events: list[Event] = field(default_factory=list, compare=False, repr=False)
-
-    def link(self, user_ids: tuple[str, ...], now: datetime) -> tuple[str, ...]:
-        """Adds the users not linked yet; those added, in order (linking twice is a no-op)."""
-        added = tuple(u for u in dict.fromkeys(user_ids) if u not in self.slack_user_ids)
-        self.slack_user_ids = tuple(sorted((*self.slack_user_ids, *added)))
-        self.events.extend(UserLinked(now, user) for user in added)
-        return added
-
-    def unlink(self, user_ids: tuple[str, ...], now: datetime) -> None:
-        """Removes linked users; the company may be left with none (its data stays)."""
-        gone = tuple(dict.fromkeys(user_ids))
-        strangers = [u for u in gone if u not in self.slack_user_ids]
-        if strangers:
-            raise UserNotLinked(strangers[0], self.id)
-        self.slack_user_ids = tuple(u for u in self.slack_user_ids if u not in gone)
-        self.events.extend(UserUnlinked(now, user) for user in gone)
-
-    def amend(self, wanted: Partner, now: datetime) -> dict[str, list[str | None]]:
-        """Takes name, country and contact from `wanted`; each changed field: [before, after]."""
-        fields = ("name", "country", "email", "mobile")
-        changed = {
-            name: [getattr(self, name), getattr(wanted, name)]
-            for name in fields
-            if getattr(self, name) != getattr(wanted, name)
-        }
-        if changed:
-            self.name, self.country = wanted.name, wanted.country
-            self.email, self.mobile = wanted.email, wanted.mobile
-            self.events.append(CompanyUpdated(now))
-        return changed
-
-    def has_contact(self) -> bool:
-        return bool(self.email or self.mobile)
-
-    def set_contact(self, email: str | None, mobile: str | None) -> None:
-        """A company must stay reachable: at least one of the two."""
-        if not (email or mobile):
-            raise NoContactOnFile()
-        self.email, self.mobile = email, mobile
-
-    def check_reviewer(self, reviewer: str, reviewers: frozenset[str] | set[str]) -> None:
-        """Only the configured reviewers decide, and never for their own company."""
-        if reviewer not in reviewers:
-            raise NotAReviewer()
-        if reviewer in self.slack_user_ids:
-            raise OwnCompanyReview()
+from bot.domain.model.customers import DELETABLE_STATUSES, Customer, Reason, Status
 
 
 @dataclass
