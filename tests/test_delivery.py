@@ -26,12 +26,12 @@ from bot.services.delivery import (
     DeliveryReport,
     Obsolete,
     RetryLater,
-    Subject,
     Undeliverable,
     backoff,
     deliver_due,
 )
 from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
+from bot.services.subjects import Subject
 from tests.conftest import Clock
 from tests.slack_standin import SlackStandin
 

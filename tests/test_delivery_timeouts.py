@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.adapters.slack_sender import SlackSender, delivery_client
-from bot.services.delivery import RetryLater, Subject
+from bot.services.delivery import RetryLater
 from bot.services.ports import Kind
+from bot.services.subjects import Subject
 from tests.slack_standin import PATIENCE, SlackStandin
 from tests.test_delivery import ACME, delivery, pending
 

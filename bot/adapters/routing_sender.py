@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services.delivery import Sender, Subject, Undeliverable
+from bot.services.delivery import Sender, Undeliverable
 from bot.services.ports import EMAIL_KINDS, Delivery
+from bot.services.subjects import Subject
 
 
 class RoutingSender:

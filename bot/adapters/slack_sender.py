@@ -17,10 +17,11 @@ from bot.adapters.qr import qr_png
 from bot.blocks.invite import qr_alt_text, qr_comment
 from bot.blocks.notifications import refreshed, render
 from bot.domain.model import Status
-from bot.services.delivery import Obsolete, RetryLater, Subject, Undeliverable
+from bot.services.delivery import Obsolete, RetryLater, Undeliverable
 from bot.services.home_publish import HomeContended
 from bot.services.invite_links import Invites
 from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
+from bot.services.subjects import Subject
 
 log = logging.getLogger(__name__)
 

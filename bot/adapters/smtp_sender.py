@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 from bot.adapters.invite_mail import invitation_email
 from bot.adapters.qr import qr_png
 from bot.domain.model import Status
-from bot.services.delivery import Obsolete, RetryLater, Subject, Undeliverable
+from bot.services.delivery import Obsolete, RetryLater, Undeliverable
 from bot.services.ports import Delivery
+from bot.services.subjects import Subject
 
 
 class SmtpSender:

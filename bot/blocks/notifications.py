@@ -37,9 +37,10 @@ from bot.blocks.text import clip, escape_clip, plain_words, slack_date, user_ref
 from bot.blocks.thread import answer_in_thread, justification_in_full, question_in_thread
 from bot.blocks.waitlist import freed_dm
 from bot.domain.model import Partner, Registration, Status
-from bot.services.delivery import Obsolete, Subject
+from bot.services.delivery import Obsolete
 from bot.services.invitations import EmailOption
 from bot.services.ports import Kind, Sent
+from bot.services.subjects import Subject
 
 SECTION_LIMIT = limits.SECTION
 NAME_LIMIT = 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import OK, REFUSED, Subparsers, columns, fail, group, runtime_for, sub
-from bot.services.delivery import ListOutbox, RetryDeadLetter, outbox_entries, retry_dead_letter
+from bot.services.outbox_admin import ListOutbox, RetryDeadLetter, outbox_entries, retry_dead_letter
 
 
 def register(commands: Subparsers[argparse.ArgumentParser]) -> None:

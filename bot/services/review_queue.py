@@ -10,8 +10,8 @@ from enum import StrEnum
 from bot.domain.extension_requests import ExtensionRequest
 from bot.domain.model import Registration
 from bot.services.context import Context
-from bot.services.delivery import extension_card_of
 from bot.services.ports import Kind, UnitOfWork
+from bot.services.subjects import extension_card_of
 
 RECENT_DECISIONS = 5
 DECISIONS = ("approved", "rejected", "extension_approved", "extension_rejected")

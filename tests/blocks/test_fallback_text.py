@@ -32,9 +32,10 @@ from bot.domain.model import (
 )
 from bot.domain.policy import Policy, QuotaUse
 from bot.domain.questions import Question
-from bot.services.delivery import Obsolete, Subject
+from bot.services.delivery import Obsolete
 from bot.services.invitations import EmailOption
 from bot.services.ports import REFRESHED, Kind, Sent
+from bot.services.subjects import Subject
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 REVIEWER = "UREV1"

@@ -24,8 +24,8 @@ from bot.blocks.review import (
 )
 from bot.blocks.text import REVIEWER_WORDS, escape_clip, slack_date, user_ref
 from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration, Status
-from bot.services.delivery import Subject
 from bot.services.ports import Kind
+from bot.services.subjects import Subject
 from tests.slack_standin import message_problems, view_problems
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

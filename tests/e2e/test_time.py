@@ -27,9 +27,10 @@ from bot.blocks.reminders import EXTEND, reminder_now
 from bot.cli import main
 from bot.domain.model import CustomerFacts, Registration, Status
 from bot.scheduler import JOBS
-from bot.services.delivery import LEASE, _subject
+from bot.services.delivery import LEASE
 from bot.services.directory import import_directory
 from bot.services.queries import GetRegistration, get_registration
+from bot.services.subjects import subject_of
 from bot.settings import Settings
 from tests import seeding
 from tests.e2e.conftest import REVIEW_CHANNEL, REVIEWERS, Bot
@@ -525,7 +526,7 @@ def test_a_dispatcher_dying_after_slacks_ok_is_the_only_way_to_a_duplicate(bot: 
         (claimed,) = uow.outbox.claim(bot.clock.now, LEASE, 10)
         uow.commit()
     sender.send(
-        claimed, _subject(claimed, bot.context.uow, bot.clock.now, bot.context.policy)
+        claimed, subject_of(claimed, bot.context.uow, bot.clock.now, bot.context.policy)
     )  # Slack says ok; then it dies.
 
     bot.clock.advance(LEASE)
