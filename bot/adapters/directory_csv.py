@@ -8,13 +8,13 @@ ones. Rows are read one at a time: memory does not grow with the file.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import IO, Any
 
+from bot.adapters.csv_records import cut, read_records, unreadable, unreadable_why
 from bot.adapters.repositories.directory import directory_key
 from bot.domain.identity import (
     InvalidEmail,
@@ -42,10 +42,6 @@ HEADER = (
 BOOLEANS = ("has_contract", "has_spend", "direct_sales_followup", "online_sales")
 # The database's column widths: PostgreSQL refuses longer values, SQLite would not.
 MAX_LENGTH = {"name": 200, "associated_partner_id": 64}
-# No valid row comes near either; they bound what one bad line can cost in memory.
-MAX_LINE = 1 << 20
-MAX_CELL = csv.field_size_limit()
-SHOWN = 60  # characters of a bad value repeated in its error line
 
 
 class DirectoryFileError(Exception):
@@ -87,41 +83,7 @@ def duplicate(row: Row, first_line: int) -> BadRow:
 
 def read_directory(stream: IO[bytes]) -> Iterator[Row | BadRow]:
     """Each record, parsed, in file order. The header is checked before the first item."""
-    # newline="" as the csv module asks: a quoted field may hold a line break.
-    reader = csv.reader(_lines(stream))
-    try:
-        header = next(reader, None)
-    except csv.Error:
-        header = ["?"]
-    if header and header[0].startswith("\ufeff"):
-        header[0] = header[0][1:]  # the byte-order mark spreadsheets put in front
-    _check_header(header)
-    return _rows(reader)
-
-
-def _rows(reader: Any) -> Iterator[Row | BadRow]:
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            # The reader starts afresh on the next line; this record alone is lost.
-            yield BadRow(start, _cut(str(error)))
-            continue
-        if any(cell.strip() for cell in cells):
-            yield parse_row(start, cells)
-
-
-def _lines(stream: IO[bytes]) -> Iterator[str]:
-    """Physical lines as text; bytes that are not UTF-8 become lone surrogates, which
-    parse_row reports, so one bad row does not refuse the file."""
-    while raw := stream.readline(MAX_LINE):
-        if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
-            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                pass  # the rest of an over-long line is dropped; its cut-off start is bad
-        yield raw.decode("utf-8", "surrogateescape")
+    return read_records(stream, _check_header, parse_row)
 
 
 def _check_header(header: list[str] | None) -> None:
@@ -137,7 +99,7 @@ def _check_header(header: list[str] | None) -> None:
     if missing:
         details.append("missing " + ", ".join(missing))
     if unexpected:
-        details.append("unexpected " + ", ".join(f'"{_cut(name)}"' for name in unexpected))
+        details.append("unexpected " + ", ".join(f'"{cut(name)}"' for name in unexpected))
     if not details:
         details.append("columns out of order")
     raise DirectoryFileError(f"line 1: the header must be {expected} ({'; '.join(details)})")
@@ -148,8 +110,8 @@ def parse_row(line: int, cells: list[str]) -> Row | BadRow:
     if len(cells) != len(HEADER):
         return BadRow(line, f"expected {len(HEADER)} fields, found {len(cells)}")
     joined = "".join(cells)
-    if "\x00" in joined or (not joined.isascii() and _has_surrogate(joined)):
-        return BadRow(line, _unreadable_why(cells))
+    if "\x00" in joined or (not joined.isascii() and unreadable(joined)):
+        return BadRow(line, unreadable_why(cells))
     try:
         return Row(line, _facts([cell.strip() for cell in cells]))
     except ValueError:
@@ -192,7 +154,7 @@ def _problems(cells: list[str]) -> list[str]:
         try:
             return parse(raw[name])
         except ValueError as error:
-            problems.append(f'bad {name} "{_cut(raw[name])}": {_why(error, raw[name])}')
+            problems.append(f'bad {name} "{cut(raw[name])}": {_why(error, raw[name])}')
             return None
 
     country = take("country", _country)
@@ -207,26 +169,6 @@ def _problems(cells: list[str]) -> list[str]:
     if not (raw["email"] or raw["mobile"]):
         problems.append("needs an email or a mobile")
     return problems
-
-
-def _has_surrogate(cell: str) -> bool:
-    try:
-        cell.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _unreadable_why(cells: list[str]) -> str:
-    if any(_has_surrogate(cell) for cell in cells):
-        return "not UTF-8 text"
-    return "contains a NUL character"
-
-
-def _cut(text: str) -> str:
-    """A value repeated in an error line: bounded, and without control characters."""
-    shown = "".join(c if c.isprintable() else "\ufffd" for c in text[:SHOWN])
-    return shown + "…" if len(text) > SHOWN else shown
 
 
 def _why(error: ValueError, raw: str) -> str:
