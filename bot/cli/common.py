@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TypeVar
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.bootstrap import Runtime, build
+from bot.domain.errors import Refusal
 from bot.settings import Settings, SettingsError, load_settings
+
+Row = TypeVar("Row")
 
 OK = 0
 
@@ -37,6 +42,28 @@ Subparsers = argparse._SubParsersAction  # argparse exposes no public name for i
 
 class CannotStart(Exception):
     """The program cannot run at all as configured; one line says why."""
+
+
+class FileRefused(Refusal):
+    """An input file cannot be read, or not as its format: nothing of it was loaded."""
+
+
+@contextmanager
+def csv_rows(
+    path: Path, read: Callable[[IO[bytes]], Iterator[Row]], refused: type[Exception]
+) -> Iterator[Iterator[Row]]:
+    """The file's rows, read as they are loaded; a file `read` refuses as a whole (its
+    header, say) is a FileRefused before anything is loaded."""
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        raise FileRefused(f"cannot read {path}: {error.strerror}") from None
+    with stream:
+        try:
+            rows = read(stream)
+        except refused as error:
+            raise FileRefused(f"{path}: {error}; nothing was loaded") from None
+        yield rows
 
 
 def slack_settings(socket_mode: bool, doing: str) -> Settings:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import OK, REFUSED, Subparsers, fail, group, runtime_for, sub
+from bot.cli.common import OK, REFUSED, Subparsers, csv_rows, group, runtime_for, sub
 from bot.settings import load_settings
 
 IMPORT_HELP = """\
@@ -39,17 +39,12 @@ def _directory_import(args: argparse.Namespace) -> int:
     from bot.services.directory import import_file
 
     settings = load_settings()
-    try:
-        stream = args.file.open("rb")
-    except OSError as error:
-        return fail(f"cannot read {args.file}: {error.strerror}", REFUSED)
-    with stream:
-        try:
-            rows = read_directory(stream)
-        except DirectoryFileError as error:
-            return fail(f"{args.file}: {error}; nothing was loaded", REFUSED)
-        with runtime_for(args, settings) as runtime, runtime.directory_load() as load:
-            report = import_file(rows, load, on_bad=lambda bad: print(bad, file=sys.stderr))
+    with (
+        csv_rows(args.file, read_directory, DirectoryFileError) as rows,
+        runtime_for(args, settings) as runtime,
+        runtime.directory_load() as load,
+    ):
+        report = import_file(rows, load, on_bad=lambda bad: print(bad, file=sys.stderr))
     counts = report.counts
     print(
         f"{counts.loaded} rows loaded ({counts.inserted} inserted, {counts.updated} updated,"

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import OK, REFUSED, Subparsers, fail, runtime_for, sub
+from bot.cli.common import OK, REFUSED, Subparsers, csv_rows, runtime_for, sub
 from bot.settings import load_settings
 
 IMPORT_HELP = """\
@@ -41,15 +41,7 @@ def _partners_import(args: argparse.Namespace) -> int:
     from bot.services.partner_import import ImportPartners, import_partners
 
     settings = load_settings()
-    try:
-        stream = args.file.open("rb")
-    except OSError as error:
-        return fail(f"cannot read {args.file}: {error.strerror}", REFUSED)
-    with stream:
-        try:
-            rows = read_partners(stream)
-        except PartnersFileError as error:
-            return fail(f"{args.file}: {error}; nothing was loaded", REFUSED)
+    with csv_rows(args.file, read_partners, PartnersFileError) as rows:
         cmd = ImportPartners(rows, on_bad=lambda bad: print(bad, file=sys.stderr))
         with (
             runtime_for(args, settings) as runtime,
