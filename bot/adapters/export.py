@@ -38,21 +38,7 @@ _NUMBER = re.compile(r"[+-]?\d+")
 
 Record = dict[str, str | int | list[str] | None]
 BATCH = 2000
-# The stored columns behind COLUMNS, in that order.
-_STORED = (
-    "id",
-    "partner_id",
-    "customer_name",
-    "email",
-    "mobile",
-    "country",
-    "status",
-    "reasons",
-    "created_at",
-    "valid_until",
-    "decided_by",
-    "decided_at",
-)
+_STORED = COLUMNS  # the table's columns carry the export's names
 
 
 def registration_records(
