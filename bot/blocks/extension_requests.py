@@ -40,6 +40,12 @@ REQUEST_LABEL = "Request an extension"
 EXTEND_LABEL = "Extend"
 
 
+def extend_value(registration: Registration) -> str:
+    """An Extend button's value: the registration and the extensions taken as shown, so that
+    a second click on the same copy (or a colleague's) is stale instead of extending again."""
+    return f"{registration.id}@{registration.extensions}"
+
+
 def name_of(registration: Registration) -> str:
     return f"*{escape_clip(registration.customer.name, NAME_LIMIT)}*"
 

@@ -22,6 +22,7 @@ from bot.blocks.replies import no_contact_message, not_linked_message, quota_rea
 from bot.blocks.review import NOT_A_REVIEWER, OWN_COMPANY, already_decided_message, refusal_message
 from bot.blocks.text import escape, escape_clip, plain_words, slack_date, user_ref
 from bot.domain.errors import (
+    AlreadyExtended,
     ExtensionNotOpen,
     ExtensionsUsedUp,
     NoContactOnFile,
@@ -113,6 +114,15 @@ def _stale(refused: TransitionNotAllowed) -> Answer:
     return Answer("Nothing changed", _words(f"Nothing was changed: {name} is {status} now."))
 
 
+def _extended_since(refused: AlreadyExtended) -> Answer:
+    registration: Registration | None = refused.registration
+    until = registration.valid_until if registration else None
+    ends = f" It is now reserved until {slack_date(until)}." if until else ""
+    return Answer(
+        "Not extended", _words(f"Not extended again: it was already extended meanwhile.{ends}")
+    )
+
+
 def _used_up(refused: ExtensionsUsedUp) -> Answer:
     registration: Registration | None = refused.registration
     until = registration.valid_until if registration else None
@@ -196,6 +206,7 @@ ANSWERS: dict[type[Refusal], _Rule] = {
         ),
     ),
     ExtensionsUsedUp: _used_up,
+    AlreadyExtended: _extended_since,
     ExtensionNotOpen: _not_open,
     ExtensionNeedsReview: lambda r: Answer(
         "Not extended", not_extended_message(r.registration, r.reasons)

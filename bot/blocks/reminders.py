@@ -6,7 +6,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.blocks.continuations import again
-from bot.blocks.extension_requests import EXTEND_LABEL, REQUEST_EXTENSION, REQUEST_LABEL
+from bot.blocks.extension_requests import (
+    EXTEND_LABEL,
+    REQUEST_EXTENSION,
+    REQUEST_LABEL,
+    extend_value,
+)
 from bot.blocks.kit import actions, button, context, reason_lines, section
 from bot.blocks.message import Block, Message
 from bot.blocks.text import duration_words, escape_clip, is_slack_user_id, plain_words, slack_date
@@ -48,7 +53,8 @@ def reminder_now(registration: Registration, now: datetime, policy: Policy) -> M
                 f" {'This is your last extension.' if left == 1 else f'{left} extensions left.'}"
             ),
             actions(
-                button(EXTEND, EXTEND_LABEL, registration.id, primary=True), block_id="extension"
+                button(EXTEND, EXTEND_LABEL, extend_value(registration), primary=True),
+                block_id="extension",
             ),
         ]
     elif may_request(registration, now, policy):

@@ -7,7 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks import glossary
-from bot.blocks.extension_requests import EXTEND_LABEL, REQUEST_EXTENSION, REQUEST_LABEL
+from bot.blocks.extension_requests import (
+    EXTEND_LABEL,
+    REQUEST_EXTENSION,
+    REQUEST_LABEL,
+    extend_value,
+)
 from bot.blocks.kit import plain
 from bot.blocks.message import Block
 from bot.blocks.opportunities import summary_line
@@ -85,12 +90,17 @@ def customer_row(
         },
     }
     options = [
-        _option(label, f"{action}:{registration.id}")
+        _option(label, f"{action}:{_value(registration, action)}")
         for label, action in actions_for(registration, now, policy, bool(opportunities))
     ]
     if options:
         block["accessory"] = {"type": "overflow", "action_id": MANAGE, "options": options}
     return block
+
+
+def _value(registration: Registration, action: str) -> str:
+    # Extend carries the extensions taken as shown: a second click on this copy is stale.
+    return f"{extend_value(registration)}" if action == EXTEND else f"{registration.id}"
 
 
 def _option(text: str, value: str) -> dict[str, Any]:

@@ -100,6 +100,15 @@ class ExtensionsUsedUp(DomainError):
         self.registration = registration
 
 
+class AlreadyExtended(DomainError):
+    """The button was for an earlier state: someone extended it since (a double click, or a
+    colleague's copy of the same reminder). Nothing more is taken."""
+
+    def __init__(self, registration: Any = None) -> None:
+        super().__init__("already extended since this button was shown")
+        self.registration = registration
+
+
 class ExtensionNotOpen(DomainError):
     """Too early: extensions open only in the first reminder's window before the end."""
 

@@ -22,6 +22,7 @@ def register(app: App) -> None:
 def extend_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: Context) -> None:
     ack()
     click = payloads.click(body)
-    registration = extend(Extend(click.user_id, click.registration_id, action_key(body)), services)
+    cmd = Extend(click.user_id, click.registration_id, action_key(body), click.seen)
+    registration = extend(cmd, services)
     # The reminder clicked becomes the confirmation; the other copies are updated in place.
     respond(replace_original=True, **extended_message(registration, services.policy).as_kwargs())

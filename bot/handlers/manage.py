@@ -83,7 +83,7 @@ def menu_chosen(
         )
         return
     if choice.action == EXTEND:
-        cmd = Extend(choice.user_id, choice.registration_id, action_key(body))
+        cmd = Extend(choice.user_id, choice.registration_id, action_key(body), choice.seen)
         extended = extend(cmd, services)
         said = extended_message(extended, services.policy)
         if (body.get("view") or {}).get("type") == "home":  # App Home is republished anyway

@@ -38,12 +38,17 @@ class _Action(BaseModel):
     actions: list[_Clicked] = Field(min_length=1)
 
 
+# How many extensions a button showed as taken (`12@1`): far beyond any policy's limit.
+Seen = Annotated[int, Field(ge=0, le=999, strict=False)]
+
+
 class Click(BaseModel):
-    """A button whose value names a registration."""
+    """A button whose value names a registration (`12`), perhaps as it was shown (`12@1`)."""
 
     user_id: SlackId
     trigger_id: str
     registration_id: RegistrationId
+    seen: Seen | None = None
 
 
 class MenuChoice(BaseModel):
@@ -56,16 +61,19 @@ class MenuChoice(BaseModel):
         "invite", "delete", "opportunity", "opportunities", "extend", "request_extension"
     ]
     registration_id: RegistrationId
+    seen: Seen | None = None
 
 
 def click(body: dict[str, Any]) -> Click:
     action = _read(_Action, body)
+    number, seen = _as_shown(action.actions[0].value)
     return _read(
         Click,
         {
             "user_id": action.user.id,
             "trigger_id": action.trigger_id,
-            "registration_id": _digits(action.actions[0].value),
+            "registration_id": number,
+            "seen": seen,
         },
     )
 
@@ -73,14 +81,16 @@ def click(body: dict[str, Any]) -> Click:
 def menu_choice(body: dict[str, Any]) -> MenuChoice:
     action = _read(_Action, body)
     option = action.actions[0].selected_option or {}
-    kind, _, number = str(option.get("value") or "").partition(":")
+    kind, _, value = str(option.get("value") or "").partition(":")
+    number, seen = _as_shown(value)
     return _read(
         MenuChoice,
         {
             "user_id": action.user.id,
             "trigger_id": action.trigger_id,
             "action": kind,
-            "registration_id": _digits(number),
+            "registration_id": number,
+            "seen": seen,
         },
     )
 
@@ -96,6 +106,16 @@ def metadata_id(view: dict[str, Any]) -> int:
 def user_of(body: dict[str, Any]) -> str:
     user = body.get("user") if isinstance(body, dict) else None
     return _read(_User, user if isinstance(user, dict) else {}).id
+
+
+def _as_shown(value: object) -> tuple[str | None, str | None]:
+    """`12` or `12@1`: the id, and the version it was shown at (None when not given); a
+    malformed version makes the whole value unreadable."""
+    text = value if isinstance(value, str) else None
+    if text is None or "@" not in text:
+        return _digits(text), None
+    number, _, seen = text.partition("@")
+    return (_digits(number), _digits(seen)) if _digits(seen) else (None, None)
 
 
 def _digits(value: object) -> str | None:

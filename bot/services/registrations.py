@@ -51,6 +51,8 @@ class Extend:
     user_id: str
     registration_id: int
     request_key: str | None = None
+    seen: int | None = None
+    """The extensions taken when the button was shown: a click on an older copy is stale."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def extend(cmd: Extend, ctx: Context) -> Registration:
         registration = own(uow, cmd.registration_id, partner.id)
         if replayed(uow, EXTEND, cmd.request_key) is not None:
             return registration
-        registration.check_extension(now, ctx.policy)
+        registration.check_extension(now, ctx.policy, cmd.seen)
         others = [
             r
             for r in uow.registrations.conflicting(registration.customer)

@@ -290,7 +290,7 @@ def test_each_expiry_reminder_reaches_every_company_user_once_and_extend_adds_th
         assert date_of(end + validity) in shown  # what extending would give
         (button,) = buttons(reminder)
         assert (button["action_id"], button["text"]["text"]) == (EXTEND, "Extend")
-        assert button["value"] == str(held.id)
+        assert button["value"] == f"{held.id}@0"  # the registration, as it was shown
         assert "<!date" not in reminder["text"]  # the fallback reads as plain words
     assert bot.slack.dm_channel("UBETA1") not in {c.response["channel"] for c in posted(bot)}
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import (
+    AlreadyExtended,
     DomainError,
     EmailMismatch,
     ExtensionNotOpen,
@@ -159,10 +160,13 @@ class Registration:
             return False
         return True
 
-    def check_extension(self, now: datetime, policy: Policy) -> None:
-        """Raises why not: not pre-registered (any more), used up, or not yet."""
+    def check_extension(self, now: datetime, policy: Policy, seen: int | None = None) -> None:
+        """Raises why not: not pre-registered (any more), extended since the button showed
+        `seen` extensions taken, used up, or not yet."""
         if self.status is not Status.PREREGISTERED or not self.is_active(now):
             raise TransitionNotAllowed("extend", self._effective_status(now), self)
+        if seen is not None and seen != self.extensions:
+            raise AlreadyExtended(self)
         if self.extensions >= policy.extensions:
             raise ExtensionsUsedUp(policy.extensions, self)
         opens = self.extension_opens(policy)
