@@ -161,14 +161,14 @@ class Registration:
         return True
 
     def check_extension(self, now: datetime, policy: Policy, seen: int | None = None) -> None:
-        """Raises why not: not pre-registered (any more), extended since the button showed
-        `seen` extensions taken, used up, or not yet."""
+        """Raises why not: not pre-registered (any more), used up, extended since the button
+        showed `seen` extensions taken, or not yet."""
         if self.status is not Status.PREREGISTERED or not self.is_active(now):
             raise TransitionNotAllowed("extend", self._effective_status(now), self)
-        if seen is not None and seen != self.extensions:
-            raise AlreadyExtended(self)
         if self.extensions >= policy.extensions:
             raise ExtensionsUsedUp(policy.extensions, self)
+        if seen is not None and seen != self.extensions:
+            raise AlreadyExtended(self)
         opens = self.extension_opens(policy)
         if opens is None or now < opens or policy.extension_window <= timedelta(0):
             raise ExtensionNotOpen(opens, self)
