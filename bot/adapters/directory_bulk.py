@@ -9,12 +9,12 @@ inserted + updated.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table
 from sqlalchemy.schema import CreateTable
 
+from bot.adapters.database import OwnConnection
 from bot.adapters.orm import DirectoryEntryRow
 from bot.adapters.repositories.directory import directory_key, facts_values
 from bot.domain.model import CustomerFacts
@@ -134,7 +134,7 @@ def upsert_facts(connection: Connection, facts: Sequence[CustomerFacts]) -> Impo
     return stage.merge(len(rows))
 
 
-class SqlDirectoryLoad:
+class SqlDirectoryLoad(OwnConnection):
     """One import over one connection of its own, one transaction per batch; the
     accounts already seen stay in a temporary table, not in this process's memory."""
 
@@ -148,15 +148,6 @@ class SqlDirectoryLoad:
         self.connection.exec_driver_sql("DELETE FROM directory_seen")
         self.connection.commit()
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.connection.rollback()
-        self.connection.close()
 
     def load(self, rows: Sequence[Row]) -> Loaded:
         kept, repeats = first_of_each(rows)

@@ -38,7 +38,6 @@ _NUMBER = re.compile(r"[+-]?\d+")
 
 Record = dict[str, str | int | list[str] | None]
 BATCH = 2000
-_STORED = COLUMNS  # the table's columns carry the export's names
 
 
 def registration_records(
@@ -107,7 +106,8 @@ def _stored_rows(
     since: datetime | None,
 ) -> Iterator[Any]:
     table = RegistrationRow.__table__
-    query = select(*(table.c[name] for name in _STORED)).order_by(table.c.id)
+    # The table's columns carry the export's names.
+    query = select(*(table.c[name] for name in COLUMNS)).order_by(table.c.id)
     if partner_id is not None:
         query = query.where(table.c.partner_id == partner_id)
     if statuses:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.adapters.database import OwnConnection
 from bot.adapters.orm import PartnerRow, PartnerUserRow
 from bot.services.directory import BadRow, ImportCounts
 from bot.services.partner_import import Company, LoadedCompanies
@@ -32,7 +32,7 @@ _UPDATE = (
 )
 
 
-class SqlPartnerLoad:
+class SqlPartnerLoad(OwnConnection):
     """One import over one connection of its own, one transaction per batch."""
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
@@ -42,15 +42,6 @@ class SqlPartnerLoad:
     def __enter__(self) -> Self:
         self.connection = self.engine.connect()
         return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.connection.rollback()
-        self.connection.close()
 
     def load(self, companies: Sequence[Company]) -> LoadedCompanies:
         # A concurrent `partners add` or `link` may take an id or a user between our

@@ -44,8 +44,9 @@ class CannotStart(Exception):
     """The program cannot run at all as configured; one line says why."""
 
 
-class FileRefused(Refusal):
-    """An input file cannot be read, or not as its format: nothing of it was loaded."""
+class Refused(Refusal):
+    """The command said no before it changed anything (an unreadable file, an unknown
+    company); one line says why."""
 
 
 @contextmanager
@@ -53,16 +54,16 @@ def csv_rows(
     path: Path, read: Callable[[IO[bytes]], Iterator[Row]], refused: type[Exception]
 ) -> Iterator[Iterator[Row]]:
     """The file's rows, read as they are loaded; a file `read` refuses as a whole (its
-    header, say) is a FileRefused before anything is loaded."""
+    header, say) is Refused before anything is loaded."""
     try:
         stream = path.open("rb")
     except OSError as error:
-        raise FileRefused(f"cannot read {path}: {error.strerror}") from None
+        raise Refused(f"cannot read {path}: {error.strerror}") from None
     with stream:
         try:
             rows = read(stream)
         except refused as error:
-            raise FileRefused(f"{path}: {error}; nothing was loaded") from None
+            raise Refused(f"{path}: {error}; nothing was loaded") from None
         yield rows
 
 
@@ -85,6 +86,21 @@ def runtime_for(args: argparse.Namespace, settings: Settings | None = None) -> I
         yield runtime
     finally:
         runtime.close()
+
+
+def export_options(export: argparse.ArgumentParser) -> None:
+    """What every export takes: one company's rows only, and the format."""
+    export.add_argument("--partner", metavar="ID", help="only this partner company's")
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+
+
+def check_partner(runtime: Runtime, partner_id: str | None) -> None:
+    """An export's --partner names a company that exists, or the command is refused."""
+    if partner_id is None:
+        return
+    with runtime.context.uow() as uow:
+        if uow.partners.get(partner_id) is None:
+            raise Refused(f'no partner with id "{partner_id}"')
 
 
 @contextmanager

@@ -8,7 +8,16 @@ from functools import partial
 
 from bot.adapters.export import write_csv, write_json
 from bot.adapters.opportunity_export import COLUMNS, opportunity_records
-from bot.cli.common import EXIT_CODES, OK, REFUSED, Subparsers, fail, group, runtime_for, sub
+from bot.cli.common import (
+    EXIT_CODES,
+    OK,
+    Subparsers,
+    check_partner,
+    export_options,
+    group,
+    runtime_for,
+    sub,
+)
 
 EXPORT_HELP = (
     """\
@@ -30,17 +39,13 @@ a cell a spreadsheet would run as a formula is prefixed with '.
 def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
     opportunities = group(commands, "opportunities", "the partners' opportunities")
     export = sub(opportunities, "export", "write opportunities to stdout", EXPORT_HELP)
-    export.add_argument("--partner", metavar="ID", help="only this partner company's")
-    export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    export_options(export)
     export.set_defaults(command=_export)
 
 
 def _export(args: argparse.Namespace) -> int:
     with runtime_for(args) as runtime:
-        if args.partner is not None:
-            with runtime.context.uow() as uow:
-                if uow.partners.get(args.partner) is None:
-                    return fail(f'no partner with id "{args.partner}"', REFUSED)
+        check_partner(runtime, args.partner)
         write = write_json if args.format == "json" else partial(write_csv, columns=COLUMNS)
         with runtime.engine.connect() as connection:
             write(opportunity_records(connection, args.partner), sys.stdout)

@@ -6,7 +6,16 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from bot.cli.common import EXIT_CODES, OK, REFUSED, Subparsers, fail, group, runtime_for, sub
+from bot.cli.common import (
+    EXIT_CODES,
+    OK,
+    Subparsers,
+    check_partner,
+    export_options,
+    group,
+    runtime_for,
+    sub,
+)
 from bot.domain.model import Status
 
 EXPORT_HELP = (
@@ -30,8 +39,7 @@ formula (plain numbers such as +4930123456 are left alone).
 def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
     registrations = group(commands, "registrations", "pre-registrations")
     export = sub(registrations, "export", "write registrations to stdout", EXPORT_HELP)
-    export.add_argument("--partner", metavar="ID", help="only this partner company's")
-    export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    export_options(export)
     export.add_argument(
         "--status",
         action="append",
@@ -52,10 +60,7 @@ def _export(args: argparse.Namespace) -> int:
     from bot.adapters.export import csv_rows, registration_records, write_csv_rows, write_json
 
     with runtime_for(args) as runtime:
-        if args.partner is not None:
-            with runtime.context.uow() as uow:
-                if uow.partners.get(args.partner) is None:
-                    return fail(f'no partner with id "{args.partner}"', REFUSED)
+        check_partner(runtime, args.partner)
         picked = (args.partner, args.status, args.since)
         with runtime.engine.connect() as connection:
             if args.format == "json":
