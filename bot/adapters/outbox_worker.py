@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from bot.adapters.database import patient
 from bot.services.delivery import DeliveryReport
 from bot.services.errors import ServiceBusy
 
@@ -39,6 +40,12 @@ class OutboxWorker:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        # It answers no one within 3 s: a busy database is waited for, not given up on. Given
+        # up between a send and its record, the row would stay claimed and go out again.
+        with patient():
+            self._serve()
+
+    def _serve(self) -> None:
         if self.on_start is not None:
             try:
                 self.on_start()  # e.g. release what a dead predecessor had claimed

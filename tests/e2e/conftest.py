@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
 from bot import server as bot_server
 from bot.bootstrap import Runtime, build
@@ -52,6 +53,11 @@ class Bot:
     @property
     def context(self) -> Context:
         return self.runtime.context
+
+    def reading(self) -> Session:
+        """A plain reader for the test's own looks at the tables: it takes no write turn from
+        the bot (SQLite's BEGIN IMMEDIATE), so polling it never starves the bot's threads."""
+        return Session(self.runtime.engine.execution_options(prereg_read_only=True))
 
     def modal(self, user: str) -> dict[str, Any]:
         view = self.slack.current_modal(user)

@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from bot.adapters.orm import ExtensionRequestRow
 from bot.blocks.extension_requests import APPROVE_EXTENSION, REJECT_EXTENSION, REQUEST_EXTENSION
@@ -87,7 +86,7 @@ def extension_card(bot: Bot) -> dict[str, Any]:
 
 
 def requests_stored(bot: Bot) -> int:
-    with Session(bot.runtime.engine) as session:
+    with bot.reading() as session:
         return int(session.scalar(select(func.count()).select_from(ExtensionRequestRow)) or 0)
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from slack_sdk.models.views import View
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
 from bot.domain.model import Customer, Registration, Status
@@ -27,9 +26,7 @@ def settle(bot: Bot) -> None:
     """Every message owed so far is delivered: no earlier refresh can land after the mark."""
 
     def quiet() -> bool:
-        # A plain reader: it takes no write turn from the bot (SQLite's BEGIN IMMEDIATE).
-        engine = bot.runtime.engine.execution_options(prereg_read_only=True)
-        with Session(engine) as session:
+        with bot.reading() as session:
             rows = session.scalars(select(OutboxRow).where(OutboxRow.status == "pending"))
             return all(r.claimed_until is None and r.next_attempt_at > bot.clock.now for r in rows)
 
@@ -184,7 +181,7 @@ def click_page(bot: Bot, home: dict[str, Any], label: str, expect: str) -> dict[
     assert bot.driver.click("UACME1", view=home, text=label).status == 200
     call = bot.slack.wait_for(
         "views.publish",
-        lambda c: expect in json.dumps(c.args, ensure_ascii=False),
+        lambda c: c.error is None and expect in json.dumps(c.args, ensure_ascii=False),
         after=mark,
         timeout=20,
     )

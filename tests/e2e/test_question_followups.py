@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
 from bot.domain.model import Status
@@ -23,7 +22,7 @@ HOUR = timedelta(hours=1)
 
 def question_copies(bot: Bot) -> dict[str, list[dict[str, Any]]]:
     """Each company user's DMs that carried the question, as they read now."""
-    with Session(bot.runtime.engine) as session:
+    with bot.reading() as session:
         rows = session.scalars(
             select(OutboxRow).where(OutboxRow.kind.in_(("question", "question_reminder")))
         )
@@ -44,7 +43,7 @@ def answer(bot: Bot, user: str, words: str) -> None:
 
 
 def chases(bot: Bot, kind: str) -> int:
-    with Session(bot.runtime.engine) as session:
+    with bot.reading() as session:
         return len(list(session.scalars(select(OutboxRow.id).where(OutboxRow.kind == kind))))
 
 

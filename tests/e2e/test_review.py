@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
 from bot.blocks.reject import REJECT_MODAL
@@ -84,13 +83,13 @@ REFRESHES = ("home_refresh", "messages_refresh")  # App Home and DMs brought up 
 
 
 def all_rows(bot: Bot) -> list[OutboxRow]:
-    with Session(bot.runtime.engine) as session:
+    with bot.reading() as session:
         return list(session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
 
 
 def outbox(bot: Bot) -> list[OutboxRow]:
     """The messages owed, the refreshes of App Home and of sent DMs aside."""
-    with Session(bot.runtime.engine) as session:
+    with bot.reading() as session:
         query = select(OutboxRow).where(OutboxRow.kind.not_in(REFRESHES))
         return list(session.scalars(query.order_by(OutboxRow.id)))
 
