@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from bot.services.context import Context
-from bot.services.home_publish import ATTEMPTS, HomeChanged, HomeContended, publish_home
+from bot.services.dashboard import Section
+from bot.services.home_publish import (
+    ATTEMPTS,
+    HomeChanged,
+    HomeContended,
+    HomeShown,
+    publish_home,
+)
+from bot.services.ports import HomeRecord
 
 
 class FakeSlack:
@@ -35,28 +43,28 @@ class FakeSlack:
 
 def test_each_publish_passes_the_hash_the_last_one_left(context: Context) -> None:
     slack = FakeSlack()
-    publish_home("U1", lambda: {"n": 1}, slack.publish, context)
-    publish_home("U1", lambda: {"n": 2}, slack.publish, context)
+    publish_home("U1", lambda _: {"n": 1}, slack.publish, context)
+    publish_home("U1", lambda _: {"n": 2}, slack.publish, context)
 
     assert slack.passed == [None, "h1"]
     assert slack.shown == {"n": 2}
     with context.uow() as uow:
-        assert uow.home_views.hash_of("U1") == "h2"
-        assert uow.home_views.hash_of("U2") is None
+        assert uow.home_views.latest("U1").hash == "h2"
+        assert uow.home_views.latest("U2").hash is None
 
 
 def test_a_stale_hash_is_dropped_so_the_home_never_sticks(context: Context) -> None:
     slack = FakeSlack()
-    publish_home("U1", lambda: {"n": 1}, slack.publish, context)
+    publish_home("U1", lambda _: {"n": 1}, slack.publish, context)
     slack.changed_elsewhere()
     renders = count(2)
 
-    publish_home("U1", lambda: {"n": next(renders)}, slack.publish, context)
+    publish_home("U1", lambda _: {"n": next(renders)}, slack.publish, context)
 
     assert slack.passed == [None, "h1", None]  # refused, then published unconditionally
     assert slack.shown == {"n": 3}  # rendered again after the refusal
     with context.uow() as uow:
-        assert uow.home_views.hash_of("U1") == slack.hash
+        assert uow.home_views.latest("U1").hash == slack.hash
 
 
 def test_a_home_changing_on_every_attempt_gives_up_to_the_newer_publishers(
@@ -66,7 +74,52 @@ def test_a_home_changing_on_every_attempt_gives_up_to_the_newer_publishers(
         raise HomeChanged("U1")
 
     with pytest.raises(HomeContended):
-        publish_home("U1", dict, always_changed, context)
+        publish_home("U1", lambda _: {}, always_changed, context)
     with context.uow() as uow:
-        assert uow.home_views.hash_of("U1") is None
+        assert uow.home_views.latest("U1").hash is None
     assert ATTEMPTS > 1
+
+
+def test_what_the_user_chose_is_rendered_again_by_the_refreshes_that_follow(
+    context: Context,
+) -> None:
+    slack = FakeSlack()
+    renders: list[HomeShown] = []
+
+    def render(shown: HomeShown) -> dict[str, Any]:
+        renders.append(shown)
+        return {"shown": repr(shown)}
+
+    chosen = HomeShown("acme", Section.ENDED, 2)
+    publish_home("U1", render, slack.publish, context, chosen)
+    publish_home("U1", render, slack.publish, context)  # a refresh: as the user left it
+    publish_home("U1", render, slack.publish, context, HomeShown())  # back to everything
+    publish_home("U1", render, slack.publish, context)
+
+    assert renders == [chosen, chosen, HomeShown(), HomeShown()]
+    with context.uow() as uow:
+        assert uow.home_views.latest("U1").hash == slack.hash
+        assert uow.home_views.latest("U2") == HomeRecord()
+
+
+def test_a_refused_refresh_renders_again_what_the_user_chose_meanwhile(context: Context) -> None:
+    slack = FakeSlack()
+    publish_home("U1", lambda _: {"n": 1}, slack.publish, context)
+    renders: list[HomeShown] = []
+
+    def render(shown: HomeShown) -> dict[str, Any]:
+        if not renders:  # meanwhile the user turns a page, and that publish lands first
+            publish_home(
+                "U1",
+                lambda _: {"n": 2},
+                slack.publish,
+                context,
+                HomeShown(page=1, only=Section.ACTIVE),
+            )
+        renders.append(shown)
+        return {"n": len(renders) + 2}
+
+    publish_home("U1", render, slack.publish, context)
+
+    assert renders == [HomeShown(), HomeShown(only=Section.ACTIVE, page=1)]
+    assert slack.shown == {"n": 4}

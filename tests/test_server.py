@@ -38,7 +38,7 @@ from bot.slack_app import APOLOGY, build_slack_app
 from bot.web import create_web_app
 from tests.conftest import Clock
 from tests.slack_driver import SlackDriver
-from tests.slack_standin import SlackStandin
+from tests.slack_standin import PATIENCE, SlackStandin
 
 PREREG = Path(sys.executable).with_name("prereg")
 SIGNING_SECRET = "test-signing-secret"
@@ -164,6 +164,11 @@ def published_for(user: str) -> Callable[[Any], bool]:
     return lambda call: call.args.get("user_id") == user
 
 
+def shown_to(user: str) -> Callable[[Any], bool]:
+    """A publish Slack took: one refused as older than a refresh (hash_conflict) is redone."""
+    return lambda call: call.args.get("user_id") == user and call.ok
+
+
 # --- the real server ----------------------------------------------------------------------
 
 
@@ -192,7 +197,7 @@ def test_unsigned_requests_are_refused_and_do_nothing(
     assert refused.status == 401
     # A signed request after it: once its work reached Slack, the refused one had its chance.
     assert driver.app_home_opened(PARTNER_USER).status == 200
-    slack.wait_for("views.publish", published_for(PARTNER_USER), after=mark)
+    slack.wait_for("views.publish", shown_to(PARTNER_USER), after=mark)
     assert slack.calls(after=mark) == slack.calls("views.publish", after=mark)
     assert not slack.calls("views.publish", published_for("U0INTRUDER"), after=mark)
 
@@ -203,8 +208,7 @@ def test_home_tab_shows_the_companys_quota_and_customers(
     mark = slack.mark()
     reply = driver.app_home_opened(PARTNER_USER)
     assert reply.status == 200
-    call = slack.wait_for("views.publish", published_for(PARTNER_USER), after=mark)
-    assert call.ok, call.response
+    call = slack.wait_for("views.publish", shown_to(PARTNER_USER), after=mark)
     view = slack.home_view(PARTNER_USER)
     assert view is not None
     sent = call.args["view"]
@@ -226,8 +230,7 @@ def test_home_tab_tells_an_unlinked_user_whom_to_ask(
 ) -> None:
     mark = slack.mark()
     assert driver.app_home_opened("U0STRANGER").status == 200
-    call = slack.wait_for("views.publish", published_for("U0STRANGER"), after=mark)
-    assert call.ok
+    call = slack.wait_for("views.publish", shown_to("U0STRANGER"), after=mark)
     assert "not linked to a partner company" in json.dumps(call.args["view"])
     assert "`U0STRANGER`" in json.dumps(call.args["view"])
 
@@ -236,7 +239,7 @@ def test_messages_tab_publishes_nothing(driver: SlackDriver, slack: SlackStandin
     mark = slack.mark()
     assert driver.app_home_opened("U0MESSAGES", tab="messages").status == 200
     assert driver.app_home_opened(PARTNER_USER).status == 200
-    slack.wait_for("views.publish", published_for(PARTNER_USER), after=mark)
+    slack.wait_for("views.publish", shown_to(PARTNER_USER), after=mark)
     assert not slack.calls("views.publish", published_for("U0MESSAGES"), after=mark)
 
 
@@ -261,9 +264,8 @@ def test_a_failing_listener_is_logged_redacted(
 
 def test_sigterm_stops_the_server_cleanly(slack: SlackStandin, tmp_path: Path) -> None:
     server = start_server(slack, tmp_path, scheduler=True)
-    started = time.monotonic()
-    assert stop_server(server, timeout=5) == 0
-    assert time.monotonic() - started < 5
+    # It exits by itself, with 0 (a process that had to be killed fails here).
+    assert stop_server(server, timeout=PATIENCE) == 0
     text = server.log_text()
     assert "received SIGTERM" in text
     assert "prereg stopped" in text

@@ -114,7 +114,8 @@ def _partner(
         if not rows:
             continue
         size = PAGE_SIZE if only is not None else SHOWN[kind]
-        start = page * size if only is not None else 0
+        # A page kept from an earlier choice may lie past the end now: show the last one.
+        start = min(page, (len(rows) - 1) // size) * size if only is not None else 0
         blocks.append(header(f"{TITLES[kind]} ({len(rows)})"))
         blocks += [
             customer_row(r, now, policy, board.opportunities.get(r.id or 0, ()))

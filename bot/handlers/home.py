@@ -20,7 +20,7 @@ from bot.handlers import payloads
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.dashboard import GetDashboard, Section, dashboard
-from bot.services.home_publish import HomeChanged, Publish, publish_home
+from bot.services.home_publish import HomeChanged, HomeShown, Publish, publish_home
 from bot.services.queries import GetStanding, standing
 from bot.services.review_queue import ChooseQueueFilter, choose_queue_filter
 
@@ -46,11 +46,13 @@ def open_home(event: dict[str, Any], client: WebClient, services: Context) -> No
     refresh(opened.user, client, services)
 
 
-def refresh(user_id: str, client: WebClient, services: Context) -> None:
-    """The user's App Home as it stands now, never published over a newer one."""
-    publish_home(
-        user_id, partial(view_for, user_id, services), slack_publish(client, user_id), services
-    )
+def refresh(
+    user_id: str, client: WebClient, services: Context, chosen: HomeShown | None = None
+) -> None:
+    """The user's App Home as it stands now, never published over a newer one; as the user
+    `chosen` to see it, or else as they last chose."""
+    render = partial(view_for, user_id, services)
+    publish_home(user_id, render, slack_publish(client, user_id), services, chosen)
 
 
 def slack_publish(client: WebClient, user_id: str) -> Publish:
@@ -66,16 +68,12 @@ def slack_publish(client: WebClient, user_id: str) -> Publish:
     return publish
 
 
-def view_for(
-    user_id: str,
-    services: Context,
-    search: str = "",
-    only: Section | None = None,
-    page: int = 0,
-) -> dict[str, Any]:
+def view_for(user_id: str, services: Context, shown: HomeShown) -> dict[str, Any]:
     """The user's App Home as it stands now: on opening it, and after every change."""
-    board = dashboard(GetDashboard(user_id, search), services)
-    return home_view(user_id, board, services.policy, search=search, only=only, page=page)
+    board = dashboard(GetDashboard(user_id, shown.search), services)
+    return home_view(
+        user_id, board, services.policy, search=shown.search, only=shown.only, page=shown.page
+    )
 
 
 @answered
@@ -91,9 +89,7 @@ def open_form(ack: Ack, body: dict[str, Any], client: WebClient, services: Conte
 def search(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
     ack()
     wanted = payloads.home_search(body)
-    user_id = payloads.user_of(body)
-    render = partial(view_for, user_id, services, wanted)
-    publish_home(user_id, render, slack_publish(client, user_id), services)
+    refresh(payloads.user_of(body), client, services, HomeShown(wanted))
 
 
 @answered
@@ -104,14 +100,12 @@ def choose_filter(ack: Ack, body: dict[str, Any], client: WebClient, services: C
     if user_id not in services.reviewers:
         raise NotAReviewer()
     choose_queue_filter(ChooseQueueFilter(user_id, payloads.queue_filter(body)), services)
-    client.views_publish(user_id=user_id, view=view_for(user_id, services))
+    refresh(user_id, client, services)
 
 
 @answered
 def turn_page(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
     ack()
     paging = payloads.home_page(body)
-    user_id = payloads.user_of(body)
     only = Section(paging.s) if paging.s else None
-    render = partial(view_for, user_id, services, paging.q, only, paging.p)
-    publish_home(user_id, render, slack_publish(client, user_id), services)
+    refresh(payloads.user_of(body), client, services, HomeShown(paging.q, only, paging.p))

@@ -7,15 +7,19 @@ the Home as our latest publish left it (views.publish `hash`), read before rende
 refuses it when anyone published since, and the loser renders again, from fresher state,
 against the newer hash. A stored hash that no longer moves while Slack keeps refusing it
 is stale (a publish whose hash was never stored: a crash in between, or Slack's own change)
-and is dropped, so the Home never stays stuck.
+and is dropped, so the Home never stays stuck. Beside the hash is what the user chose to see
+(a search, a section's page): every refresh renders the same until the user chooses again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot.services.context import Context
+from bot.services.dashboard import Section
+from bot.services.ports import HomeRecord
 
 View = dict[str, Any]
 
@@ -35,24 +39,50 @@ Publish = Callable[[View, str | None], str]
 Raises HomeChanged when Slack answers hash_conflict."""
 
 
-def publish_home(user_id: str, render: Callable[[], View], publish: Publish, ctx: Context) -> View:
-    """Render (now) and publish; the view published."""
-    base = _stored(user_id, ctx)
+@dataclass(frozen=True)
+class HomeShown:
+    """What the user chose to see on Home: kept for the refreshes that follow, so that a
+    change elsewhere does not take a user back from the page or search they turned to."""
+
+    search: str = ""
+    only: Section | None = None
+    page: int = 0
+
+
+def publish_home(
+    user_id: str,
+    render: Callable[[HomeShown], View],
+    publish: Publish,
+    ctx: Context,
+    chosen: HomeShown | None = None,
+) -> View:
+    """Render (now) and publish what the user `chosen`, or else what they last chose; the
+    view published."""
+    stored = _stored(user_id, ctx)
+    base = stored.hash
+    shown = chosen or _shown(stored)
     for _ in range(ATTEMPTS):
-        view = render()  # after reading `base`: never older than what `base` shows
+        view = render(shown)  # after reading `base`: never older than what `base` shows
         try:
             new_hash = publish(view, base)
         except HomeChanged:
             latest = _stored(user_id, ctx)
-            base = None if latest == base else latest
+            base = None if latest.hash == base else latest.hash
+            shown = chosen or _shown(latest)
             continue
+        record = HomeRecord(new_hash, shown.search, shown.only or "", shown.page)
         with ctx.uow() as uow:
-            uow.home_views.published(user_id, new_hash, ctx.now())
+            uow.home_views.published(user_id, record, ctx.now())
             uow.commit()
         return view
     raise HomeContended(user_id)
 
 
-def _stored(user_id: str, ctx: Context) -> str | None:
+def _stored(user_id: str, ctx: Context) -> HomeRecord:
     with ctx.uow() as uow:
-        return uow.home_views.hash_of(user_id)
+        return uow.home_views.latest(user_id)
+
+
+def _shown(record: HomeRecord) -> HomeShown:
+    only = Section(record.section) if record.section else None
+    return HomeShown(record.search, only, record.page if only else 0)

@@ -16,7 +16,7 @@ def for_user(call: Call) -> bool:
 
 def stored_hash(bot: Bot) -> str | None:
     with bot.context.uow() as uow:
-        return uow.home_views.hash_of(USER)
+        return uow.home_views.latest(USER).hash
 
 
 def test_an_older_render_delayed_in_flight_loses_to_the_newer_one(bot: Bot) -> None:

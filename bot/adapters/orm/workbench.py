@@ -67,6 +67,10 @@ class HomeViewRow(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     hash: Mapped[str] = mapped_column(String(128))
     published_at: Mapped[datetime]
+    # What the user chose to see: the refreshes that follow render the same.
+    search: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    section: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    page: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 PENDING_SQL = "status = 'pending'"

@@ -220,9 +220,20 @@ class RequestKeys(Protocol):
     def prune(self, before: datetime) -> int: ...
 
 
+@dataclass(frozen=True)
+class HomeRecord:
+    """A user's App Home as our latest publish left it: Slack's hash of it, and what the
+    user chose to see there (a search, one section on its own, its page)."""
+
+    hash: str | None = None
+    search: str = ""
+    section: str = ""  # "": every section
+    page: int = 0
+
+
 class HomeViews(Protocol):
-    def hash_of(self, user_id: str) -> str | None:
-        """The hash of the user's App Home as our latest publish left it."""
+    def latest(self, user_id: str) -> HomeRecord:
+        """An empty record for a user whose Home we never published."""
         ...
 
-    def published(self, user_id: str, hash: str, now: datetime) -> None: ...
+    def published(self, user_id: str, record: HomeRecord, now: datetime) -> None: ...
