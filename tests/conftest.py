@@ -17,6 +17,7 @@ from bot.bootstrap import Runtime, build
 from bot.server import log_handler
 from bot.services.context import Context
 from bot.settings import Settings
+from tests.schema_template import migrated
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 _SKIPS: Counter[str] = Counter()
@@ -100,6 +101,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def runtime(settings: Settings, clock: Clock) -> Iterator[Runtime]:
+    migrated(settings.database_url)
     built = build(settings, clock=clock)
     yield built
     built.close()

@@ -161,12 +161,12 @@ def test_the_export_streams_memory_does_not_grow_with_the_rows(
         "created_at": now,
     }
     peaks: list[tuple[int, int]] = []
-    for total in (3_000, 12_000):
+    for total in (3_000, 16_000):
         with runtime.engine.begin() as connection:
             have = len(peaks) and 3_000
             connection.execute(insert(OpportunityRow), [row] * (total - have))
         peaks.append(_sink_peak(runtime))
     (small_out, small_peak), (large_out, large_peak) = peaks
-    assert large_out > 3.5 * small_out  # four times the rows written…
+    assert large_out > 5 * small_out  # over five times the rows written…
     assert large_peak < 2 * small_peak  # …in about the same memory: batches, not the table
     assert large_peak < large_out / 4

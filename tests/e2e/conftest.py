@@ -22,6 +22,7 @@ from bot.server import HttpStack, http_stack, stop
 from bot.services.context import Context
 from bot.settings import Settings
 from tests.conftest import Clock
+from tests.schema_template import migrated
 from tests.slack_driver import SlackDriver
 from tests.slack_standin import PATIENCE, SlackStandin
 
@@ -135,6 +136,7 @@ def bot(
         prereg_quota=3,
         **bot_settings,
     )
+    migrated(database_url)
     runtime = build(settings, clock=clock)
     with runtime.context.uow() as uow:
         for partner in (ACME, BETA, MUTE):
