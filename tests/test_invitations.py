@@ -13,6 +13,7 @@ from bot.adapters.invite_tokens import SignedInviteTokens
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.bootstrap import Runtime
 from bot.domain.identity import InvalidEmail
+from bot.domain.invite_email import EMAIL_COOLDOWN, EmailJustSent
 from bot.domain.model import Customer, CustomerFacts, Partner, Site, Status
 from bot.services import registrations as uc
 from bot.services.association import (
@@ -41,6 +42,7 @@ from bot.services.invitations import (
     EMAILS_PER_DAY,
     EmailInvitation,
     EmailOption,
+    Invitation,
     SendQrCode,
     ShowInvitation,
     email_invitation,
@@ -307,6 +309,25 @@ def test_emails_at_most_five_a_day_per_registration(ctx: Context, clock: Clock) 
     assert actions(ctx, rid).count("invitation_emailed") == EMAILS_PER_DAY + 1
 
 
+def test_a_second_email_within_the_cooldown_is_refused_and_changes_nothing(
+    ctx: Context, clock: Clock
+) -> None:
+    rid = hold(ctx, email="it@kunde.de")
+    sent_at = clock.now
+    email_invitation(EmailInvitation("UACME", rid, "click-1"), ctx)
+    clock.advance(EMAIL_COOLDOWN - timedelta(seconds=1))
+    with pytest.raises(EmailJustSent) as refused:  # a colleague's click, a moment later
+        email_invitation(EmailInvitation("UACME2", rid, "click-2"), ctx)
+    assert refused.value.address == "it@kunde.de"
+    assert (refused.value.sent_at, refused.value.next_at) == (sent_at, sent_at + EMAIL_COOLDOWN)
+    assert actions(ctx, rid).count("invitation_emailed") == 1
+    # The first click replayed is still answered as sent, not refused.
+    assert email_invitation(EmailInvitation("UACME", rid, "click-1"), ctx).emails_today == 1
+    clock.advance(timedelta(seconds=1))
+    assert email_invitation(EmailInvitation("UACME2", rid, "click-3"), ctx).emails_today == 2
+    assert [k for k, _, _ in outbox(ctx)].count("invite_email") == 2
+
+
 def test_without_smtp_there_is_no_email_option(ctx: Context) -> None:
     rid = hold(ctx, email="it@kunde.de")
     no_mail = replace(ctx, invites=replace(ctx.invites, email=False))  # type: ignore[type-var]
@@ -392,8 +413,24 @@ def test_concurrent_wrong_attempts_never_exceed_the_limit(bare: Context) -> None
     assert sum(isinstance(r, TooManyAttempts) for r in results) == 5, results
 
 
-def test_concurrent_emails_never_exceed_the_daily_cap(bare: Context) -> None:
+def test_concurrent_emails_never_exceed_the_daily_cap(bare: Context, clock: Clock) -> None:
     rid = hold(bare, email="it@kunde.de")
-    results = race(8, lambda i: email_invitation(EmailInvitation("UACME", rid), bare))
+    start = clock.now
+
+    def send(i: int) -> object:  # clicks further apart than the cooldown, raced all the same
+        later = replace(bare, clock=lambda: start + i * 2 * EMAIL_COOLDOWN)
+        return email_invitation(EmailInvitation("UACME", rid), later)
+
+    results = race(8, send)
     assert sum(isinstance(r, EmailLimitReached) for r in results) == 8 - EMAILS_PER_DAY, results
     assert actions(bare, rid).count("invitation_emailed") == EMAILS_PER_DAY
+
+
+def test_concurrent_clicks_within_the_cooldown_send_one_email(bare: Context) -> None:
+    rid = hold(bare, email="it@kunde.de")
+    users = ["UACME", "UACME2"] * 3  # double clicks and colleagues, all at once
+    results = race(6, lambda i: email_invitation(EmailInvitation(users[i], rid, f"k{i}"), bare))
+    assert sum(isinstance(r, Invitation) for r in results) == 1, results
+    assert sum(isinstance(r, EmailJustSent) for r in results) == 5, results
+    assert actions(bare, rid).count("invitation_emailed") == 1
+    assert [k for k, _, _ in outbox(bare)].count("invite_email") == 1

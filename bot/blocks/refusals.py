@@ -38,6 +38,7 @@ from bot.domain.extension_requests import (
     ExtensionRequestPending,
     SelfExtensionLeft,
 )
+from bot.domain.invite_email import EmailJustSent
 from bot.domain.model import Registration, Status
 from bot.domain.opportunities import InvalidOpportunity, StageUnchanged
 from bot.domain.policy import Policy
@@ -203,6 +204,14 @@ ANSWERS: dict[type[Refusal], _Rule] = {
             f"{r.limit} invitation emails went to this customer in the last day, the most it"
             f" receives. The next one can go {slack_date(r.next_at)}; meanwhile send the link"
             " or the QR code."
+        ),
+    ),
+    EmailJustSent: lambda r: Answer(
+        "Email just sent",
+        _words(
+            f"An invitation email went to {escape(r.address)} a moment ago, so no second one"
+            " was sent: the customer has that one. Another can go"
+            f" {slack_date(r.next_at)}."
         ),
     ),
     ExtensionsUsedUp: _used_up,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.errors import Refusal
+from bot.domain.invite_email import check_cooldown
 from bot.domain.model import Registration, Status
 from bot.services.context import Context
 from bot.services.errors import (
@@ -117,7 +118,8 @@ def send_qr_code(cmd: SendQrCode, ctx: Context) -> Invitation:
 
 
 def email_invitation(cmd: EmailInvitation, ctx: Context) -> Invitation:
-    """At most EMAILS_PER_DAY a day: the registration's row is locked while counting."""
+    """At most EMAILS_PER_DAY a day and none within the cooldown of another: the
+    registration's row is locked while the earlier sends are read."""
     invites, now = _invites(ctx), ctx.now()
     with ctx.uow() as uow:
         registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=True)
@@ -131,6 +133,7 @@ def email_invitation(cmd: EmailInvitation, ctx: Context) -> Invitation:
         sent = uow.audit.times(registration.id, EMAILED, now - EMAIL_WINDOW)
         if len(sent) >= EMAILS_PER_DAY:
             raise EmailLimitReached(EMAILS_PER_DAY, sent[-EMAILS_PER_DAY] + EMAIL_WINDOW)
+        check_cooldown(registration.customer.email, sent, now)
         registration.invite_by_email(cmd.user_id, invites.link(registration.id, cmd.user_id), now)
         uow.registrations.touched(registration)
         _audit(uow, registration, cmd.user_id, EMAILED, now)

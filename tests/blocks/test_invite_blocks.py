@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,8 @@ from bot.blocks.invite import (
     qr_comment,
 )
 from bot.blocks.message import Block
+from bot.blocks.refusals import answer
+from bot.domain.invite_email import EMAIL_COOLDOWN, EmailJustSent
 from bot.domain.model import Customer, Registration
 from bot.services.invitations import Attempt, EmailOption, Invitation
 from tests.blocks.test_review_blocks import EVIL, RAW, assert_inert, assert_valid
@@ -73,3 +76,12 @@ def test_dms_are_valid_and_inert() -> None:
     assert all(raw not in qr_comment(held) for raw in RAW)
     assert buttons(preregistered_dm(held, LINK, EmailOption.NO_EMAIL).blocks) == [INVITE_QR]
     assert LINK not in str(preregistered_dm(held, None, EmailOption.AVAILABLE).blocks)
+
+
+def test_an_email_just_sent_is_said_with_the_address_escaped() -> None:
+    sent_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    said = answer(EmailJustSent("a<b>&c@kunde.de", sent_at, sent_at + EMAIL_COOLDOWN))
+    assert said.title == "Email just sent"
+    shown = json.dumps(said.message.blocks)
+    assert "went to a&lt;b&gt;&amp;c@kunde.de a moment ago" in shown
+    assert "no second one was sent" in said.message.text
