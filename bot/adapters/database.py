@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from bot.adapters.resource_alarm import short_of_resources, watch
 from bot.adapters.schema_head import script_head, stored_revisions
 from bot.services.errors import ServiceBusy
 
@@ -61,6 +62,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("SET LOCAL statement_timeout = 0")
             cursor.close()
 
+    watch(engine)  # out of disk or memory: /healthz says so (bot.adapters.resource_alarm)
     return engine
 
 
@@ -230,7 +232,10 @@ def _disk_nearly_full(path: str | None) -> bool:
 
 def is_reachable(engine: Engine) -> bool:
     """The database answers, and on SQLite one could write now (another process may hold the
-    file's write lock, which readers do not notice; the disk may be full)."""
+    file's write lock, which readers do not notice; the disk may be full), and PostgreSQL
+    has not just refused a write for lack of disk or memory."""
+    if short_of_resources(engine):
+        return False
     try:
         if engine.dialect.name == "sqlite":
             if _disk_nearly_full(engine.url.database):

@@ -2,8 +2,8 @@
 service is busy and nothing was saved, /healthz says 503, and both recover without a restart.
 
 SQLite: another process holds the file's write lock; the disk is full (a tiny tmpfs).
-PostgreSQL: a server of the test's own is
-stopped and started again.
+PostgreSQL: a server of the test's own is stopped and started again; the server refuses
+inserts as it does when its disk is full (SQLSTATE 53100, raised by a trigger).
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.services.errors import BUSY
-from tests.conftest import POSTGRES_REQUIRED, reset_postgres
+from tests.conftest import POSTGRES_REQUIRED, POSTGRES_URL, reset_postgres
 from tests.e2e.conftest import Bot
 from tests.e2e.test_hostile_requests import health
 from tests.e2e.test_preregister import CUSTOMER, database_state, open_form, registrations
@@ -55,6 +57,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'prereg.db'}"
     if request.param == "full-disk":
         return str(request.getfixturevalue("full_disk_url"))
+    if request.param == "postgresql":
+        if not POSTGRES_URL:
+            reason = "PostgreSQL not available: set TEST_POSTGRES_URL (.ci/run does)"
+            if POSTGRES_REQUIRED:
+                pytest.fail(reason)
+            pytest.skip(reason)
+        reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
     server: ThrowawayPostgres = request.getfixturevalue("own_postgres")
     reset_postgres(server.url)
     return server.url
@@ -168,3 +178,46 @@ def test_sqlite_on_a_full_disk(bot: Bot, database_url: str) -> None:
         filler.unlink()
     assert database_state(bot) == before
     submits_once_it_is_back(bot)
+
+
+DISK_FULL = """
+CREATE FUNCTION refuse_for_lack_of_space() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+END $$;
+CREATE TRIGGER disk_full BEFORE INSERT ON registrations
+    FOR EACH ROW EXECUTE FUNCTION refuse_for_lack_of_space();
+"""
+
+
+@contextmanager
+def disk_full(url: str) -> Iterator[None]:
+    """Inserts into registrations fail as on a full disk, with the server's own error."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(DISK_FULL))
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER IF EXISTS disk_full ON registrations"))
+            connection.execute(text("DROP FUNCTION IF EXISTS refuse_for_lack_of_space()"))
+        engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_out_of_disk_space(bot: Bot, database_url: str) -> None:
+    open_form(bot)
+    before = database_state(bot)
+    assert health(bot) == 200
+    with disk_full(database_url):
+        busy_answer_within_3_s(bot)
+        assert health(bot) == 503  # SELECT 1 still works; the refused write is what counts
+    assert database_state(bot) == before
+    # Room again: the next submission is saved, and its write makes /healthz 200 at once.
+    if "Customer name" not in bot.text_of(bot.modal("UACME1")):
+        open_form(bot)
+    reply = bot.driver.submit_view("UACME1", CUSTOMER)
+    assert reply.json["response_action"] == "update", reply.json
+    assert registrations(bot) == [("acme", "preregistered", "it@kunde.de")]
+    assert health(bot) == 200
