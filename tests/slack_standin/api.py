@@ -15,6 +15,7 @@ from tests.slack_standin.calls import ApiError, Args
 from tests.slack_standin.faults import TriggerRegistry
 from tests.slack_standin.identity import BOT_ID, BOT_USER_ID, JSON_FIELDS, TEAM_DOMAIN, TEAM_ID
 from tests.slack_standin.messages import MessageStore
+from tests.slack_standin.socket_mode import APP_TOKEN
 from tests.slack_standin.views import FileStore, ViewStore
 from tests.slack_standin.workspace import Directory, TsClock, new_id
 
@@ -24,6 +25,9 @@ class WebApi:
 
     def __init__(self, token: str, triggers: TriggerRegistry, base_url: Callable[[], str]) -> None:
         self.token = token
+        self.app_token = APP_TOKEN
+        self.socket_url: str | None = None
+        """The WebSocket URL `apps.connections.open` hands out (tests.slack_standin.socket_mode)."""
         self.lock = threading.RLock()  # one request changes the workspace at a time
         self.directory = Directory()
         self.clock = TsClock()
@@ -33,6 +37,7 @@ class WebApi:
         self.methods: dict[str, Callable[[Args], dict[str, Any]]] = {
             "api.test": lambda args: {"args": dict(args.raw)},
             "auth.test": self._auth_test,
+            "apps.connections.open": self._connections_open,
             "chat.postMessage": self.messages.post_message,
             "chat.update": self.messages.update,
             "chat.postEphemeral": self.messages.post_ephemeral,
@@ -57,7 +62,8 @@ class WebApi:
             if method != "api.test":
                 if not token:
                     raise ApiError("not_authed")
-                if token != self.token:
+                # Socket Mode's one method takes the app-level token, every other the bot's.
+                if token != (self.app_token if method == "apps.connections.open" else self.token):
                     raise ApiError("invalid_auth")
             with self.lock:
                 answer = {"ok": True, **handler(args)}
@@ -87,6 +93,11 @@ class WebApi:
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
         }
+
+    def _connections_open(self, args: Args) -> dict[str, Any]:
+        if self.socket_url is None:
+            raise ApiError("not_allowed_token_type")  # Slack's answer for an app without it
+        return {"url": self.socket_url}
 
     def _conversations_open(self, args: Args) -> dict[str, Any]:
         users = [u for u in str(args.get("users", "")).split(",") if u]
