@@ -28,6 +28,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from bot.adapters.export import registration_records
+from bot.adapters.opportunity_export import opportunity_records
 from tests.e2e.conftest import Bot
 from tests.e2e.test_hostile_requests import log_growth
 from tests.e2e.test_preregister import seed_registrations, sql
@@ -197,14 +199,22 @@ def targets(bot: Bot) -> list[int]:
 
 
 def state(bot: Bot) -> dict[str, Any]:
+    """The tables a payload could change, and both exports as the operators read them."""
     tables = ["partners", "partner_users", "directory_entries", "registrations", "opportunities"]
-    return {table: sql(bot, f"SELECT * FROM {table} ORDER BY 1") for table in tables}
+    seen: dict[str, Any] = {
+        table: sql(bot, f"SELECT * FROM {table} ORDER BY 1") for table in tables
+    }
+    with bot.runtime.engine.connect() as connection:
+        seen["registrations export"] = list(registration_records(connection))
+        seen["opportunities export"] = list(opportunity_records(connection))
+    return seen
 
 
 def test_fuzzed_signed_payloads_are_answered_in_time_and_change_nothing(
     bot: Bot, targets: list[int], suite_log: Path
 ) -> None:
     before = state(bot)
+    assert [r["id"] for r in before["registrations export"]] == targets  # something to keep
     statuses: Counter[int] = Counter()
     slowest = 0.0
     bad: list[Any] = []
