@@ -78,6 +78,16 @@ class UnreadableRequest(Refusal):
     """A payload or button value that is not what our own views send."""
 
 
+class UnknownControl(Refusal):
+    """A button or form no listener knows: not one of ours, or from a version long gone."""
+
+
+UNKNOWN = (
+    "prereg does not know that button or form (it may be left from an older version), so"
+    " nothing was changed. `/preregister help` shows what you can do."
+)
+
+
 @dataclass(frozen=True)
 class Answer:
     title: str
@@ -183,6 +193,7 @@ ANSWERS: dict[type[Refusal], _Rule] = {
         "Justification needed", _words(JUSTIFY), field=form_ids.JUSTIFICATION
     ),
     UnreadableRequest: lambda r: Answer("Not understood", _words(UNREADABLE)),
+    UnknownControl: lambda r: Answer("Not understood", _words(UNKNOWN)),
     NotInvitable: lambda r: Answer(
         "Can't invite",
         _words(

@@ -16,6 +16,7 @@ from bot.handlers import (
     profile,
     questions,
     review,
+    unknown,
     waitlist,
 )
 
@@ -33,3 +34,4 @@ def register(app: App) -> None:
     home.register(app)
     invite.register(app)
     continuations.register(app)
+    unknown.register(app)  # last: what no listener above claims
