@@ -16,13 +16,15 @@ from sqlalchemy.schema import CreateTable
 
 from bot.adapters.database import OwnConnection
 from bot.adapters.orm import DirectoryEntryRow
-from bot.adapters.repositories.directory import directory_key, facts_values
 from bot.domain.model import CustomerFacts
 from bot.services.directory import BadRow, ImportCounts, Loaded, Row
 
 ENTRIES: Table = DirectoryEntryRow.__table__  # type: ignore[assignment]
 COLUMNS = [column.name for column in ENTRIES.columns]  # key first, as declared
 VALUES = COLUMNS[1:]
+# A Row is staged as it is: line, then the table's columns in their declared order.
+assert Row._fields == ("line", *COLUMNS)
+REGISTERED_AT = Row._fields.index("registered_at")
 
 _temp = MetaData()
 STAGE = Table(
@@ -49,19 +51,20 @@ class DirectoryStage:
         self.dialect = connection.dialect.name
         for table in (STAGE, SEEN):
             connection.execute(CreateTable(table, if_not_exists=True))
-        # The values as the ORM would store them (SQLite keeps dates as text, booleans
-        # as 0/1): the merge compares stored and staged values column by column.
-        # _record takes facts_values in its order: the table's, as declared.
-        assert list(facts_values(CustomerFacts(email="x")).keys()) == VALUES
-        converters = [ENTRIES.c[name].type.bind_processor(connection.dialect) for name in VALUES]
-        # Only the columns that need one are converted: most need none.
-        self.converters: list[tuple[int, Callable[[Any], Any]]] = [
-            (index, convert) for index, convert in enumerate(converters) if convert is not None
-        ]
+        # SQLite keeps times as text: the registered_at as the ORM would store it, so that
+        # the merge's comparison with stored values holds. Booleans go in as they are
+        # (sqlite3 stores them as 0/1), and PostgreSQL's COPY takes every value as it is.
+        convert = ENTRIES.c.registered_at.type.bind_processor(connection.dialect)
+        self.stored_time: Callable[[Any], Any] | None = (
+            convert if self.dialect == "sqlite" else None
+        )
 
     def stage(self, rows: Sequence[Row]) -> None:
         self.connection.exec_driver_sql("DELETE FROM directory_stage")
-        records = [self._record(row) for row in rows]
+        records: Sequence[tuple[Any, ...]] = rows
+        if (stored := self.stored_time) is not None:
+            at = REGISTERED_AT
+            records = [r if r[at] is None else (*r[:at], stored(r[at]), *r[at + 1 :]) for r in rows]
         names = ", ".join(["line", *COLUMNS])
         if self.dialect == "postgresql":
             cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -105,20 +108,13 @@ class DirectoryStage:
         updated = changed - inserted
         return ImportCounts(inserted, updated, existing - updated)
 
-    def _record(self, row: Row) -> tuple[Any, ...]:
-        values = list(facts_values(row.facts).values())
-        for index, convert in self.converters:
-            if values[index] is not None:
-                values[index] = convert(values[index])
-        return (row.line, directory_key(row.facts), *values)
-
 
 def first_of_each(rows: Iterable[Row]) -> tuple[list[Row], list[BadRow]]:
     """A batch without repeats of one account (the first row of each kept)."""
     first: dict[str, Row] = {}
     repeats = []
     for row in rows:
-        key = directory_key(row.facts)
+        key = row.key
         if key in first:
             repeats.append(BadRow(row.line, _repeat(key, first[key].line)))
         else:
@@ -128,7 +124,7 @@ def first_of_each(rows: Iterable[Row]) -> tuple[list[Row], list[BadRow]]:
 
 def upsert_facts(connection: Connection, facts: Sequence[CustomerFacts]) -> ImportCounts:
     """A few accounts inside the caller's transaction; a repeated account counts once."""
-    rows, _ = first_of_each(Row(n, f) for n, f in enumerate(facts, start=1))
+    rows, _ = first_of_each(Row.of(n, f) for n, f in enumerate(facts, start=1))
     stage = DirectoryStage(connection)
     stage.stage(rows)
     return stage.merge(len(rows))

@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, time
 from typing import IO, Any
 
 from bot.adapters.csv_records import cut, read_records, unreadable, unreadable_why
-from bot.adapters.repositories.directory import directory_key
 from bot.domain.identity import (
     InvalidEmail,
     InvalidMobile,
@@ -65,7 +64,7 @@ def parse_directory(data: bytes) -> ParsedDirectory:
         if isinstance(result, BadRow):
             parsed.errors.append(result)
             continue
-        key = directory_key(result.facts)
+        key = result.key
         if key in first_line_of:
             parsed.errors.append(duplicate(result, first_line_of[key]))
             continue
@@ -77,7 +76,7 @@ def parse_directory(data: bytes) -> ParsedDirectory:
 def duplicate(row: Row, first_line: int) -> BadRow:
     """Loading both, the later row would win now and lose on every re-import, which must
     change nothing: the repeat is refused."""
-    what = "email" if row.facts.email else "mobile"
+    what = "email" if row.email else "mobile"
     return BadRow(row.line, f"same account ({what}) as line {first_line}")
 
 
@@ -113,35 +112,65 @@ def parse_row(line: int, cells: list[str]) -> Row | BadRow:
     if "\x00" in joined or (not joined.isascii() and unreadable(joined)):
         return BadRow(line, unreadable_why(cells))
     try:
-        return Row(line, _facts([cell.strip() for cell in cells]))
+        return _row(line, *map(str.strip, cells))
     except ValueError:
         # Rare, so the thorough pass runs only then, to name every problem of the row.
         return BadRow(line, "; ".join(_problems(cells)))
 
 
-def _facts(cells: list[str]) -> CustomerFacts:
-    """The good row's way through: the first problem stops it."""
-    email, mobile, name, site, registered, country, partner, *flags = cells
+def _row(  # noqa: PLR0913 - the file's columns, in order
+    line: int,
+    email: str,
+    mobile: str,
+    name: str,
+    site: str,
+    registered: str,
+    country: str,
+    partner: str,
+    *flags: str,
+) -> Row:
+    """The good row's way through, straight to the flat Row: the first problem stops it.
+    The common values are looked up in tables; anything else takes the checked way."""
     if not (email or mobile):
         raise ValueError("needs an email or a mobile")
-    code = _country(country) if country else None
+    code = (_COUNTRIES[country] or _country(country)) if country else None
+    email_ = normalize_email(email) if email else None
+    mobile_ = normalize_mobile(mobile, code or "") if mobile else None
     contract, spend, followup, online = (_FLAGS[f] if f in _FLAGS else _boolean(f) for f in flags)
-    return CustomerFacts(
-        email=normalize_email(email) if email else None,
-        mobile=normalize_mobile(mobile, code or "") if mobile else None,
-        name=_limited("name")(name) if name else None,
-        site=_site(site) if site else None,
-        registered_at=_moment(registered) if registered else None,
-        country=code,
-        associated_partner_id=_limited("associated_partner_id")(partner) if partner else None,
-        has_contract=contract,
-        has_spend=spend,
-        direct_sales_followup=followup,
-        online_sales=online,
+    return Row(
+        line,
+        email_ or f"tel:{mobile_}",
+        email_,
+        mobile_,
+        (name if len(name) <= MAX_LENGTH["name"] else _limited("name")(name)) or None,
+        _SITES[site] if site in _SITES else _site(site).value,
+        _moment(registered) if registered else None,
+        code,
+        _limited("associated_partner_id")(partner) if partner else None,
+        contract,
+        spend,
+        followup,
+        online,
     )
 
 
 _FLAGS = {"": None, "true": True, "false": False}
+_SITES = {"": None, **{site.value: site.value for site in Site}}
+
+
+class _Countries(dict[str, str]):
+    """Each valid country code as written → upper-cased, asked once per spelling (only
+    valid ones are kept, so a hostile file cannot grow it)."""
+
+    def __missing__(self, text: str) -> str:
+        code = text.upper()
+        if not is_country_code(code):
+            return ""
+        self[text] = code
+        return code
+
+
+_COUNTRIES = _Countries()
 
 
 def _problems(cells: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ from bot.domain.model import (
     CustomerFacts,
     Site,
 )
-from bot.services.directory import ImportCounts
+from bot.services.directory import ImportCounts, account_key
 from bot.services.ports import (
     Upsert,
 )
@@ -89,9 +89,4 @@ def facts_values(facts: CustomerFacts) -> dict[str, Any]:
 
 
 def directory_key(facts: CustomerFacts) -> str:
-    """An account is known by its email, or by its mobile when it has none."""
-    if facts.email:
-        return facts.email
-    if facts.mobile:
-        return f"tel:{facts.mobile}"
-    raise ValueError("a directory entry needs an email or a mobile")
+    return account_key(facts.email, facts.mobile)
