@@ -73,7 +73,7 @@ def _rows(
             # The reader starts afresh on the next line; this record alone is lost.
             yield BadRow(start, cut(str(error)))
             continue
-        if any(cell.strip() for cell in cells):
+        if "".join(cells).strip():  # a blank record is skipped
             yield parse_row(start, cells)
 
 

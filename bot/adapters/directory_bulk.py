@@ -1,15 +1,17 @@
-"""Set-based upserts of directory facts: a batch is staged in a temporary table (COPY on
-PostgreSQL, one executemany on SQLite) and merged with one INSERT … ON CONFLICT.
+"""Set-based upserts of directory facts, a batch at a time: on PostgreSQL COPY into a
+temporary table and one INSERT … SELECT … ON CONFLICT; on SQLite one executemany of
+that upsert over the parsed rows as they are.
 
-The counts stay exact without reading rows back: `existing` is how many staged keys are
-stored already, and the merge only touches rows whose values differ, so its row count is
-inserted + updated.
+The counts stay exact without reading rows back: `existing` is how many of the batch's
+keys are stored already, and the upsert only touches rows whose values differ, so its
+row count is inserted + updated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Self
+import json
+from collections.abc import Iterable, Sequence
+from typing import Self
 
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table
 from sqlalchemy.schema import CreateTable
@@ -44,40 +46,45 @@ SEEN = Table(
 
 
 class DirectoryStage:
-    """The staging tables on one connection, and the statements over them."""
+    """The statements of one import (or one small upsert) on one connection."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.dialect = connection.dialect.name
         for table in (STAGE, SEEN):
             connection.execute(CreateTable(table, if_not_exists=True))
-        # SQLite keeps times as text: the registered_at as the ORM would store it, so that
-        # the merge's comparison with stored values holds. Booleans go in as they are
-        # (sqlite3 stores them as 0/1), and PostgreSQL's COPY takes every value as it is.
-        convert = ENTRIES.c.registered_at.type.bind_processor(connection.dialect)
-        self.stored_time: Callable[[Any], Any] | None = (
-            convert if self.dialect == "sqlite" else None
+        differs = "IS DISTINCT FROM" if self.dialect == "postgresql" else "IS NOT"
+        self.upsert = (
+            " ON CONFLICT (key) DO UPDATE SET "
+            + ", ".join(f"{name} = excluded.{name}" for name in VALUES)
+            + " WHERE "
+            + " OR ".join(f"directory_entries.{name} {differs} excluded.{name}" for name in VALUES)
         )
+        # SQLite keeps times as text: the registered_at as the ORM would store it, so that
+        # the upsert's comparison with stored values holds. Booleans go in as they are
+        # (sqlite3 stores them as 0/1), and PostgreSQL's COPY takes every value as it is.
+        self.stored_time = ENTRIES.c.registered_at.type.bind_processor(connection.dialect)
 
-    def stage(self, rows: Sequence[Row]) -> None:
-        self.connection.exec_driver_sql("DELETE FROM directory_stage")
-        records: Sequence[tuple[Any, ...]] = rows
-        if (stored := self.stored_time) is not None:
-            at = REGISTERED_AT
-            records = [r if r[at] is None else (*r[:at], stored(r[at]), *r[at + 1 :]) for r in rows]
-        names = ", ".join(["line", *COLUMNS])
+    def write(self, rows: Sequence[Row], remember: bool) -> tuple[ImportCounts, list[BadRow]]:
+        """Upserts the rows (one per account), except those whose account an earlier call
+        remembered: returned as repeats. `remember`: keep these accounts for later calls."""
         if self.dialect == "postgresql":
-            cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(f"COPY directory_stage ({names}) FROM STDIN") as copy:
-                for record in records:
-                    copy.write_row(record)
-        else:
-            marks = ", ".join("?" * (len(COLUMNS) + 1))
-            sql = f"INSERT INTO directory_stage ({names}) VALUES ({marks})"
-            self.connection.exec_driver_sql(sql, records)
+            self._copy(rows)
+            earlier = self._staged_repeats(remember)
+            return self._merge(len(rows) - len(earlier)), earlier
+        return self._sqlite_write(rows, remember)
 
-    def repeats(self) -> list[BadRow]:
-        """Staged rows whose account an earlier batch of this import had; unstaged."""
+    def _copy(self, rows: Sequence[Row]) -> None:
+        self.connection.exec_driver_sql("DELETE FROM directory_stage")
+        names = ", ".join(Row._fields)
+        cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY directory_stage ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _staged_repeats(self, remember: bool) -> list[BadRow]:
+        if not remember:
+            return []
         found = self.connection.exec_driver_sql(
             "SELECT s.line, s.key, seen.line FROM directory_stage s"
             " JOIN directory_seen seen ON seen.key = s.key"
@@ -89,24 +96,73 @@ class DirectoryStage:
         )
         return [BadRow(line, _repeat(key, first)) for line, key, first in found]
 
-    def merge(self, staged: int) -> ImportCounts:
+    def _merge(self, staged: int) -> ImportCounts:
         existing = self.connection.exec_driver_sql(
             "SELECT count(*) FROM directory_stage s JOIN directory_entries d ON d.key = s.key"
         ).scalar_one()
-        differs = "IS DISTINCT FROM" if self.dialect == "postgresql" else "IS NOT"
         columns = ", ".join(COLUMNS)
-        # "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT.
         changed = self.connection.exec_driver_sql(
             f"INSERT INTO directory_entries ({columns})"
-            f" SELECT {columns} FROM directory_stage WHERE true"
-            " ON CONFLICT (key) DO UPDATE SET "
-            + ", ".join(f"{name} = excluded.{name}" for name in VALUES)
-            + " WHERE "
-            + " OR ".join(f"directory_entries.{name} {differs} excluded.{name}" for name in VALUES)
+            f" SELECT {columns} FROM directory_stage" + self.upsert
         ).rowcount
-        inserted = staged - existing
-        updated = changed - inserted
-        return ImportCounts(inserted, updated, existing - updated)
+        return _counts(staged, existing, changed)
+
+    def _sqlite_write(
+        self, rows: Sequence[Row], remember: bool
+    ) -> tuple[ImportCounts, list[BadRow]]:
+        """No staging table: on SQLite, copying each batch through one cost as much as
+        the upsert itself. The rows are bound straight into the upsert."""
+        earlier: list[BadRow] = []
+        if remember:
+            rows, earlier = self._sqlite_unseen(rows)
+        if not rows:  # an empty executemany would run the statement once, unbound
+            return ImportCounts(), earlier
+        keys = json.dumps([row.key for row in rows])
+        existing = self.connection.exec_driver_sql(
+            "SELECT count(*) FROM json_each(?) j JOIN directory_entries d ON d.key = j.value",
+            (keys,),
+        ).scalar_one()
+        at, stored = REGISTERED_AT, self.stored_time
+        assert stored is not None
+        records = [
+            r[1:] if r[at] is None else (*r[1:at], stored(r[at]), *r[at + 1 :]) for r in rows
+        ]
+        marks = ", ".join("?" * len(COLUMNS))
+        changed = self.connection.exec_driver_sql(
+            f"INSERT INTO directory_entries ({', '.join(COLUMNS)}) VALUES ({marks})" + self.upsert,
+            records,
+        ).rowcount
+        return _counts(len(rows), existing, changed), earlier
+
+    def _sqlite_unseen(self, rows: Sequence[Row]) -> tuple[list[Row], list[BadRow]]:
+        """The rows whose account no earlier batch had (and they are remembered now); a
+        remembered account keeps its first line, always before this batch's lines."""
+        if not rows:
+            return [], []
+        added = self.connection.exec_driver_sql(
+            "INSERT INTO directory_seen (key, line) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(row.key, row.line) for row in rows],
+        ).rowcount
+        if added == len(rows):
+            return list(rows), []
+        first_line: dict[str, int] = dict(
+            self.connection.exec_driver_sql(
+                "SELECT seen.key, seen.line FROM json_each(?) j"
+                " JOIN directory_seen seen ON seen.key = j.value WHERE seen.line < ?",
+                (json.dumps([row.key for row in rows]), rows[0].line),
+            ).all()
+        )
+        repeats = [
+            BadRow(r.line, _repeat(r.key, first_line[r.key])) for r in rows if r.key in first_line
+        ]
+        return [row for row in rows if row.key not in first_line], repeats
+
+
+def _counts(written: int, existing: int, changed: int) -> ImportCounts:
+    """The upsert changes only rows whose values differ: its row count is inserted + updated."""
+    inserted = written - existing
+    updated = changed - inserted
+    return ImportCounts(inserted, updated, existing - updated)
 
 
 def first_of_each(rows: Iterable[Row]) -> tuple[list[Row], list[BadRow]]:
@@ -125,9 +181,8 @@ def first_of_each(rows: Iterable[Row]) -> tuple[list[Row], list[BadRow]]:
 def upsert_facts(connection: Connection, facts: Sequence[CustomerFacts]) -> ImportCounts:
     """A few accounts inside the caller's transaction; a repeated account counts once."""
     rows, _ = first_of_each(Row.of(n, f) for n, f in enumerate(facts, start=1))
-    stage = DirectoryStage(connection)
-    stage.stage(rows)
-    return stage.merge(len(rows))
+    counts, _ = DirectoryStage(connection).write(rows, remember=False)
+    return counts
 
 
 class SqlDirectoryLoad(OwnConnection):
@@ -148,9 +203,7 @@ class SqlDirectoryLoad(OwnConnection):
     def load(self, rows: Sequence[Row]) -> Loaded:
         kept, repeats = first_of_each(rows)
         try:
-            self.stage.stage(kept)
-            earlier = self.stage.repeats()
-            counts = self.stage.merge(len(kept) - len(earlier))
+            counts, earlier = self.stage.write(kept, remember=True)
             self.connection.commit()
         except BaseException:
             self.connection.rollback()

@@ -106,8 +106,8 @@ def _check_header(header: list[str] | None) -> None:
 
 def parse_row(line: int, cells: list[str]) -> Row | BadRow:
     """One record; every problem in it is reported, not only the first."""
-    if len(cells) != len(HEADER):
-        return BadRow(line, f"expected {len(HEADER)} fields, found {len(cells)}")
+    if len(cells) != _FIELDS:
+        return BadRow(line, f"expected {_FIELDS} fields, found {len(cells)}")
     joined = "".join(cells)
     if "\x00" in joined or (not joined.isascii() and unreadable(joined)):
         return BadRow(line, unreadable_why(cells))
@@ -118,7 +118,7 @@ def parse_row(line: int, cells: list[str]) -> Row | BadRow:
         return BadRow(line, "; ".join(_problems(cells)))
 
 
-def _row(  # noqa: PLR0913 - the file's columns, in order
+def _row(
     line: int,
     email: str,
     mobile: str,
@@ -127,50 +127,66 @@ def _row(  # noqa: PLR0913 - the file's columns, in order
     registered: str,
     country: str,
     partner: str,
-    *flags: str,
+    contract: str,
+    spend: str,
+    followup: str,
+    online: str,
 ) -> Row:
-    """The good row's way through, straight to the flat Row: the first problem stops it.
-    The common values are looked up in tables; anything else takes the checked way."""
+    """The good row's way through, straight to the flat Row (a million rows: every call
+    counts): the first problem stops it. The common spellings of a country, site or flag
+    are looked up in tables; any other takes the checked way."""
     if not (email or mobile):
         raise ValueError("needs an email or a mobile")
-    code = (_COUNTRIES[country] or _country(country)) if country else None
+    code = _COUNTRIES[country] if country else None
     email_ = normalize_email(email) if email else None
     mobile_ = normalize_mobile(mobile, code or "") if mobile else None
-    contract, spend, followup, online = (_FLAGS[f] if f in _FLAGS else _boolean(f) for f in flags)
+    if len(name) > _NAME_MAX or len(partner) > _PARTNER_MAX:
+        raise ValueError("too long")
     return Row(
         line,
         email_ or f"tel:{mobile_}",
         email_,
         mobile_,
-        (name if len(name) <= MAX_LENGTH["name"] else _limited("name")(name)) or None,
-        _SITES[site] if site in _SITES else _site(site).value,
+        name or None,
+        _SITES[site],
         _moment(registered) if registered else None,
         code,
-        _limited("associated_partner_id")(partner) if partner else None,
-        contract,
-        spend,
-        followup,
-        online,
+        partner or None,
+        _FLAGS[contract],
+        _FLAGS[spend],
+        _FLAGS[followup],
+        _FLAGS[online],
     )
 
 
-_FLAGS = {"": None, "true": True, "false": False}
-_SITES = {"": None, **{site.value: site.value for site in Site}}
+_FIELDS = len(HEADER)
+_NAME_MAX = MAX_LENGTH["name"]
+_PARTNER_MAX = MAX_LENGTH["associated_partner_id"]
 
 
-class _Countries(dict[str, str]):
-    """Each valid country code as written → upper-cased, asked once per spelling (only
-    valid ones are kept, so a hostile file cannot grow it)."""
+class _Spellings(dict[str, Any]):
+    """The usual spellings of a value and what they mean; another is parsed (and refused
+    if wrong) each time, never kept, so that a hostile file cannot grow the table."""
 
-    def __missing__(self, text: str) -> str:
-        code = text.upper()
-        if not is_country_code(code):
-            return ""
-        self[text] = code
-        return code
+    def __init__(self, usual: dict[str, Any], parse: Callable[[str], Any]) -> None:
+        super().__init__(usual)
+        self.parse = parse
+
+    def __missing__(self, text: str) -> Any:
+        return self.parse(text)
 
 
-_COUNTRIES = _Countries()
+def _country_once(text: str) -> str:
+    code = _country(text)
+    _COUNTRIES[text] = code  # a valid code, so one of at most a few hundred spellings
+    return code
+
+
+_FLAGS = _Spellings({"": None, "true": True, "false": False}, lambda text: _boolean(text))
+_SITES = _Spellings(
+    {"": None, **{site.value: site.value for site in Site}}, lambda text: _site(text).value
+)
+_COUNTRIES = _Spellings({}, _country_once)
 
 
 def _problems(cells: list[str]) -> list[str]:

@@ -67,8 +67,19 @@ class Row(NamedTuple):
 
     @property
     def facts(self) -> CustomerFacts:
-        email, mobile, name, site, *rest = self[2:]
-        return CustomerFacts(email, mobile, name, Site(site) if site else None, *rest)
+        return CustomerFacts(
+            email=self.email,
+            mobile=self.mobile,
+            name=self.name,
+            site=Site(self.site) if self.site else None,
+            registered_at=self.registered_at,
+            country=self.country,
+            associated_partner_id=self.associated_partner_id,
+            has_contract=self.has_contract,
+            has_spend=self.has_spend,
+            direct_sales_followup=self.direct_sales_followup,
+            online_sales=self.online_sales,
+        )
 
 
 @dataclass(frozen=True)
