@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from bot.adapters.orm import PartnerRow, PartnerUserRow, RegistrationRow
+from bot.adapters.orm import OpportunityRow, PartnerRow, PartnerUserRow, RegistrationRow
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # directory dates; registrations count from now
 DIRECTORY_HEADER = [
@@ -167,6 +167,33 @@ def insert_registrations(engine: Engine, scale: Scale, now: datetime, batch: int
         _insert(engine, rows)
 
 
-def _insert(engine: Engine, rows: list[dict[str, object]]) -> None:
+def insert_opportunities(engine: Engine, count: int, batch: int = 20_000) -> None:
+    """One opportunity for each of the first `count` registrations (ids from 1), a fifth
+    of them won or lost, a third with notes."""
+    stages = ("qualification", "proposal", "negotiation", "won", "lost")
+    rows: list[dict[str, object]] = []
+    for n in range(count):
+        rows.append(
+            {
+                "registration_id": n + 1,
+                "name": f"Migration {n}",
+                "amount_cents": 100_000 + 37 * n if n % 4 else None,
+                "currency": "EUR" if n % 4 else None,
+                "close_date": (EPOCH + timedelta(days=n % 400)).date(),
+                "stage": stages[n % 5],
+                "notes": f"Call back, ask for {n}" if n % 3 == 0 else None,
+                "created_by": "UBENCH",
+                "created_at": EPOCH + timedelta(minutes=n),
+                "updated_at": EPOCH + timedelta(minutes=n, hours=1) if n % 2 else None,
+            }
+        )
+        if len(rows) == batch:
+            _insert(engine, rows, OpportunityRow)
+            rows = []
+    if rows:
+        _insert(engine, rows, OpportunityRow)
+
+
+def _insert(engine: Engine, rows: list[dict[str, object]], table: type = RegistrationRow) -> None:
     with engine.begin() as connection:
-        connection.execute(insert(RegistrationRow), rows)
+        connection.execute(insert(table), rows)

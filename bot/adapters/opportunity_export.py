@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, select
 
-from bot.adapters.export import BATCH, Record, _moment
+from bot.adapters.export import (
+    BATCH,
+    FORMULA_START,
+    Record,
+    _moment,
+    as_stored,
+    guarded,
+    utc_text,
+)
 from bot.adapters.orm import OpportunityRow, RegistrationRow
 
 COLUMNS = (
@@ -31,32 +40,7 @@ COLUMNS = (
 
 def opportunity_records(connection: Connection, partner_id: str | None = None) -> Iterator[Record]:
     """In id order, on a read-only transaction that leaves writers alone."""
-    opp, reg = OpportunityRow.__table__, RegistrationRow.__table__
-    query = (
-        select(
-            opp.c.id,
-            opp.c.registration_id,
-            reg.c.partner_id,
-            reg.c.customer_name,
-            opp.c.name,
-            opp.c.amount_cents,
-            opp.c.currency,
-            opp.c.close_date,
-            opp.c.stage,
-            opp.c.notes,
-            opp.c.created_by,
-            opp.c.created_at,
-            opp.c.updated_at,
-        )
-        .join(reg, reg.c.id == opp.c.registration_id)
-        .order_by(opp.c.id)
-    )
-    if partner_id is not None:
-        query = query.where(reg.c.partner_id == partner_id)
-    reading = connection.execution_options(
-        stream_results=True, yield_per=BATCH, prereg_read_only=True
-    )
-    for row in reading.execute(query):
+    for row in _stored_rows(connection, partner_id, plain=False):
         (id_, registration, partner, customer, name, cents, currency, close, stage, *rest) = row
         notes, by, created, updated = rest
         yield {
@@ -70,9 +54,83 @@ def opportunity_records(connection: Connection, partner_id: str | None = None) -
             "currency": currency,
             "close_date": close.isoformat() if close is not None else None,
             "stage": stage,
-            "open": "false" if stage in ("won", "lost") else "true",
+            "open": "false" if stage in _CLOSED else "true",
             "notes": notes,
             "created_by": by,
             "created_at": _moment(created),
             "updated_at": _moment(updated),
         }
+
+
+def opportunity_csv_rows(
+    connection: Connection, partner_id: str | None = None
+) -> Iterator[tuple[str, ...]]:
+    """The cells of write_csv(opportunity_records(…), columns=COLUMNS), built straight
+    from the values as the driver hands them over (see export.csv_rows), texts empty
+    instead of NULL already."""
+    s, g, when = FORMULA_START, guarded, utc_text
+    for row in _stored_rows(connection, partner_id, plain=True):
+        (id_, registration, partner, customer, name, cents, currency, close, stage, *rest) = row
+        notes, by, created, updated = rest
+        yield (
+            str(id_),
+            str(registration),
+            g(partner) if partner.startswith(s) else partner,
+            g(customer) if customer.startswith(s) else customer,
+            g(name) if name.startswith(s) else name,
+            _amount(cents),
+            g(currency) if currency.startswith(s) else currency,
+            close if isinstance(close, str) else close.isoformat() if close is not None else "",
+            g(stage) if stage.startswith(s) else stage,
+            "false" if stage in _CLOSED else "true",
+            g(notes) if notes.startswith(s) else notes,
+            g(by) if by.startswith(s) else by,
+            when(created),
+            when(updated),
+        )
+
+
+_CLOSED = ("won", "lost")
+
+
+def _amount(cents: int | None) -> str:
+    """f"{Decimal(cents) / 100:.2f}" with the formula guard, in integers."""
+    if cents is None:
+        return ""
+    whole, hundredths = divmod(abs(cents), 100)
+    return f"'-{whole}.{hundredths:02d}" if cents < 0 else f"{whole}.{hundredths:02d}"
+
+
+def _stored_rows(connection: Connection, partner_id: str | None, plain: bool) -> Iterator[Any]:
+    opp, reg = OpportunityRow.__table__, RegistrationRow.__table__
+    columns = [
+        opp.c.id,
+        opp.c.registration_id,
+        reg.c.partner_id,
+        reg.c.customer_name,
+        opp.c.name,
+        opp.c.amount_cents,
+        opp.c.currency,
+        opp.c.close_date,
+        opp.c.stage,
+        opp.c.notes,
+        opp.c.created_by,
+        opp.c.created_at,
+        opp.c.updated_at,
+    ]
+    query = (
+        select(*(map(as_stored, columns) if plain else columns))
+        .join(reg, reg.c.id == opp.c.registration_id)
+        .order_by(opp.c.id)
+    )
+    if partner_id is not None:
+        query = query.where(reg.c.partner_id == partner_id)
+    reading = connection.execution_options(
+        stream_results=True, yield_per=BATCH, prereg_read_only=True
+    )
+    result = reading.execute(query)
+    if not plain:
+        yield from result
+        return
+    for batch in result.partitions():  # a list at a time: cheaper than row by row
+        yield from batch

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from functools import partial
 
-from bot.adapters.export import write_csv, write_json
-from bot.adapters.opportunity_export import COLUMNS, opportunity_records
+from bot.adapters.export import write_csv_rows, write_json
+from bot.adapters.opportunity_export import COLUMNS, opportunity_csv_rows, opportunity_records
 from bot.cli.common import (
     EXIT_CODES,
     OK,
@@ -46,7 +45,9 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 def _export(args: argparse.Namespace) -> int:
     with runtime_for(args) as runtime:
         check_partner(runtime, args.partner)
-        write = write_json if args.format == "json" else partial(write_csv, columns=COLUMNS)
         with runtime.engine.connect() as connection:
-            write(opportunity_records(connection, args.partner), sys.stdout)
+            if args.format == "json":
+                write_json(opportunity_records(connection, args.partner), sys.stdout)
+            else:
+                write_csv_rows(opportunity_csv_rows(connection, args.partner), sys.stdout, COLUMNS)
     return OK
