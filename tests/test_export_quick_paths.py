@@ -98,7 +98,7 @@ def test_opportunities_quick_path_writes_what_the_records_write(
         ),
         _opportunity(registration, 3, amount_cents=7, currency="JPY", stage="lost"),
         _opportunity(registration, 4, amount_cents=123456789012, name="+1 Corp"),
-        _opportunity(registration, 5, amount_cents=0, notes="Café, \"quoted\"", stage="lost"),
+        _opportunity(registration, 5, amount_cents=0, notes='Café, "quoted"', stage="lost"),
     ]
     with runtime.engine.begin() as connection:
         connection.execute(insert(OpportunityRow), rows)
