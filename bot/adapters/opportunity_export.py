@@ -119,7 +119,7 @@ def _stored_rows(connection: Connection, partner_id: str | None, plain: bool) ->
         opp.c.updated_at,
     ]
     query = (
-        select(*(map(as_stored, columns) if plain else columns))
+        select(*(as_stored(c, connection.dialect.name) for c in columns) if plain else columns)
         .join(reg, reg.c.id == opp.c.registration_id)
         .order_by(opp.c.id)
     )
