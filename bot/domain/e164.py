@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
-from phonenumbers.phonemetadata import PhoneMetadata
+if TYPE_CHECKING:  # loaded with the first number checked (_plan)
+    from phonenumbers.phonemetadata import PhoneMetadata
 
 _CANONICAL = re.compile(r"\+[1-9][0-9]{5,14}")
 _NON_GEO = "001"
@@ -96,6 +97,8 @@ def check(raw: str) -> bool | None:
 
 @cache
 def _plan(country_code: int) -> _Plan | None:
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
     codes = COUNTRY_CODE_TO_REGION_CODE.get(country_code)
     if not codes:
         return None
@@ -112,6 +115,8 @@ def _plan(country_code: int) -> _Plan | None:
 
 
 def _metadata(country_code: int, region: str) -> PhoneMetadata | None:
+    from phonenumbers.phonemetadata import PhoneMetadata
+
     if region == _NON_GEO:
         return PhoneMetadata.metadata_for_nongeo_region(country_code, None)
     return PhoneMetadata.metadata_for_region(region, None)

@@ -9,10 +9,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import phonenumbers
-import pycountry
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
-
 from bot.domain import e164
 from bot.domain.errors import DomainError
 
@@ -36,7 +32,15 @@ class InvalidMobile(DomainError, ValueError):
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?!-)){0,61}(?<!-)"
 _PLAIN = re.compile(rf"(?=.{{1,64}}@)({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+[A-Za-z]{{2,63}})")
-_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)  # single labels: arpa, local, test, …
+# email_validator, phonenumbers and pycountry are imported when first asked: a command
+# that checks no address (most of them) starts without loading them.
+
+
+@cache
+def _special_use_names() -> frozenset[str]:
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    return frozenset(SPECIAL_USE_DOMAIN_NAMES)  # single labels: arpa, local, test, …
 
 
 def normalize_email(raw: str) -> str:
@@ -45,6 +49,8 @@ def normalize_email(raw: str) -> str:
     plain = _PLAIN.fullmatch(text)
     if plain and len(text) <= 254 and len(plain[2]) <= 253 and not _special_use(plain[2]):
         return text.lower()
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as error:
@@ -53,7 +59,7 @@ def normalize_email(raw: str) -> str:
 
 
 def _special_use(domain: str) -> bool:
-    return domain.rpartition(".")[2].lower() in _SPECIAL_USE
+    return domain.rpartition(".")[2].lower() in _special_use_names()
 
 
 def normalize_mobile(raw: str, default_region: str) -> str:
@@ -63,6 +69,8 @@ def normalize_mobile(raw: str, default_region: str) -> str:
         if not known:
             raise InvalidMobile(raw, "no such number exists in that country")
         return raw
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(raw, default_region.upper())
     except phonenumbers.NumberParseException as error:
@@ -87,4 +95,6 @@ def is_country_code(code: str) -> bool:
 
 @cache
 def _alpha_2_codes() -> frozenset[str]:
+    import pycountry
+
     return frozenset(country.alpha_2 for country in pycountry.countries)

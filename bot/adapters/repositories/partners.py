@@ -102,8 +102,25 @@ class SqlPartners:
         }
 
     def list(self) -> Sequence[Partner]:
+        """Two queries, however many companies (not one more per company)."""
+        users: dict[str, list[str]] = {}
+        links = select(PartnerUserRow.partner_id, PartnerUserRow.slack_user_id).order_by(
+            PartnerUserRow.slack_user_id
+        )
+        for partner_id, user_id in self.session.execute(links):
+            users.setdefault(partner_id, []).append(user_id)
         rows = self.session.scalars(select(PartnerRow).order_by(PartnerRow.id))
-        return [self._partner(row) for row in rows]
+        return [
+            Partner(
+                id=row.id,
+                name=row.name,
+                country=row.country,
+                email=row.email,
+                mobile=row.mobile,
+                slack_user_ids=tuple(users.get(row.id, ())),
+            )
+            for row in rows
+        ]
 
     def _link_users(self, partner: Partner) -> None:
         """New links only: a user linked to another company makes the insert fail."""
