@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from benchmarks.dataset import (
     SCALES,
+    insert_opportunities,
     insert_partners,
     insert_registrations,
     write_directory,
@@ -70,10 +71,12 @@ def measure(url: str, scale_name: str, folder: Path) -> dict[str, object]:
     engine = make_engine(url)
     insert_partners(engine, scale.partners)
     insert_registrations(engine, scale, datetime.now(UTC))
+    insert_opportunities(engine, scale.registrations)
     engine.dispose()
-    export = isolated(["registrations", "export"], url)
-    export["rows_per_second"] = round(scale.registrations / export["seconds"])
-    found[f"registrations export {scale.registrations:,}"] = export
+    for kind in ("registrations", "opportunities"):
+        export = isolated([kind, "export"], url)
+        export["rows_per_second"] = round(scale.registrations / export["seconds"])
+        found[f"{kind} export {scale.registrations:,}"] = export
     found[f"sweep ({scale.registrations:,} active, {2 * scale.due:,} due)"] = isolated(
         ["sweep"], url
     )
