@@ -21,22 +21,22 @@ from bot.adapters.database import (
     upgrade,
     writer_turn,
 )
-from bot.adapters.invite_tokens import SignedInviteTokens
-from bot.adapters.outbox_worker import OutboxWorker
 from bot.adapters.process_identity import current_owner, is_dead
-from bot.adapters.routing_sender import RoutingSender
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
 from bot.services.context import Context
-from bot.services.delivery import DeliveryReport, Sender, deliver_due, release_orphans
-from bot.services.invite_links import Invites
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    # Loaded where they are used: a command that delivers nothing (most of them) starts
+    # without the outbox's delivery and its message builders.
     from flask import Flask
     from slack_bolt import App
 
     from bot.adapters.directory_bulk import SqlDirectoryLoad
+    from bot.adapters.outbox_worker import OutboxWorker
+    from bot.services.delivery import DeliveryReport, Sender
+    from bot.services.invite_links import Invites
 
 
 def utc_now() -> datetime:
@@ -61,6 +61,8 @@ class Runtime:
         return is_reachable(self.engine)
 
     def deliver_outbox(self) -> DeliveryReport:
+        from bot.services.delivery import DeliveryReport, deliver_due
+
         if self.sender is None:
             return DeliveryReport()
         context = self.context
@@ -70,10 +72,14 @@ class Runtime:
 
     def release_orphans(self) -> int:
         """Rows claimed by a dead predecessor on this host: due again at once."""
+        from bot.services.delivery import release_orphans
+
         return release_orphans(self.context.uow, is_dead, self.context.clock())
 
     def outbox_worker(self) -> OutboxWorker:
         """Delivers after each commit; first releases the claims of a dead predecessor."""
+        from bot.adapters.outbox_worker import OutboxWorker
+
         return OutboxWorker(self.deliver_outbox, self.outbox_wake, on_start=self.release_orphans)
 
     def slack_app(self, socket_mode: bool = False) -> App:
@@ -154,6 +160,9 @@ def invites(settings: Settings) -> Invites | None:
     secret = settings.invite_secret
     if secret is None or not secret.get_secret_value():
         return None
+    from bot.adapters.invite_tokens import SignedInviteTokens
+    from bot.services.invite_links import Invites
+
     return Invites(
         SignedInviteTokens(secret.get_secret_value()),
         settings.public_base_url,
@@ -176,6 +185,7 @@ def _sender(settings: Settings, context: Context, clock: Callable[[], datetime])
     if token is None or not channel:
         return None
     # Loaded only by a process that sends: the other commands start without Slack's SDK.
+    from bot.adapters.routing_sender import RoutingSender
     from bot.adapters.slack_sender import SlackSender, delivery_client
     from bot.adapters.smtp_sender import SmtpSender
     from bot.handlers import home
