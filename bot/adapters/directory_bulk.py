@@ -51,7 +51,8 @@ class DirectoryStage:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.dialect = connection.dialect.name
-        for table in (STAGE, SEEN):
+        # SQLite binds the rows straight into the upsert: it needs no staging table.
+        for table in (STAGE, SEEN) if self.dialect == "postgresql" else (SEEN,):
             connection.execute(CreateTable(table, if_not_exists=True))
         differs = "IS DISTINCT FROM" if self.dialect == "postgresql" else "IS NOT"
         self.upsert = (
