@@ -33,6 +33,7 @@ from tests.slack_driver import SlackDriver
 from tests.slack_standin import SlackStandin
 
 CLIENTS = 16
+FLOOR = "floor (bare Bolt)"
 SECONDS = {"small": 10.0, "full": 60.0}
 Sample = tuple[float, bool, float | None]  # latency, ok, seconds until the Slack call
 MISSING = -1.0  # the Slack call the request should cause never came (5 s)
@@ -53,6 +54,9 @@ class Target:
 
     def __init__(self, slack: SlackStandin, args: list[str]) -> None:
         command = [sys.executable, "-m", "benchmarks.http_serve", "--slack", slack.url, *args]
+        # e.g. BENCH_SERVE_WRAP="py-spy record --idle -f raw -o /tmp/serve.txt --": a profile
+        # of the server under the benchmark's load.
+        command = os.environ.get("BENCH_SERVE_WRAP", "").split() + command
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
@@ -169,19 +173,22 @@ def figures(samples: list[Sample], seconds: float) -> dict[str, Any]:
     }
 
 
-def measure(slack: SlackStandin, args: list[str], seconds: float, floor: bool) -> dict[str, Any]:
+def measure(
+    slack: SlackStandin, args: list[str], seconds: float, floor: bool, only: set[str] | None = None
+) -> dict[str, Any]:
     target = Target(slack, args)
     try:
         return {
             name: figures(run_path(seconds, step), seconds)
             for name, step in paths(slack, target, floor).items()
+            if only is None or name in only
         }
     finally:
         target.close()
 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
-    floor = results["floor (bare Bolt)"]
+    floor = results.get(FLOOR, {})
     lines = [
         "| server | path | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | p99 × floor"
         " | Slack call p50 / p99 / max ms (missing) |",
@@ -189,7 +196,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     ]
     for server, found in results.items():
         for path, f in found.items():
-            base = floor[path]["p99_ms"]
+            base = floor.get(path, {}).get("p99_ms")
             ratio = f"{f['p99_ms'] / base:.1f}" if f["p99_ms"] and base else ""
             call = (
                 f"{f['slack_call_p50_ms']} / {f['slack_call_p99_ms']}"
@@ -208,19 +215,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(SECONDS), default="small")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"))
+    parser.add_argument("--paths", help="comma-separated path names (default: all)")
+    parser.add_argument("--servers", default="floor,sqlite,postgres")
     args = parser.parse_args()
     seconds = SECONDS[args.scale]
+    only = set(args.paths.split(",")) if args.paths else None
+    servers = set(args.servers.split(","))
     results: dict[str, dict[str, Any]] = {}
     started_load = machine()
     with tempfile.TemporaryDirectory() as folder, SlackStandin() as slack:
-        results["floor (bare Bolt)"] = measure(slack, ["--floor"], seconds, floor=True)
-        sqlite = f"sqlite:///{Path(folder) / 'http.db'}"
-        fresh(sqlite)
-        results["prereg, SQLite"] = measure(slack, ["--database", sqlite], seconds, floor=False)
-        if args.postgres:
+        if "floor" in servers:
+            results[FLOOR] = measure(slack, ["--floor"], seconds, True, only)
+        if "sqlite" in servers:
+            sqlite = f"sqlite:///{Path(folder) / 'http.db'}"
+            fresh(sqlite)
+            lite = ["--database", sqlite]
+            results["prereg, SQLite"] = measure(slack, lite, seconds, False, only)
+        if args.postgres and "postgres" in servers:
             fresh(args.postgres)
             pg = ["--database", args.postgres]
-            results["prereg, PostgreSQL"] = measure(slack, pg, seconds, floor=False)
+            results["prereg, PostgreSQL"] = measure(slack, pg, seconds, False, only)
     RESULTS.mkdir(exist_ok=True)
     when = datetime.now(UTC).isoformat(timespec="seconds")
     header = (

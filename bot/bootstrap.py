@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from bot.adapters.database import (
     is_reachable,
     make_engine,
+    reading_session_factory,
     schema_revision,
     session_factory,
     upgrade,
@@ -133,6 +134,7 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
         clock=clock,
         reviewers=frozenset(settings.reviewer_user_ids),
         invites=invites(settings),
+        reader=partial(SqlUnitOfWork, reading_session_factory(engine), read_only=True),
     )
     return Runtime(settings, engine, context, wake, _sender(settings, context, clock))
 

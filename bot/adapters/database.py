@@ -154,6 +154,14 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def reading_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: on SQLite a plain BEGIN (no write lock, see `_on_begin`), and
+    nothing flushed behind a query's back."""
+    return sessionmaker(
+        engine.execution_options(prereg_read_only=True), expire_on_commit=False, autoflush=False
+    )
+
+
 def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config  # loaded only when the schema is to change
 

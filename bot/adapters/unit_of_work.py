@@ -49,6 +49,10 @@ from bot.services.ports import (
 )
 
 
+class ReadOnly(RuntimeError):
+    """A programming error: something tried to write through a reading unit of work."""
+
+
 class SqlUnitOfWork:
     """Enter to begin; anything not committed is rolled back on exit."""
 
@@ -71,10 +75,13 @@ class SqlUnitOfWork:
         session_factory: sessionmaker[Session],
         on_outbox: Callable[[], None] | None = None,
         turn: AbstractContextManager[Any] | None = None,
+        read_only: bool = False,
     ) -> None:
         self.session_factory = session_factory
         self.on_outbox = on_outbox
         self.turn = turn or nullcontext()
+        self.read_only = read_only
+        """Reads only: no turn to wait for; on SQLite a plain BEGIN (a WAL snapshot), no lock."""
 
     def __enter__(self) -> Self:
         self.turn.__enter__()
@@ -115,6 +122,8 @@ class SqlUnitOfWork:
             raise refusal from exc
 
     def commit(self) -> None:
+        if self.read_only:
+            raise ReadOnly("a unit of work opened to read cannot commit")
         self._write_messages()
         self._write_pending()
         self.session.commit()
@@ -138,8 +147,12 @@ class SqlUnitOfWork:
         """The events the registrations recorded become outbox rows, in this transaction."""
         seen = self._registrations.seen.values()
         # One lookup for all the companies: a periodic job's batch notifies hundreds.
+        # The companies this unit of work already read are not read again.
+        known = self._partners.known
         wanted = {r.partner_id for r in seen if r.events}
-        partners: dict[str, Partner | None] = dict(self.partners.get_many(wanted)) if wanted else {}
+        partners: dict[str, Partner | None] = {p: known[p] for p in wanted if p in known}
+        if wanted - partners.keys():
+            partners.update(self.partners.get_many(wanted - partners.keys()))
         for registration in seen:
             while registration.events:
                 event = registration.events.pop(0)

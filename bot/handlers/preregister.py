@@ -31,7 +31,7 @@ from bot.handlers.forms import (
 from bot.handlers.payloads import review_step_facts, user_of
 from bot.handlers.refusals import answered
 from bot.services.context import Context
-from bot.services.invitations import Invitation, ShowInvitation, offered_invitation
+from bot.services.invitations import Invitation, fresh_invitation
 from bot.services.queries import GetCompany, company
 from bot.services.registrations import Preregister, RequestReview, Submission, preregister
 from bot.services.registrations import request_review as send_to_review
@@ -108,13 +108,14 @@ def edit_details(ack: Ack, body: dict[str, Any], client: WebClient, services: Co
 
 
 def _invitation(submitted: Submission, user_id: str, services: Context) -> Invitation | None:
-    """The link and its buttons for a customer pre-registered at once (when invitable)."""
+    """The link and its buttons for a customer pre-registered at once (when invitable). Only
+    a registration this submission made is shown with it (an existing one is "already yours")."""
     registration = submitted.registration
-    if registration is None or registration.id is None:
+    if not submitted.recorded or registration is None:
         return None
     if registration.status is not Status.PREREGISTERED:
         return None
-    return offered_invitation(ShowInvitation(user_id, registration.id), services)
+    return fresh_invitation(registration, user_id, services)
 
 
 def present(

@@ -23,6 +23,13 @@ class Context:
     """Slack user IDs allowed to decide reviews (REVIEWER_USER_IDS)."""
     invites: Invites | None = None
     """None without INVITE_SECRET: then nothing can be invited."""
+    reader: Callable[[], UnitOfWork] | None = None
+    """A unit of work that only reads (None: `uow`). On SQLite it neither queues for the one
+    writer's turn nor takes the write lock: a Home render never holds up a submission."""
 
     def now(self) -> datetime:
         return self.clock()
+
+    def read(self) -> UnitOfWork:
+        """For a query: reads one consistent snapshot; its commit refuses."""
+        return (self.reader or self.uow)()

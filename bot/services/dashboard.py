@@ -46,7 +46,7 @@ class Dashboard:
 
 def dashboard(query: GetDashboard, ctx: Context) -> Dashboard:
     now = ctx.now()
-    with ctx.uow() as uow:
+    with ctx.read() as uow:
         reviews = None
         if query.user_id in ctx.reviewers:
             reviews = review_queue(uow, query.user_id, now)

@@ -79,7 +79,7 @@ def publish_home(
 
 
 def _stored(user_id: str, ctx: Context) -> HomeRecord:
-    with ctx.uow() as uow:
+    with ctx.read() as uow:
         return uow.home_views.latest(user_id)
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.errors import Refusal
 from bot.domain.invite_email import check_cooldown
 from bot.domain.model import Registration, Status
 from bot.services.context import Context
@@ -87,20 +86,19 @@ class EmailInvitation:
 
 def show_invitation(cmd: ShowInvitation, ctx: Context) -> Invitation:
     invites, now = _invites(ctx), ctx.now()
-    with ctx.uow() as uow:
+    with ctx.read() as uow:
         registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=False)
         return _invitation(uow, invites, registration, cmd.user_id, now)
 
 
-def offered_invitation(cmd: ShowInvitation, ctx: Context) -> Invitation | None:
-    """Beside a fresh pre-registration: its invitation, or None when there is none to offer
-    (invitations off, or the customer no longer invitable by the time it is shown)."""
-    if ctx.invites is None:
+def fresh_invitation(registration: Registration, user_id: str, ctx: Context) -> Invitation | None:
+    """Beside a pre-registration this very submission made: nothing was emailed nor tried on
+    it yet, so its invitation needs no read of the database. None when invitations are off."""
+    invites = ctx.invites
+    if invites is None or registration.id is None or not invitable(registration, ctx.now()):
         return None
-    try:
-        return show_invitation(cmd, ctx)
-    except Refusal:
-        return None
+    link = invites.link(registration.id, user_id)
+    return Invitation(registration, link, _email_option(invites, registration, 0), 0, ())
 
 
 def send_qr_code(cmd: SendQrCode, ctx: Context) -> Invitation:
@@ -171,14 +169,7 @@ def _invitation(
 ) -> Invitation:
     assert registration.id is not None
     emails_today = len(uow.audit.times(registration.id, EMAILED, now - EMAIL_WINDOW))
-    if not invites.email:
-        option = EmailOption.NOT_CONFIGURED
-    elif not registration.customer.email:
-        option = EmailOption.NO_EMAIL
-    elif emails_today >= EMAILS_PER_DAY:
-        option = EmailOption.LIMIT_REACHED
-    else:
-        option = EmailOption.AVAILABLE
+    option = _email_option(invites, registration, emails_today)
     failures = [
         Attempt(entry.at, str(entry.detail.get("cause", "unknown")))
         for entry in uow.audit.for_registration(registration.id)
@@ -205,3 +196,13 @@ def _audit(
             registration_id=registration.id,
         )
     )
+
+
+def _email_option(invites: Invites, registration: Registration, emails_today: int) -> EmailOption:
+    if not invites.email:
+        return EmailOption.NOT_CONFIGURED
+    if not registration.customer.email:
+        return EmailOption.NO_EMAIL
+    if emails_today >= EMAILS_PER_DAY:
+        return EmailOption.LIMIT_REACHED
+    return EmailOption.AVAILABLE

@@ -61,7 +61,7 @@ class Standing:
 def standing(query: GetStanding, ctx: Context) -> Standing:
     """Raises UnknownPartner when the Slack user is linked to no company."""
     now = ctx.now()
-    with ctx.uow() as uow:
+    with ctx.read() as uow:
         partner = company_of(uow, query.user_id)
         held = uow.registrations.of_partner(partner.id, tuple(ACTIVE_STATUSES))
     active = sorted((r for r in held if r.is_active(now)), key=_soonest_end)
@@ -69,7 +69,7 @@ def standing(query: GetStanding, ctx: Context) -> Standing:
 
 
 def company(query: GetCompany, ctx: Context) -> Partner:
-    with ctx.uow() as uow:
+    with ctx.read() as uow:
         return company_of(uow, query.user_id)
 
 
@@ -82,7 +82,7 @@ class Listing:
 
 
 def list_registrations(query: ListRegistrations, ctx: Context) -> Listing:
-    with ctx.uow() as uow:
+    with ctx.read() as uow:
         partner = company_of(uow, query.user_id)
         registrations = uow.registrations.of_partner(partner.id)
         ids = [r.id for r in registrations if r.id and r.status in MAY_HAVE_OPPORTUNITIES]
@@ -91,13 +91,13 @@ def list_registrations(query: ListRegistrations, ctx: Context) -> Listing:
 
 def own_registration(query: GetOwnRegistration, ctx: Context) -> Registration:
     """One of the company's registrations; another company's is as if it did not exist."""
-    with ctx.uow() as uow:
+    with ctx.read() as uow:
         partner = company_of(uow, query.user_id)
         return own(uow, query.registration_id, partner.id)
 
 
 def get_registration(query: GetRegistration, ctx: Context) -> Registration:
-    with ctx.uow() as uow:
+    with ctx.read() as uow:
         registration = uow.registrations.get(query.registration_id)
     if registration is None:
         raise RegistrationNotFound()

@@ -18,10 +18,10 @@ def partner_of(uow: UnitOfWork, partner_id: str, lock: bool = False) -> Partner:
 
 def company_of(uow: UnitOfWork, user_id: str, lock: bool = False) -> Partner:
     """The company the Slack user works for; raises UnknownPartner when none."""
-    partner = uow.partners.for_slack_user(user_id)
+    partner = uow.partners.for_slack_user(user_id, lock=lock)
     if partner is None:
         raise UnknownPartner(user_id)
-    return partner_of(uow, partner.id, lock=True) if lock else partner
+    return partner
 
 
 def own(uow: UnitOfWork, registration_id: int, partner_id: str) -> Registration:

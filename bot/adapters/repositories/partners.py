@@ -26,6 +26,8 @@ class SqlPartners:
         self.session = session
         self.saved: list[Partner] = []
         """Companies saved in this unit of work: their events become messages at commit."""
+        self.known: dict[str, Partner] = {}
+        """Companies read or saved in this unit of work, as they stand in it."""
 
     def get(self, partner_id: str) -> Partner | None:
         row = self.session.get(PartnerRow, partner_id)
@@ -35,9 +37,17 @@ class SqlPartners:
         row = self.session.get(PartnerRow, partner_id, with_for_update=True)
         return self._partner(row) if row else None
 
-    def for_slack_user(self, user_id: str) -> Partner | None:
-        link = self.session.get(PartnerUserRow, user_id)
-        return self.get(link.partner_id) if link else None
+    def for_slack_user(self, user_id: str, lock: bool = False) -> Partner | None:
+        """Two queries: the company (locked: SELECT … FOR UPDATE of its row), its users."""
+        query = (
+            select(PartnerRow)
+            .join(PartnerUserRow, PartnerUserRow.partner_id == PartnerRow.id)
+            .where(PartnerUserRow.slack_user_id == user_id)
+        )
+        if lock:
+            query = query.with_for_update(of=PartnerRow).execution_options(populate_existing=True)
+        row = self.session.scalars(query).first()
+        return self._partner(row) if row else None
 
     def add(self, partner: Partner, now: datetime) -> None:
         row = PartnerRow(
@@ -67,6 +77,7 @@ class SqlPartners:
         except IntegrityError as lost:
             raise Conflict(str(lost.orig)) from lost
         self.saved.append(partner)
+        self.known[partner.id] = partner
 
     def _unlink_others(self, partner: Partner) -> None:
         """The company's users are exactly those it lists (the row is locked by the caller)."""
@@ -138,7 +149,7 @@ class SqlPartners:
             .where(PartnerUserRow.partner_id == row.id)
             .order_by(PartnerUserRow.slack_user_id)
         )
-        return Partner(
+        partner = Partner(
             id=row.id,
             name=row.name,
             country=row.country,
@@ -146,3 +157,5 @@ class SqlPartners:
             mobile=row.mobile,
             slack_user_ids=tuple(users),
         )
+        self.known[partner.id] = partner
+        return partner
