@@ -43,8 +43,10 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=20,
+        # Kept open for the listeners and the outbox working at once: connections past the
+        # pool are closed when returned, and under load each submission then paid a connect.
+        pool_size=24,
+        max_overflow=16,
         pool_timeout=WAIT_SECONDS,
         hide_parameters=True,
         connect_args={"connect_timeout": int(WAIT_SECONDS), "options": options},

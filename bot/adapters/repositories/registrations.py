@@ -37,9 +37,11 @@ class SqlRegistrations:
 
     def add(self, registration: Registration) -> Registration:
         row = registration_to_row(registration, RegistrationRow())
+        # No savepoint (two more round trips): a lost race ends the unit of work, and the
+        # use case tries again in a new one, where the rules see the winner.
+        self.session.add(row)
         try:
-            with self.session.begin_nested():
-                self.session.add(row)
+            self.session.flush()
         except IntegrityError as lost:
             raise Conflict(str(lost.orig)) from lost
         registration.id = row.id
