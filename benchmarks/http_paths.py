@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
@@ -29,24 +28,12 @@ from typing import Any
 
 from benchmarks.data_paths import RESULTS, fresh, machine
 from benchmarks.http_serve import SECRET
-from tests.slack_driver import SlackDriver
+from benchmarks.http_steps import MISSING, Driver, Sample, Step, Steps
 from tests.slack_standin import SlackStandin
 
 CLIENTS = 16
 FLOOR = "floor (bare Bolt)"
 SECONDS = {"small": 10.0, "full": 60.0}
-Sample = tuple[float, bool, float | None]  # latency, ok, seconds until the Slack call
-MISSING = -1.0  # the Slack call the request should cause never came (5 s)
-
-
-class Driver(SlackDriver):
-    """Remembers the trigger_id of its last request: the views.open it causes names it."""
-
-    last_trigger = ""
-
-    def trigger_id(self, user_id: str) -> str:
-        self.last_trigger = super().trigger_id(user_id)
-        return self.last_trigger
 
 
 class Target:
@@ -71,11 +58,7 @@ class Target:
         self.process.wait(timeout=60)
 
 
-def user(n: int) -> str:
-    return f"UBENCH{n:02d}"
-
-
-def run_path(seconds: float, step: Callable[[int, int], Sample]) -> list[Sample]:
+def run_path(seconds: float, step: Step) -> list[Sample]:
     samples: list[Sample] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -88,6 +71,8 @@ def run_path(seconds: float, step: Callable[[int, int], Sample]) -> list[Sample]
                 sample = step(n, i)
             except Exception:
                 sample = (0.0, False, None)
+            if sample is None:
+                return
             with lock:
                 samples.append(sample)
 
@@ -97,55 +82,6 @@ def run_path(seconds: float, step: Callable[[int, int], Sample]) -> list[Sample]
     for thread in threads:
         thread.join()
     return samples
-
-
-def caused(
-    slack: SlackStandin, method: str, match: Callable[[Any], bool], mark: int, sent: float
-) -> float | None:
-    """Seconds from sending the request to the stand-in receiving the call it caused."""
-    try:
-        call = slack.wait_for(method, match, timeout=5.0, after=mark)
-    except AssertionError:
-        return MISSING
-    return call.at - sent
-
-
-def paths(
-    slack: SlackStandin, target: Target, floor: bool
-) -> dict[str, Callable[[int, int], Sample]]:
-    def slash(n: int, i: int) -> Sample:
-        driver, who = target.drivers[n], user(n)
-        mark, sent = len(slack.calls()), time.time()
-        reply = driver.slash_command(who)
-        trigger = driver.last_trigger
-        opened = caused(
-            slack, "views.open", lambda c: c.args.get("trigger_id") == trigger, mark, sent
-        )
-        return reply.elapsed, reply.status == 200, opened
-
-    def eligible(n: int, i: int) -> Sample:
-        driver, who = target.drivers[n], user(n)
-        mark = len(slack.calls())
-        driver.slash_command(who)
-        trigger = driver.last_trigger
-        slack.wait_for("views.open", lambda c: c.args.get("trigger_id") == trigger, 5.0, after=mark)
-        answers = {"Customer name": f"Kunde {n}-{i}", "Email": f"k{n}x{i}@kunde{n}.example"}
-        if floor:
-            view = {"id": f"VF{n}x{i}", "type": "modal", "callback_id": "preregister"}
-            reply = driver.submit_view(who, view=view, values={})
-        else:
-            reply = driver.submit_view(who, answers)
-        return reply.elapsed, reply.status == 200, None
-
-    def home(n: int, i: int) -> Sample:
-        driver, who = target.drivers[n], user(n)
-        mark, sent = len(slack.calls()), time.time()
-        reply = driver.app_home_opened(who, event_id=f"Ev{n}x{i}x{time.time_ns()}")
-        mine: Callable[[Any], bool] = lambda c: c.args.get("user_id") == who  # noqa: E731
-        published = None if floor else caused(slack, "views.publish", mine, mark, sent)
-        return reply.elapsed, reply.status == 200, published
-
-    return {"slash command": slash, "eligible submission": eligible, "App Home opened": home}
 
 
 def figures(samples: list[Sample], seconds: float) -> dict[str, Any]:
@@ -174,13 +110,19 @@ def figures(samples: list[Sample], seconds: float) -> dict[str, Any]:
 
 
 def measure(
-    slack: SlackStandin, args: list[str], seconds: float, floor: bool, only: set[str] | None = None
+    slack: SlackStandin,
+    args: list[str],
+    seconds: float,
+    floor: bool,
+    only: set[str] | None,
+    companies: int,
 ) -> dict[str, Any]:
     target = Target(slack, args)
+    steps = Steps(slack, target.drivers, floor, companies)
     try:
         return {
             name: figures(run_path(seconds, step), seconds)
-            for name, step in paths(slack, target, floor).items()
+            for name, step in steps.paths().items()
             if only is None or name in only
         }
     finally:
@@ -216,29 +158,34 @@ def main() -> None:
     parser.add_argument("--scale", choices=sorted(SECONDS), default="small")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"))
     parser.add_argument("--paths", help="comma-separated path names (default: all)")
+    parser.add_argument("--seconds", type=float, help="a path's time (default: by scale)")
     parser.add_argument("--servers", default="floor,sqlite,postgres")
+    parser.add_argument(
+        "--companies", type=int, default=8, help="the clients' companies (1: all in one)"
+    )
     args = parser.parse_args()
-    seconds = SECONDS[args.scale]
+    seconds = args.seconds or SECONDS[args.scale]
     only = set(args.paths.split(",")) if args.paths else None
     servers = set(args.servers.split(","))
     results: dict[str, dict[str, Any]] = {}
     started_load = machine()
     with tempfile.TemporaryDirectory() as folder, SlackStandin() as slack:
         if "floor" in servers:
-            results[FLOOR] = measure(slack, ["--floor"], seconds, True, only)
+            results[FLOOR] = measure(slack, ["--floor"], seconds, True, only, args.companies)
         if "sqlite" in servers:
             sqlite = f"sqlite:///{Path(folder) / 'http.db'}"
             fresh(sqlite)
-            lite = ["--database", sqlite]
-            results["prereg, SQLite"] = measure(slack, lite, seconds, False, only)
+            lite = ["--database", sqlite, "--companies", str(args.companies)]
+            results["prereg, SQLite"] = measure(slack, lite, seconds, False, only, args.companies)
         if args.postgres and "postgres" in servers:
             fresh(args.postgres)
-            pg = ["--database", args.postgres]
-            results["prereg, PostgreSQL"] = measure(slack, pg, seconds, False, only)
+            pg = ["--database", args.postgres, "--companies", str(args.companies)]
+            results["prereg, PostgreSQL"] = measure(slack, pg, seconds, False, only, args.companies)
     RESULTS.mkdir(exist_ok=True)
     when = datetime.now(UTC).isoformat(timespec="seconds")
     header = (
-        f"{args.scale} scale ({seconds:.0f} s a path, {CLIENTS} clients), {when};"
+        f"{args.scale} scale ({seconds:.0f} s a path, {CLIENTS} clients in"
+        f" {args.companies} companies), {when};"
         f" at start: {started_load}; at end: {machine()}"
     )
     markdown = f"{header}\n\n{table(results)}\n"

@@ -1,6 +1,6 @@
 """The server side of benchmarks.http_paths, in a process of its own.
 
-    python -m benchmarks.http_serve (--floor | --database URL) --slack URL --users N
+    python -m benchmarks.http_serve (--floor | --database URL) --slack URL --users N --companies K
 
 Prints the port it listens on, then serves until stdin closes. `--floor` is a bare Bolt
 app on the same waitress settings whose listeners only ack (slash: ack + views.open).
@@ -19,7 +19,7 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_sdk import WebClient
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
-from bot.bootstrap import build
+from bot.bootstrap import Runtime, build
 from bot.domain.model import Partner
 from bot.server import WAITRESS, http_stack, stop
 from bot.settings import Settings
@@ -51,6 +51,8 @@ def floor(slack_url: str) -> MultiSocketServer | BaseWSGIServer:
         )
 
     @app.view("preregister")
+    @app.view("preregister_review")
+    @app.action("approve")
     def _submit(ack: Any) -> None:
         ack()
 
@@ -62,6 +64,24 @@ def floor(slack_url: str) -> MultiSocketServer | BaseWSGIServer:
     handler = SlackRequestHandler(app)
     web.add_url_rule("/slack/events", "events", lambda: handler.handle(request), methods=["POST"])
     return create_server(web, host="127.0.0.1", port=0, **WAITRESS)
+
+
+def companies(runtime: Runtime, users: int, count: int) -> None:
+    """User n works for company n % count: with 8 for 16 users, two Slack users a company,
+    as in the data set (benchmarks/dataset.py); 1 puts every client in one company."""
+    with runtime.context.uow() as uow:
+        for k in range(count):
+            if uow.partners.get(f"bench{k}") is None:
+                staff = tuple(f"UBENCH{n:02d}" for n in range(users) if n % count == k)
+                partner = Partner(
+                    f"bench{k}",
+                    f"Bench {k}",
+                    "DE",
+                    email=f"b@bench{k}.example",
+                    slack_user_ids=staff,
+                )
+                uow.partners.add(partner, runtime.context.now())
+        uow.commit()
 
 
 def listening_port(server: MultiSocketServer | BaseWSGIServer) -> str:
@@ -76,6 +96,7 @@ def main() -> None:
     parser.add_argument("--database")
     parser.add_argument("--slack", required=True)
     parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--companies", type=int, default=8)
     args = parser.parse_args()
     if args.floor:
         server = floor(args.slack)
@@ -96,12 +117,7 @@ def main() -> None:
         prereg_quota=1_000_000,
     )
     runtime = build(settings)
-    users = tuple(f"UBENCH{n:02d}" for n in range(args.users))
-    with runtime.context.uow() as uow:
-        if uow.partners.get("bench") is None:
-            partner = Partner("bench", "Bench", "DE", email="b@bench.example", slack_user_ids=users)
-            uow.partners.add(partner, runtime.context.now())
-        uow.commit()
+    companies(runtime, args.users, args.companies)
     stack = http_stack(runtime, "127.0.0.1", 0)
     threading.Thread(target=stack.server.run, daemon=True).start()
     stack.outbox.start()
