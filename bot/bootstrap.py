@@ -92,6 +92,7 @@ class Runtime:
 
     def web_app(self, slack_app: App) -> Flask:
         """Slack's endpoint, /healthz and, with INVITE_SECRET, the invitation pages."""
+        from bot.slack_app import overloaded
         from bot.web import create_web_app
         from bot.web.invite import invite_pages
 
@@ -103,6 +104,7 @@ class Runtime:
             blueprints=pages,
             secret_key=web_secret(self.settings),
             signing_secret=secret.get_secret_value() if secret else None,
+            busy=overloaded(slack_app),
         )
 
     def directory_load(self) -> SqlDirectoryLoad:

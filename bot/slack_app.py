@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
@@ -35,6 +36,9 @@ APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Plea
 # Listeners run on this many threads. With process_before_response=False a command's ack waits
 # for a free thread, so the pool must be larger than the bursts we expect (Slack waits 3 s).
 LISTENER_THREADS = 32
+# Work given to the listeners and not yet started, at most: past it a command or a form is
+# answered "busy, try again" at once (bot.web.shedding) instead of after Slack gave up.
+LISTENER_BACKLOG = 32
 WEB_API_TIMEOUT = 10  # seconds per Web API call, before the retry handlers step in
 
 # Refusals that can meet any listener (they come from the unit of work), answered here in words.
@@ -77,12 +81,47 @@ def build_slack_app(
         signing_secret=secret.get_secret_value() if secret else "",
         token_verification_enabled=token_verification,
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+        listener_executor=ListenerPool(LISTENER_THREADS, LISTENER_BACKLOG),
     )
     app.middleware(_inject(settings, services))
     app.error(handle_error)
     handlers.register(app)
     return app
+
+
+class ListenerPool(ThreadPoolExecutor):
+    """The listeners' threads, counting the work given to them and not yet finished."""
+
+    def __init__(self, threads: int, backlog: int) -> None:
+        super().__init__(threads, thread_name_prefix="listener")
+        self.limit = threads + backlog
+        self.pending = 0
+        self._count = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._count:
+            self.pending += 1
+        try:
+            future = super().submit(fn, *args, **kwargs)
+        except BaseException:
+            self._done(None)
+            raise
+        future.add_done_callback(self._done)
+        return future
+
+    def full(self) -> bool:
+        """Every thread busy and as much waiting as may."""
+        return self.pending >= self.limit
+
+    def _done(self, _: object) -> None:
+        with self._count:
+            self.pending -= 1
+
+
+def overloaded(app: App) -> Callable[[], bool]:
+    """Whether the app's listeners have as much work waiting as they may take."""
+    pool = app.listener_runner.listener_executor
+    return pool.full if isinstance(pool, ListenerPool) else lambda: False
 
 
 class _TokenSkipped(logging.Filter):

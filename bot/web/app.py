@@ -24,6 +24,7 @@ def create_web_app(
     blueprints: Iterable[Blueprint] = (),
     secret_key: str | None = None,
     signing_secret: str | None = None,
+    busy: Callable[[], bool] = lambda: False,
 ) -> Flask:
     """`POST /slack/events` (Bolt verifies the signature: 401 otherwise), `GET /healthz`.
 
@@ -47,7 +48,7 @@ def create_web_app(
 
     @web.post("/slack/events")
     def slack_events() -> Response:
-        return refusal(request, secret) or slack.handle(request)
+        return refusal(request, secret, busy=busy) or slack.handle(request)
 
     @web.get("/healthz")
     def healthz() -> tuple[Response, int]:

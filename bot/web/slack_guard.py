@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from flask import Request, Response, jsonify
 
 from bot.web import envelope
+from bot.web.shedding import busy_answer
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,14 @@ NUL_IN_FIELD = "Remove the NUL character (an invisible control character) and tr
 NUL_IN_TEXT = "That text contains a NUL character (an invisible control character): remove it."
 
 
-def refusal(request: Request, secret: str, now: Callable[[], float] = time.time) -> Response | None:
-    """The answer to a request that must not reach Bolt, or None to let Bolt handle it."""
+def refusal(
+    request: Request,
+    secret: str,
+    now: Callable[[], float] = time.time,
+    busy: Callable[[], bool] = lambda: False,
+) -> Response | None:
+    """The answer to a request that must not reach Bolt, or None to let Bolt handle it.
+    `busy`: the listeners have as much waiting as they may (bot.web.shedding)."""
     raw = request.get_data(cache=True)
     if not signed(request, raw, secret, now()):
         log.info("refused unsigned request: %s", summary(request, raw))
@@ -45,7 +52,13 @@ def refusal(request: Request, secret: str, now: Callable[[], float] = time.time)
     if why is not None:
         log.warning("refused malformed request: %s (%s)", why, summary(request, raw))
         return _status(400, "malformed request")
-    return _nul_answer(body, request, raw)
+    nul = _nul_answer(body, request, raw)
+    if nul is None and busy():
+        shed = busy_answer(body)
+        if shed is not None:
+            log.warning("busy: answered at once, not queued: %s", summary(request, raw))
+        return shed
+    return nul
 
 
 def signed(request: Request, raw: bytes, secret: str, now: float) -> bool:
