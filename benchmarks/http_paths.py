@@ -144,7 +144,11 @@ def table(results: dict[str, dict[str, Any]]) -> str:
                 f"{f['slack_call_p50_ms']} / {f['slack_call_p99_ms']}"
                 f" / {f['slack_call_max_ms']} ({f['slack_call_missing']})"
                 if f["slack_call_p50_ms"] is not None
-                else ""
+                else (
+                    f"none within 5 s ({f['slack_call_missing']})"
+                    if f["slack_call_missing"]
+                    else ""
+                )
             )
             lines.append(
                 f"| {server} | {path} | {f['req_per_s']} | {f['p50_ms']} | {f['p95_ms']}"

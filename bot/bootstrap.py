@@ -22,10 +22,12 @@ from bot.adapters.database import (
     upgrade,
     writer_turn,
 )
+from bot.adapters.outbox_worker import LaneWorkers, OutboxWorker
 from bot.adapters.process_identity import current_owner, is_dead
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
 from bot.services.context import Context
+from bot.services.lanes import Pacer
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,7 +37,6 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.adapters.directory_bulk import SqlDirectoryLoad
-    from bot.adapters.outbox_worker import OutboxWorker
     from bot.services.delivery import DeliveryReport, Sender
     from bot.services.invite_links import Invites
 
@@ -57,6 +58,10 @@ class Runtime:
     """None without SLACK_BOT_TOKEN and REVIEW_CHANNEL_ID: messages then wait in the outbox."""
     owner: str = field(default_factory=current_owner)
     """Marks this process's outbox claims (host:pid:start)."""
+    lanes: LaneWorkers = field(default_factory=LaneWorkers)
+    """Send a batch's recipients side by side (threads start on first use)."""
+    pacer: Pacer = field(default_factory=Pacer)
+    """One message a second into each conversation, across the lanes and the batches."""
 
     def database_reachable(self) -> bool:
         return is_reachable(self.engine)
@@ -68,7 +73,13 @@ class Runtime:
             return DeliveryReport()
         context = self.context
         return deliver_due(
-            context.uow, self.sender, context.clock, policy=context.policy, owner=self.owner
+            context.uow,
+            self.sender,
+            context.clock,
+            policy=context.policy,
+            owner=self.owner,
+            run=self.lanes.run,
+            pacer=self.pacer,
         )
 
     def release_orphans(self) -> int:
@@ -79,8 +90,6 @@ class Runtime:
 
     def outbox_worker(self) -> OutboxWorker:
         """Delivers after each commit; first releases the claims of a dead predecessor."""
-        from bot.adapters.outbox_worker import OutboxWorker
-
         return OutboxWorker(self.deliver_outbox, self.outbox_wake, on_start=self.release_orphans)
 
     def slack_app(self, socket_mode: bool = False) -> App:
@@ -114,6 +123,7 @@ class Runtime:
         return SqlDirectoryLoad(self.engine)
 
     def close(self) -> None:
+        self.lanes.close()
         self.engine.dispose()
 
 

@@ -124,6 +124,11 @@ def patient(seconds: float = 30.0) -> Iterator[None]:
         _patience.wait = previous
 
 
+def patient_thread(seconds: float = 30.0) -> None:
+    """As `patient`, for the whole life of the calling thread (a pool's initializer)."""
+    _patience.wait = seconds
+
+
 def _wait() -> float:
     return getattr(_patience, "wait", None) or WAIT_SECONDS
 

@@ -1,16 +1,48 @@
-"""One thread per process that delivers the outbox as soon as a commit says there is mail."""
+"""One thread per process that delivers the outbox as soon as a commit says there is mail,
+and a few that send a batch's lanes side by side (bot.services.lanes)."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING
 
-from bot.adapters.database import patient
-from bot.services.delivery import DeliveryReport
+from bot.adapters.database import patient, patient_thread
 from bot.services.errors import ServiceBusy
 
+if TYPE_CHECKING:  # the delivery itself loads only where the outbox is sent
+    from bot.services.delivery import DeliveryReport
+
 log = logging.getLogger(__name__)
+
+LANE_WORKERS = 4
+"""Lanes (recipients) sent at once: Slack's limits are per conversation and per method, so a
+few workers keep a paced lane from holding up the rest without crowding the database."""
+
+
+class LaneWorkers:
+    """Runs a batch's lanes side by side; like the outbox thread, each waits for a busy
+    database rather than give up between a send and its record."""
+
+    def __init__(self, workers: int = LANE_WORKERS) -> None:
+        self._pool = ThreadPoolExecutor(
+            workers, thread_name_prefix="outbox-lane", initializer=patient_thread
+        )
+
+    def run(self, tasks: Sequence[Callable[[], None]]) -> None:
+        if len(tasks) <= 1:
+            for task in tasks:  # on the calling (outbox) thread: no hand-over
+                task()
+            return
+        futures = [self._pool.submit(task) for task in tasks]
+        wait(futures)  # every lane finished (or failed) before the next claim
+        for future in futures:
+            future.result()  # the first failure, as the outbox thread would have met it
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
 
 
 class OutboxWorker:

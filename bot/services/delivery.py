@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.policy import Policy
+from bot.services.lanes import ROUND_PACE, Pacer, Run, in_turn, lanes
 from bot.services.ports import (
     Delivery,
     Kind,
@@ -80,25 +81,63 @@ def deliver_due(
     limit: int = 50,
     policy: Policy | None = None,
     owner: str | None = None,
+    run: Run = in_turn,
+    pacer: Pacer | None = None,
 ) -> DeliveryReport:
-    """With `policy`, review cards also carry the reviewer's dossier."""
-    report = DeliveryReport()
+    """With `policy`, review cards also carry the reviewer's dossier. The batch goes out lane
+    by lane (bot.services.lanes): `run` may run the lanes side by side, `pacer` holds each
+    conversation to Slack's pace."""
     claimed_at = clock()
     with uow() as claiming:
         claimed = claiming.outbox.claim(claimed_at, LEASE, limit, owner)
         claiming.commit()
     last_start = claimed_at + LEASE - SEND_BUDGET
-    for position, delivery in enumerate(claimed):
-        if clock() > last_start:
-            # A slow round: hand the rest back, due now, rather than send them late. (Past the
-            # lease they are anyone's already: handing them back could undo another's claim.)
-            if clock() < claimed_at + LEASE:
-                _release(claimed[position:], uow, clock)
-            report.claimed_all = True
-            return report
-        _deliver(delivery, uow, sender, clock, report, policy or Policy())
-    report.claimed_all = len(claimed) == limit
-    return report
+    reports: list[DeliveryReport] = []
+
+    def lane_task(lane: list[Delivery]) -> Callable[[], None]:
+        report = DeliveryReport()
+        reports.append(report)
+
+        def send_lane() -> None:
+            paced = 0.0
+            for position, delivery in enumerate(lane):
+                waited = 0.0 if pacer is None else pacer.wait(delivery, ROUND_PACE - paced)
+                if waited is None:  # the rest waits for the next batch, in the same order
+                    _unclaim(lane[position:], uow)
+                    report.claimed_all = True
+                    return
+                paced += waited
+                if clock() > last_start:
+                    # A slow round: hand the rest back, due now, rather than send them late.
+                    # (Past the lease they are anyone's: handing back could undo a claim.)
+                    if clock() < claimed_at + LEASE:
+                        _release(lane[position:], uow, clock)
+                    report.claimed_all = True
+                    return
+                _deliver(delivery, uow, sender, clock, report, policy or Policy())
+
+        return send_lane
+
+    run([lane_task(lane) for lane in lanes(claimed)])
+    return _merged(reports, claimed_all=len(claimed) == limit)
+
+
+def _unclaim(deliveries: Sequence[Delivery], uow: Callable[[], UnitOfWork]) -> None:
+    with uow() as handing_back:
+        handing_back.outbox.unclaim([d.id for d in deliveries])
+        handing_back.commit()
+
+
+def _merged(reports: Sequence[DeliveryReport], claimed_all: bool) -> DeliveryReport:
+    total = DeliveryReport(claimed_all=claimed_all)
+    for report in reports:
+        total.sent += report.sent
+        total.retried += report.retried
+        total.dead += report.dead
+        total.skipped += report.skipped
+        total.errors.extend(report.errors)
+        total.claimed_all = total.claimed_all or report.claimed_all
+    return total
 
 
 def release_orphans(

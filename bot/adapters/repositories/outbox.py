@@ -113,6 +113,12 @@ class SqlOutbox:
             released += 1
         return released
 
+    def unclaim(self, delivery_ids: Sequence[int]) -> None:
+        for delivery_id in delivery_ids:
+            row = self.session.get_one(OutboxRow, delivery_id)
+            row.claimed_until = row.claimed_by = None
+            row.attempts -= 1  # the claim counted a try that was not made
+
     def sent(self, delivery_id: int, now: datetime, result: dict[str, Any]) -> None:
         row = self.session.get_one(OutboxRow, delivery_id)
         row.status, row.sent_at, row.result = OutboxStatus.SENT, now, result
