@@ -33,6 +33,7 @@ from tests.slack_standin import SlackStandin
 
 CLIENTS = 16
 FLOOR = "floor (bare Bolt)"
+REPLICA_PATHS = {"slash command", "eligible submission", "App Home opened"}
 SECONDS = {"small": 10.0, "full": 60.0}
 
 
@@ -56,6 +57,19 @@ class Target:
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=60)
+
+
+class Replicas:
+    """Several server processes on one database, the clients dealt out among them in turn.
+    Started one after the other: each sets up the companies if they are not there yet."""
+
+    def __init__(self, slack: SlackStandin, args: list[str], count: int) -> None:
+        self.targets = [Target(slack, args) for _ in range(count)]
+        self.drivers = [self.targets[n % count].drivers[n] for n in range(CLIENTS)]
+
+    def close(self) -> None:
+        for target in self.targets:
+            target.close()
 
 
 def run_path(seconds: float, step: Step) -> list[Sample]:
@@ -116,8 +130,9 @@ def measure(
     floor: bool,
     only: set[str] | None,
     companies: int,
+    replicas: int = 1,
 ) -> dict[str, Any]:
-    target = Target(slack, args)
+    target = Replicas(slack, args, replicas)
     steps = Steps(slack, target.drivers, floor, companies)
     try:
         return {
@@ -157,6 +172,22 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def scaling(results: dict[str, dict[str, Any]], replicas: int) -> str:
+    """Throughput of the replicas over one server's, path by path."""
+    one = results.get("prereg, PostgreSQL", {})
+    many = results.get(f"prereg, PostgreSQL, {replicas} replicas", {})
+    ratios = [
+        f"{path} ×{many[path]['req_per_s'] / one[path]['req_per_s']:.2f}"
+        for path in many
+        if path in one and one[path]["req_per_s"]
+    ]
+    if not ratios:
+        return ""
+    return (
+        f"\n{replicas} replicas on one PostgreSQL, req/s over one server's: {', '.join(ratios)}\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=sorted(SECONDS), default="small")
@@ -166,6 +197,9 @@ def main() -> None:
     parser.add_argument("--servers", default="floor,sqlite,postgres")
     parser.add_argument(
         "--companies", type=int, default=8, help="the clients' companies (1: all in one)"
+    )
+    parser.add_argument(
+        "--replicas", type=int, default=2, help="then PostgreSQL again with this many servers"
     )
     args = parser.parse_args()
     seconds = args.seconds or SECONDS[args.scale]
@@ -185,6 +219,12 @@ def main() -> None:
             fresh(args.postgres)
             pg = ["--database", args.postgres, "--companies", str(args.companies)]
             results["prereg, PostgreSQL"] = measure(slack, pg, seconds, False, only, args.companies)
+            if args.replicas > 1:
+                fresh(args.postgres)
+                scaled = REPLICA_PATHS & only if only else REPLICA_PATHS
+                results[f"prereg, PostgreSQL, {args.replicas} replicas"] = measure(
+                    slack, pg, seconds, False, scaled, args.companies, args.replicas
+                )
     RESULTS.mkdir(exist_ok=True)
     when = datetime.now(UTC).isoformat(timespec="seconds")
     header = (
@@ -192,7 +232,7 @@ def main() -> None:
         f" {args.companies} companies), {when};"
         f" at start: {started_load}; at end: {machine()}"
     )
-    markdown = f"{header}\n\n{table(results)}\n"
+    markdown = f"{header}\n\n{table(results)}\n{scaling(results, args.replicas)}"
     (RESULTS / "http_paths.md").write_text(markdown)
     data = {"scale": args.scale, "at": when, "machine": header, "results": results}
     (RESULTS / "http_paths.json").write_text(json.dumps(data, indent=2))

@@ -18,6 +18,7 @@ from typing import Any
 
 from tests.slack_driver import Reply, SlackDriver
 from tests.slack_standin import SlackStandin
+from tests.web_client import WebClient
 
 Sample = tuple[float, bool, float | None]  # latency, ok, seconds until the Slack call
 Step = Callable[[int, int], Sample | None]  # None: nothing left to do on this path
@@ -43,6 +44,7 @@ FLOOR_CARD = {
     ],
 }
 NAME = re.compile(r"Kunde J\d+x\d+")
+INVITE = re.compile(r"/invite/[A-Za-z0-9_.\-]+")
 
 
 class Driver(SlackDriver):
@@ -82,6 +84,7 @@ class Steps:
     ) -> None:
         self.slack, self.drivers, self.floor, self.companies = slack, drivers, floor, companies
         self._cards: list[dict[str, Any]] | None = None
+        self._invites: list[tuple[str, str, str]] = []  # link path, customer name, email
         self._lock = threading.Lock()
 
     def paths(self) -> dict[str, Step]:
@@ -93,6 +96,8 @@ class Steps:
             "justified submission": self.justified,
             "reviewer Approve": self.approve,
             "App Home opened": self.home,
+            "invitation page GET": self.invitation_page,
+            "invitation page POST": self.invitation_accept,
         }
 
     def slash(self, n: int, i: int) -> Sample:
@@ -106,7 +111,12 @@ class Steps:
         return reply.elapsed, reply.status == 200, opened
 
     def eligible(self, n: int, i: int) -> Sample:
-        reply = self._submit(n, i, f"Kunde {n}-{i}", f"k{n}x{i}@kunde{n}.example")
+        name, email = f"Kunde {n}-{i}", f"k{n}x{i}@kunde{n}.example"
+        reply = self._submit(n, i, name, email)
+        link = INVITE.search(reply.body)
+        if link is not None:  # the result shows the invitation: the pages' paths use them
+            with self._lock:
+                self._invites.append((link[0], name, email))
         return reply.elapsed, reply.status == 200, None
 
     def blocked(self, n: int, i: int) -> Sample:
@@ -158,6 +168,38 @@ class Steps:
         mine: Callable[[Any], bool] = lambda c: c.args.get("user_id") == who  # noqa: E731
         published = None if self.floor else caused(self.slack, "views.publish", mine, mark, sent)
         return reply.elapsed, reply.status == 200, published
+
+    def invitation_page(self, n: int, i: int) -> Sample | None:
+        """A customer opens an invitation link (the eligible path's, in turn)."""
+        if not self._invites:
+            return None  # the floor serves no pages
+        path = self._invites[(n * 31 + i) % len(self._invites)][0]
+        started = time.perf_counter()
+        page = WebClient().get(self._base(n) + path)
+        return time.perf_counter() - started, page.status == 200, None
+
+    def invitation_accept(self, n: int, i: int) -> Sample | None:
+        """A customer accepts an invitation (each one once); timed to the company's DM."""
+        with self._lock:
+            if not self._invites:
+                return None
+            path, name, email = self._invites.pop()
+        client = WebClient()
+        url = self._base(n) + path
+        form = client.get(url)  # untimed: the page with its form token
+        mark, sent = len(self.slack.calls()), time.time()
+        started = time.perf_counter()
+        typed = {"csrf_token": form.csrf_token, "email": email, "name": "Kim", "consent": "yes"}
+        page = client.post(url, typed)
+        elapsed = time.perf_counter() - started
+        told: Callable[[Any], bool] = lambda c: (  # noqa: E731
+            mentions(name)(c) and "has associated" in json.dumps(c.args)
+        )
+        dm = caused(self.slack, "chat.postMessage", told, mark, sent)
+        return elapsed, page.status == 200, dm
+
+    def _base(self, n: int) -> str:
+        return self.drivers[n].url.removesuffix("/slack/events")
 
     def _submit(self, n: int, i: int, name: str, email: str, country: str = "DE") -> Reply:
         """Open the form (untimed), then submit it: the first step's answer."""
