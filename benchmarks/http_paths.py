@@ -153,6 +153,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     ]
     for server, found in results.items():
         for path, f in found.items():
+            if not f["requests"]:
+                continue  # not served there (the floor has no invitation pages)
             base = floor.get(path, {}).get("p99_ms")
             ratio = f"{f['p99_ms'] / base:.1f}" if f["p99_ms"] and base else ""
             call = (
