@@ -17,7 +17,6 @@ from bot.domain.model import Customer, Registration, Status
 from bot.services.registrations import Delete, delete
 from tests import seeding
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
-from tests.e2e.test_review import settle
 from tests.slack_standin import Call
 
 DAY = timedelta(days=1)
