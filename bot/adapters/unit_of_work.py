@@ -33,42 +33,19 @@ from bot.domain.model import Partner, Registration
 from bot.domain.waitlist import WaitEntry
 from bot.services.errors import ServiceBusy, ValueNotStorable
 from bot.services.messages import company_notifications, notifications_for
-from bot.services.ports import (
-    AuditLog,
-    Directory,
-    ExtensionRequests,
-    HomeViews,
-    Opportunities,
-    Outbox,
-    Partners,
-    QueueFilters,
-    Registrations,
-    Reminders,
-    RequestKeys,
-    Waitlist,
-)
+from bot.services.ports import UnitOfWork
 
 
 class ReadOnly(RuntimeError):
     """A programming error: something tried to write through a reading unit of work."""
 
 
-class SqlUnitOfWork:
-    """Enter to begin; anything not committed is rolled back on exit."""
+class SqlUnitOfWork(UnitOfWork):
+    """Enter to begin; anything not committed is rolled back on exit.
+
+    The repositories it holds are declared once, by the port it implements."""
 
     session: Session
-    partners: Partners
-    registrations: Registrations
-    directory: Directory
-    audit: AuditLog
-    opportunities: Opportunities
-    outbox: Outbox
-    reminders: Reminders
-    waitlist: Waitlist
-    request_keys: RequestKeys
-    home_views: HomeViews
-    extension_requests: ExtensionRequests
-    queue_filters: QueueFilters
 
     def __init__(
         self,
