@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import RegistrationRow, WaitEntryRow
-from bot.adapters.repositories.registrations import ACTIVE, registration_from_row
+from bot.adapters.repositories.registration_rows import registration_from_row
+from bot.adapters.repositories.registrations import ACTIVE
 from bot.adapters.repositories.waitlist import WAITING, entry_from_row
 from bot.domain.model import Customer
 from bot.domain.waitlist import WaitEntry

@@ -1,30 +1,20 @@
-"""Registrations: conflicts, quota, the periodic jobs' queries, and their row mapping."""
+"""Registrations: conflicts, quota, the periodic jobs' queries.
+
+The row mapping is in bot/adapters/repositories/registration_rows.py."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.adapters.orm import (
-    RegistrationRow,
-)
-from bot.domain.model import (
-    ACTIVE_STATUSES,
-    Customer,
-    Reason,
-    ReasonCode,
-    Registration,
-    Status,
-)
-from bot.domain.questions import Question
-from bot.services.ports import (
-    Conflict,
-)
+from bot.adapters.orm import RegistrationRow
+from bot.adapters.repositories.registration_rows import registration_from_row, registration_to_row
+from bot.domain.model import ACTIVE_STATUSES, Customer, Registration, Status
+from bot.services.ports import Conflict
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
 
@@ -91,7 +81,7 @@ class SqlRegistrations:
             .order_by(RegistrationRow.id)
             .with_for_update()
         )
-        return [registration_from_row(row) for row in self.session.scalars(query)]
+        return self._loaded(query)
 
     def of_partner(
         self, partner_id: str, statuses: Sequence[Status] | None = None
@@ -100,7 +90,7 @@ class SqlRegistrations:
         if statuses is not None:
             query = query.where(RegistrationRow.status.in_([s.value for s in statuses]))
         query = query.order_by(RegistrationRow.created_at.desc(), RegistrationRow.id.desc())
-        return [registration_from_row(row) for row in self.session.scalars(query)]
+        return self._loaded(query)
 
     def ended_since(self, partner_id: str, since: datetime) -> Sequence[Registration]:
         query = (
@@ -108,7 +98,7 @@ class SqlRegistrations:
             .where(RegistrationRow.partner_id == partner_id, RegistrationRow.ended_at >= since)
             .order_by(RegistrationRow.ended_at.desc(), RegistrationRow.id.desc())
         )
-        return [registration_from_row(row) for row in self.session.scalars(query)]
+        return self._loaded(query)
 
     def pending_reviews(self) -> Sequence[Registration]:
         query = (
@@ -116,13 +106,13 @@ class SqlRegistrations:
             .where(RegistrationRow.status == Status.PENDING_REVIEW.value)
             .order_by(RegistrationRow.review_due, RegistrationRow.id)
         )
-        return [registration_from_row(row) for row in self.session.scalars(query)]
+        return self._loaded(query)
 
     def all(self, partner_id: str | None = None) -> Sequence[Registration]:
         query = select(RegistrationRow).order_by(RegistrationRow.id)
         if partner_id is not None:
             query = query.where(RegistrationRow.partner_id == partner_id)
-        return [registration_from_row(row) for row in self.session.scalars(query)]
+        return self._loaded(query)
 
     def awaiting_checkpoints(
         self, now: datetime, horizon: timedelta, after: int = 0, limit: int | None = None
@@ -139,7 +129,7 @@ class SqlRegistrations:
             .order_by(RegistrationRow.id)
             .limit(limit)
         )
-        return [registration_from_row(row) for row in self.session.scalars(query)]
+        return self._loaded(query)
 
     def recent(self, since: datetime) -> Sequence[Registration]:
         query = (
@@ -147,111 +137,31 @@ class SqlRegistrations:
             .where(or_(RegistrationRow.status.in_(ACTIVE), RegistrationRow.created_at >= since))
             .order_by(RegistrationRow.created_at.desc(), RegistrationRow.id.desc())
         )
-        return [registration_from_row(row) for row in self.session.scalars(query)]
+        return self._loaded(query)
 
     def unanswered(self, now: datetime, limit: int) -> Sequence[Registration]:
-        query = (
-            select(RegistrationRow)
-            .where(
-                RegistrationRow.status == Status.PENDING_REVIEW.value,
-                RegistrationRow.question_lapses_at <= now,
-            )
-            .order_by(RegistrationRow.question_lapses_at, RegistrationRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return [registration_from_row(row) for row in self.session.scalars(query)]
+        return self._due(Status.PENDING_REVIEW, RegistrationRow.question_lapses_at, now, limit)
 
     def due_to_expire(self, now: datetime, limit: int) -> Sequence[Registration]:
+        return self._due(Status.PREREGISTERED, RegistrationRow.valid_until, now, limit)
+
+    def _due(
+        self,
+        status: Status,
+        moment: InstrumentedAttribute[datetime | None],
+        now: datetime,
+        limit: int,
+    ) -> Sequence[Registration]:
+        """The oldest `limit` of `status` whose `moment` has come, locked for the caller's job;
+        rows another job holds are left to it (skip locked)."""
         query = (
             select(RegistrationRow)
-            .where(
-                RegistrationRow.status == Status.PREREGISTERED.value,
-                RegistrationRow.valid_until <= now,
-            )
-            .order_by(RegistrationRow.valid_until, RegistrationRow.id)
+            .where(RegistrationRow.status == status.value, moment <= now)
+            .order_by(moment, RegistrationRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
+        return self._loaded(query)
+
+    def _loaded(self, query: Select[RegistrationRow]) -> list[Registration]:
         return [registration_from_row(row) for row in self.session.scalars(query)]
-
-
-def registration_from_row(row: RegistrationRow) -> Registration:
-    return Registration(
-        id=row.id,
-        partner_id=row.partner_id,
-        customer=Customer(
-            name=row.customer_name,
-            country=row.country,
-            email=row.email,
-            mobile=row.mobile,
-            industry=row.industry,
-            notes=row.notes,
-        ),
-        status=Status(row.status),
-        created_at=row.created_at,
-        created_by=row.created_by,
-        reasons=tuple(reason_from_json(r) for r in row.reasons or ()),
-        justification=row.justification,
-        valid_until=row.valid_until,
-        review_due=row.review_due,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        decision_note=row.decision_note,
-        extensions=row.extensions or 0,
-        ended_at=row.ended_at,
-        question=_question_from_row(row),
-        extension_request=row.extension_request_id,
-    )
-
-
-def _question_from_row(row: RegistrationRow) -> Question | None:
-    if row.question is None or row.question_asked_at is None:
-        return None
-    assert row.question_remind_at is not None and row.question_lapses_at is not None
-    return Question(
-        row.question,
-        row.question_asked_by or "",
-        row.question_asked_at,
-        row.question_remind_at,
-        row.question_lapses_at,
-    )
-
-
-def registration_to_row(registration: Registration, row: RegistrationRow) -> RegistrationRow:
-    customer = registration.customer
-    row.partner_id = registration.partner_id
-    row.customer_name = customer.name
-    row.email = customer.email
-    row.mobile = customer.mobile
-    row.country = customer.country
-    row.industry = customer.industry
-    row.notes = customer.notes
-    row.status = registration.status.value
-    row.reasons = [reason_to_json(r) for r in registration.reasons]
-    row.justification = registration.justification
-    row.created_at = registration.created_at
-    row.created_by = registration.created_by
-    row.valid_until = registration.valid_until
-    row.review_due = registration.review_due
-    row.decided_by = registration.decided_by
-    row.decided_at = registration.decided_at
-    row.decision_note = registration.decision_note
-    row.extensions = registration.extensions
-    row.ended_at = registration.ended_at
-    question = registration.question
-    row.question = question.text if question else None
-    row.question_asked_by = question.asked_by if question else None
-    row.question_asked_at = question.asked_at if question else None
-    row.question_remind_at = question.remind_at if question else None
-    row.question_lapses_at = question.lapses_at if question else None
-    row.extension_request_id = registration.extension_request
-    return row
-
-
-def reason_to_json(reason: Reason) -> dict[str, Any]:
-    return {"code": reason.code.value, "evidence": dict(reason.evidence)}
-
-
-def reason_from_json(data: dict[str, Any]) -> Reason:
-    return Reason(ReasonCode(data["code"]), dict(data.get("evidence") or {}))
