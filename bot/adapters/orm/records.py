@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.adapters.orm.base import Base
+from bot.adapters.orm.base import Base, unique_where
 
 ACTIVE_SQL = "status IN ('pending_review', 'preregistered')"
 
@@ -67,20 +67,8 @@ class RegistrationRow(Base):
     __tablename__ = "registrations"
     __table_args__ = (
         # Exclusivity by the database itself: one active registration per email and per mobile.
-        Index(
-            "uq_registrations_active_email",
-            "email",
-            unique=True,
-            sqlite_where=text(ACTIVE_SQL),
-            postgresql_where=text(ACTIVE_SQL),
-        ),
-        Index(
-            "uq_registrations_active_mobile",
-            "mobile",
-            unique=True,
-            sqlite_where=text(ACTIVE_SQL),
-            postgresql_where=text(ACTIVE_SQL),
-        ),
+        unique_where("uq_registrations_active_email", "email", where=ACTIVE_SQL),
+        unique_where("uq_registrations_active_mobile", "mobile", where=ACTIVE_SQL),
         # Plain ones too, for lookups whose status list is bound as parameters (migration 0006).
         Index("ix_registrations_email", "email"),
         Index("ix_registrations_mobile", "mobile"),

@@ -11,11 +11,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.adapters.orm.base import Base
+from bot.adapters.orm.base import Base, unique_where
 
 WAITING_SQL = "status = 'waiting'"
 
@@ -26,22 +25,8 @@ class WaitEntryRow(Base):
     __tablename__ = "waitlist"
     __table_args__ = (
         # One waiting entry per company and customer: a replayed click adds nothing.
-        Index(
-            "uq_waitlist_waiting_email",
-            "partner_id",
-            "email",
-            unique=True,
-            sqlite_where=text(WAITING_SQL),
-            postgresql_where=text(WAITING_SQL),
-        ),
-        Index(
-            "uq_waitlist_waiting_mobile",
-            "partner_id",
-            "mobile",
-            unique=True,
-            sqlite_where=text(WAITING_SQL),
-            postgresql_where=text(WAITING_SQL),
-        ),
+        unique_where("uq_waitlist_waiting_email", "partner_id", "email", where=WAITING_SQL),
+        unique_where("uq_waitlist_waiting_mobile", "partner_id", "mobile", where=WAITING_SQL),
         Index("ix_waitlist_email_status", "email", "status"),
         Index("ix_waitlist_mobile_status", "mobile", "status"),
     )
@@ -82,13 +67,7 @@ class ExtensionRequestRow(Base):
     __tablename__ = "extension_requests"
     __table_args__ = (
         # One request waiting per registration: a replay or a second user adds nothing.
-        Index(
-            "uq_extension_requests_pending",
-            "registration_id",
-            unique=True,
-            sqlite_where=text(PENDING_SQL),
-            postgresql_where=text(PENDING_SQL),
-        ),
+        unique_where("uq_extension_requests_pending", "registration_id", where=PENDING_SQL),
         Index("ix_extension_requests_status_due", "status", "review_due"),
     )
 
