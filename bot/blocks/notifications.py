@@ -11,18 +11,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.blocks import glossary, limits
-from bot.blocks.continuations import again
-from bot.blocks.extension_requests import chase_message, decision_dm, extension_card
-from bot.blocks.invite import (
-    associated_dm,
-    email_failed_dm,
-    email_sent_dm,
-    invite_blocks,
-    preregistered_dm,
-)
-from bot.blocks.kit import context, section
-from bot.blocks.message import Block, Message
+from bot.blocks.decision import decision_dm
+from bot.blocks.extension_requests import chase_message, extension_card
+from bot.blocks.extension_requests import decision_dm as extension_decision_dm
+from bot.blocks.invite import associated_dm, email_failed_dm, email_sent_dm, preregistered_dm
+from bot.blocks.message import Message
 from bot.blocks.questions import question_dm, question_settled
 from bot.blocks.reminders import (
     ended_copy,
@@ -33,17 +26,14 @@ from bot.blocks.reminders import (
     review_overdue,
 )
 from bot.blocks.review import review_card
-from bot.blocks.text import clip, escape_clip, plain_words, slack_date, user_ref
 from bot.blocks.thread import answer_in_thread, justification_in_full, question_in_thread
 from bot.blocks.waitlist import freed_dm
+from bot.domain.extension_requests import ExtensionRequest
 from bot.domain.model import Partner, Registration, Status
 from bot.services.delivery import Obsolete
 from bot.services.invitations import EmailOption
 from bot.services.ports import Kind, Sent
 from bot.services.subjects import Subject
-
-SECTION_LIMIT = limits.SECTION
-NAME_LIMIT = 200
 
 Renderer = Callable[[Subject], Message]
 
@@ -67,57 +57,8 @@ def _justification(subject: Subject) -> Message:
 
 def _decision(subject: Subject) -> Message:
     """A DM to each of the partner company's users once a reviewer has decided."""
-    registration = _registration(subject)
-    if registration.decided_by is None or registration.status is Status.PENDING_REVIEW:
-        raise ValueError(f"registration {registration.id} has not been decided")
-    name = f"*{escape_clip(registration.customer.name, NAME_LIMIT)}*"
-    if registration.status is Status.REJECTED or registration.decision_note is not None:
-        return _rejected(registration, name)
-    return _approved(registration, name, subject.partner, subject)
-
-
-def _approved(
-    registration: Registration, name: str, partner: Partner | None, subject: Subject
-) -> Message:
-    company = f" ({escape_clip(partner.name, NAME_LIMIT)})" if partner is not None else ""
-    until = registration.valid_until
-    by = user_ref(registration.decided_by, "a reviewer")
-    headline = f"✅ Approved by {by}: {name} is pre-registered for your company{company}"
-    if until is not None:
-        headline += f" until {slack_date(until)}"
-    next_steps = (
-        "*Next steps*\n"
-        "• Invite the customer to register and associate with your company.\n"
-        "• Create an opportunity for this customer from `/preregister list`.\n"
-        "• The reservation ends on its date unless the customer associates first."
-    )
-    blocks: list[Block] = [section(headline), section(next_steps)]
     link = subject.payload.get("invite_link")
-    if registration.status is Status.PREREGISTERED and link:
-        blocks += invite_blocks(registration, link, _email_option(subject))
-    if registration.status is not Status.PREREGISTERED:
-        blocks.append(context(f"Since then: {glossary.status_word(registration.status)}."))
-    # The fallback names no one: a notification shows a mention as its raw ID.
-    said = headline.replace(f"Approved by {by}", "Approved by a reviewer", 1)
-    return Message(text=clip(plain_words(said), SECTION_LIMIT), blocks=blocks)
-
-
-def _rejected(registration: Registration, name: str) -> Message:
-    headline = f"❌ The review request for {name} was rejected"
-    reason_head = "*Reviewer's reason*\n"
-    reason = registration.decision_note or "No reason was given."
-    what_now = (
-        "*What you can do*\n"
-        "• Talk to your ecosystem manager if you think the decision should change.\n"
-        "• If something has changed, run `/preregister` again with a fuller justification."
-    )
-    blocks: list[Block] = [
-        section(headline),
-        section(reason_head + escape_clip(reason, SECTION_LIMIT - len(reason_head))),
-        section(what_now),
-        again(registration.id),
-    ]
-    return Message(text=clip(plain_words(headline), SECTION_LIMIT), blocks=blocks)
+    return decision_dm(_registration(subject), subject.partner, link, _email_option(subject))
 
 
 def _registration(subject: Subject) -> Registration:
@@ -145,25 +86,25 @@ def _now(subject: Subject) -> datetime:
     return subject.now
 
 
-def _extension(subject: Subject) -> Message:
+def _request(subject: Subject) -> ExtensionRequest:
     if subject.extension is None:
         raise ValueError("this notification needs its extension request")
+    return subject.extension
+
+
+def _extension(subject: Subject) -> Message:
     return extension_card(
-        subject.extension, _registration(subject), _partner(subject), subject.dossier
+        _request(subject), _registration(subject), _partner(subject), subject.dossier
     )
 
 
 def _extension_decision(subject: Subject) -> Message:
-    if subject.extension is None:
-        raise ValueError("this notification needs its extension request")
-    return decision_dm(subject.extension, _registration(subject))
+    return extension_decision_dm(_request(subject), _registration(subject))
 
 
 def _extension_chase(subject: Subject) -> Message:
-    if subject.extension is None:
-        raise ValueError("this notification needs its extension request")
     overdue = bool(subject.payload.get("overdue"))
-    return chase_message(subject.extension, overdue, list(subject.payload.get("reviewers", ())))
+    return chase_message(_request(subject), overdue, list(subject.payload.get("reviewers", ())))
 
 
 def _question_now(subject: Subject) -> Message:
