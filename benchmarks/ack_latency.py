@@ -22,7 +22,7 @@ from typing import Any
 from bot.bootstrap import build
 from bot.domain.model import Partner
 from bot.server import WAITRESS, http_stack, stop
-from bot.settings import Settings
+from tests.serving import standin_settings
 from tests.slack_driver import SlackDriver
 from tests.slack_standin import SlackStandin
 
@@ -54,13 +54,11 @@ def main() -> None:
     args = parser.parse_args()
     WAITRESS["asyncore_loop_timeout"] = 0.05
     with tempfile.TemporaryDirectory() as folder, SlackStandin() as slack:
-        settings = Settings(
-            _env_file=None,
-            database_url=f"sqlite:///{Path(folder) / 'bench.db'}",
-            slack_bot_token=slack.token,
+        database_url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        settings = standin_settings(
+            slack,
+            database_url,
             slack_signing_secret=SECRET,
-            slack_api_url=slack.url,
-            review_channel_id="C0REVIEW",
             reviewer_user_ids="UREV1",
             invite_secret="x",
             prereg_quota=100_000,

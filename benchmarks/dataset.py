@@ -21,22 +21,11 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
+from bot.adapters.directory_csv import HEADER
 from bot.adapters.orm import OpportunityRow, PartnerRow, PartnerUserRow, RegistrationRow
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # directory dates; registrations count from now
-DIRECTORY_HEADER = [
-    "email",
-    "mobile",
-    "name",
-    "site",
-    "registered_at",
-    "country",
-    "associated_partner_id",
-    "has_contract",
-    "has_spend",
-    "direct_sales_followup",
-    "online_sales",
-]
+DIRECTORY_HEADER = list(HEADER)  # the format the import reads
 COUNTRIES = ("DE", "FR", "GB", "US", "CN", "JP", "BR", "IN")
 
 

@@ -4,7 +4,6 @@ would have run out (the lease is minutes)."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -19,8 +18,9 @@ from bot.services import registrations as uc
 from bot.services.delivery import LEASE
 from bot.services.partners import AddPartner, add_partner
 from bot.settings import Settings
+from tests.serving import server_env
 from tests.slack_standin import SlackStandin
-from tests.test_server import PREREG, PROXIES, SIGNING_SECRET, free_port, get, until
+from tests.test_server import PREREG, free_port, get, until
 
 BURST = 12
 CARD = "chat.postMessage"
@@ -41,17 +41,7 @@ def serve(
     slack: SlackStandin, database_url: str, workdir: Path, name: str
 ) -> subprocess.Popen[bytes]:
     port = free_port()
-    ignored = {field.upper() for field in Settings.model_fields} | PROXIES
-    env = {k: v for k, v in os.environ.items() if k.upper() not in ignored}
-    env.update(
-        SLACK_BOT_TOKEN=slack.token,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.url,
-        REVIEW_CHANNEL_ID="C0REVIEW",
-        REVIEWER_USER_IDS="U0REVIEWER1",
-        INVITE_SECRET="test-invite-secret",
-        DATABASE_URL=database_url,
-    )
+    env = server_env(slack, database_url)
     command = [str(PREREG), "serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"]
     with (workdir / f"{name}.log").open("wb") as sink:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=sink, stderr=sink)

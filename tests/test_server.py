@@ -6,7 +6,6 @@ Also, in-process: /healthz without a database, the error handler's apology, the 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import signal
 import socket
@@ -37,14 +36,13 @@ from bot.settings import Settings, SettingsError
 from bot.slack_app import APOLOGY, build_slack_app
 from bot.web import create_web_app
 from tests.conftest import Clock
+from tests.serving import PROXIES, SIGNING_SECRET, server_env, standin_settings
 from tests.slack_driver import SlackDriver
 from tests.slack_standin import PATIENCE, SlackStandin
 
 PREREG = Path(sys.executable).with_name("prereg")
-SIGNING_SECRET = "test-signing-secret"
 PARTNER_USER = "U0ACMESALES"
 STARTUP_DEADLINE = 20.0
-PROXIES = {"HTTP_PROXY", "HTTPS_PROXY"}
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
 
 
@@ -95,19 +93,8 @@ def start_server(slack: SlackStandin, workdir: Path, *, scheduler: bool = False)
     database_url = f"sqlite:///{workdir / 'prereg.db'}"
     seed(database_url)
     port = free_port()
-    # Only our settings; and no proxy: slack_sdk would send the stand-in's traffic through it.
-    ignored = {name.upper() for name in Settings.model_fields} | PROXIES
-    env = {k: v for k, v in os.environ.items() if k.upper() not in ignored}
-    env.update(
-        SLACK_BOT_TOKEN=slack.token,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.url,
-        REVIEW_CHANNEL_ID="C0REVIEW",
-        REVIEWER_USER_IDS="U0REVIEWER1,U0REVIEWER2",
-        INVITE_SECRET="test-invite-secret",
-        DATABASE_URL=database_url,
-        PORT="1",  # never used: --port wins
-    )
+    env = server_env(slack, database_url, reviewers="U0REVIEWER1,U0REVIEWER2")
+    env["PORT"] = "1"  # never used: --port wins
     command = [str(PREREG), "serve", "--host", "127.0.0.1", "--port", str(port)]
     if not scheduler:
         command.append("--no-scheduler")
@@ -277,16 +264,7 @@ def test_sigterm_stops_the_server_cleanly(slack: SlackStandin, tmp_path: Path) -
 
 
 def slack_settings(slack: SlackStandin, database_url: str) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_url=database_url,
-        slack_bot_token=slack.token,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=slack.url,
-        review_channel_id="C0REVIEW",
-        reviewer_user_ids="U0REVIEWER1",
-        invite_secret="test-invite-secret",
-    )
+    return standin_settings(slack, database_url)
 
 
 def test_health_is_503_when_the_database_is_unreachable(

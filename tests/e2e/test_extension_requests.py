@@ -17,20 +17,10 @@ from bot.blocks.extension_requests import APPROVE_EXTENSION, REJECT_EXTENSION, R
 from bot.domain.model import Registration, Status
 from bot.services.registrations import Extend, extend
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
+from tests.e2e.rows import registration, settle
 from tests.e2e.test_home import home_of, rows
 from tests.e2e.test_review import EVIL, ephemeral_for, mrkdwn_of, race
-from tests.e2e.test_time import (
-    ACME_USERS,
-    DAY,
-    at,
-    buttons,
-    date_of,
-    dms_to,
-    hold,
-    posted,
-    registration,
-    settle,
-)
+from tests.e2e.test_time import ACME_USERS, DAY, at, buttons, date_of, dms_to, hold, posted
 from tests.slack_driver import Reply
 from tests.slack_standin import Call
 

@@ -9,6 +9,7 @@ from typing import Any
 from bot.domain.model import Status
 from bot.scheduler import lapse_questions, remind
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
+from tests.e2e.rows import registration, settle
 from tests.e2e.test_review import (
     EVIL,
     buttons,
@@ -17,9 +18,7 @@ from tests.e2e.test_review import (
     ephemeral_for,
     mrkdwn_of,
     outbox_kinds,
-    registration,
     request_review,
-    settle,
 )
 
 ACME_USERS = ["UACME1", "UACME2"]

@@ -10,16 +10,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from bot.adapters.orm import OutboxRow
 from bot.blocks.reject import REJECT_MODAL
 from bot.blocks.review import APPROVE, NOT_A_REVIEWER, OWN_COMPANY, REJECT
 from bot.blocks.text import REVIEWER_WORDS, escape
 from bot.domain.model import Customer, CustomerFacts, ReasonCode, Registration, Site, Status
-from bot.services.queries import GetRegistration, get_registration
 from bot.services.registrations import Preregister, preregister
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
+
+# settle and registration are imported from here by other tests too
+from tests.e2e.rows import outbox
+from tests.e2e.rows import registration as registration
+from tests.e2e.rows import settle as settle
 from tests.slack_driver import Reply
 from tests.slack_standin import Call
 
@@ -75,40 +77,8 @@ def buttons(message: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
-def registration(bot: Bot, registration_id: int) -> Registration:
-    return get_registration(GetRegistration(registration_id), bot.context)
-
-
-REFRESHES = ("home_refresh", "messages_refresh")  # App Home and DMs brought up to date
-
-
-def all_rows(bot: Bot) -> list[OutboxRow]:
-    with bot.reading() as session:
-        return list(session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
-
-
-def outbox(bot: Bot) -> list[OutboxRow]:
-    """The messages owed, the refreshes of App Home and of sent DMs aside."""
-    with bot.reading() as session:
-        query = select(OutboxRow).where(OutboxRow.kind.not_in(REFRESHES))
-        return list(session.scalars(query.order_by(OutboxRow.id)))
-
-
 def outbox_kinds(bot: Bot) -> list[tuple[str, str, str]]:
     return [(row.kind, row.recipient, row.status) for row in outbox(bot)]
-
-
-def settle(bot: Bot) -> None:
-    """Wait until the outbox has nothing due and nothing in flight."""
-
-    def quiet() -> bool:
-        now = bot.clock.now
-        return all(
-            row.status != "pending" or (row.claimed_until is None and row.next_attempt_at > now)
-            for row in all_rows(bot)
-        )
-
-    bot.wait_until(quiet)
 
 
 def decided(bot: Bot, registration_id: int) -> Registration:

@@ -10,7 +10,8 @@ import pytest
 
 from bot.blocks.reminders import EXTEND
 from tests.e2e.conftest import Bot
-from tests.e2e.test_time import DAY, at, dms_to, hold, registration
+from tests.e2e.rows import registration
+from tests.e2e.test_time import DAY, at, dms_to, hold
 
 
 @pytest.fixture

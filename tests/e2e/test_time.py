@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
@@ -29,11 +29,15 @@ from bot.domain.model import CustomerFacts, Registration, Status
 from bot.scheduler import JOBS
 from bot.services.delivery import LEASE
 from bot.services.directory import import_directory
-from bot.services.queries import GetRegistration, get_registration
 from bot.services.subjects import subject_of
 from bot.settings import Settings
 from tests import seeding
 from tests.e2e.conftest import REVIEW_CHANNEL, REVIEWERS, Bot
+
+# settle and registration are imported from here by other tests too
+from tests.e2e.rows import REFRESHES, outbox
+from tests.e2e.rows import registration as registration
+from tests.e2e.rows import settle as settle
 from tests.slack_standin import Call
 
 DAY = timedelta(days=1)
@@ -57,44 +61,11 @@ def ask_review(bot: Bot) -> Registration:
     return seeding.ask_review(bot.context, "achat@kunde.fr")
 
 
-def registration(bot: Bot, registration_id: int | None) -> Registration:
-    assert registration_id is not None
-    return get_registration(GetRegistration(registration_id), bot.context)
-
-
-REFRESHES = ("home_refresh", "messages_refresh")  # App Home and DMs brought up to date
-
-
-def all_rows(bot: Bot) -> list[OutboxRow]:
-    with bot.reading() as session:
-        return list(session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
-
-
-def outbox(bot: Bot) -> list[OutboxRow]:
-    """The messages owed, the refreshes of App Home and of sent DMs aside."""
-    with bot.reading() as session:
-        query = select(OutboxRow).where(OutboxRow.kind.not_in(REFRESHES))
-        return list(session.scalars(query.order_by(OutboxRow.id)))
-
-
 def drop_refreshes(bot: Bot) -> None:
     """For tests of one message's delivery: the App Home refreshes are not theirs."""
     with Session(bot.runtime.engine) as session:
         session.execute(delete(OutboxRow).where(OutboxRow.kind.in_(REFRESHES)))
         session.commit()
-
-
-def settle(bot: Bot) -> None:
-    """Wait until the outbox worker has nothing due and nothing in flight."""
-
-    def quiet() -> bool:
-        now = bot.clock.now
-        return all(
-            row.status != "pending" or (row.claimed_until is None and row.next_attempt_at > now)
-            for row in all_rows(bot)
-        )
-
-    bot.wait_until(quiet)
 
 
 def at(bot: Bot, moment: datetime) -> None:

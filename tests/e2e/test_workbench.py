@@ -10,15 +10,8 @@ from bot.domain.model import Customer, CustomerFacts, Site, Status
 from bot.services.registrations import Preregister, preregister
 from bot.services.reviews import Approve, Reject, approve, reject
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
-from tests.e2e.test_review import (
-    card,
-    decided,
-    dms,
-    open_reject_modal,
-    registration,
-    request_review,
-    settle,
-)
+from tests.e2e.rows import registration, settle
+from tests.e2e.test_review import card, decided, dms, open_reject_modal, request_review
 
 LONG = "\n".join(f"Line {i}: we ran their cloud pilot & <b>won</b> the tender." for i in range(30))
 
