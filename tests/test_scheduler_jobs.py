@@ -23,12 +23,7 @@ from bot.scheduler import JOBS, Job, build_scheduler, expire_registrations, remi
 from bot.services.partners import AddPartner, add_partner
 from bot.services.queries import GetRegistration, GetStanding, get_registration
 from bot.services.queries import standing as standing_of
-from bot.services.registrations import (
-    ExpireDue,
-    Preregister,
-    expire_due,
-    preregister,
-)
+from bot.services.registrations import ExpireDue, Preregister, expire_due, preregister
 from bot.settings import Settings
 from tests import seeding
 from tests.conftest import Clock

@@ -12,14 +12,7 @@ from bot.blocks import limits
 from bot.blocks.dossier import record_text
 from bot.blocks.kit import context, field, header, mrkdwn, plain, section
 from bot.blocks.message import Block, Message
-from bot.blocks.text import (
-    clip,
-    escape_clip,
-    is_slack_user_id,
-    plain_words,
-    slack_date,
-    user_ref,
-)
+from bot.blocks.text import clip, escape_clip, is_slack_user_id, plain_words, slack_date, user_ref
 from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus
 from bot.domain.model import Partner, Registration
 from bot.services.delivery import Obsolete

@@ -11,13 +11,7 @@ from typing import Any
 
 from bot.blocks.countries import country_option, country_option_groups
 from bot.blocks.kit import VALUE as VALUE
-from bot.blocks.kit import (
-    email_input,
-    modal,
-    plain,
-    section,
-    text_input,
-)
+from bot.blocks.kit import email_input, modal, plain, section, text_input
 from bot.blocks.message import Block
 from bot.domain.industries import INDUSTRIES
 

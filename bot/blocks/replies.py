@@ -5,17 +5,10 @@ from __future__ import annotations
 from bot.blocks import glossary
 from bot.blocks.continuations import open_list
 from bot.blocks.kit import VALUE as VALUE
-from bot.blocks.kit import (
-    plain,
-    section,
-)
+from bot.blocks.kit import plain, section
 from bot.blocks.message import Message
 from bot.blocks.preregister import OPEN_PROFILE
-from bot.blocks.text import (
-    duration_words,
-    escape,
-    slack_date,
-)
+from bot.blocks.text import duration_words, escape, slack_date
 from bot.domain.policy import Policy, QuotaUse
 
 

@@ -8,21 +8,10 @@ from bot.blocks import glossary
 from bot.blocks.continuations import after_refusal, after_registration
 from bot.blocks.invite import invite_blocks
 from bot.blocks.kit import VALUE as VALUE
-from bot.blocks.kit import (
-    context,
-    customer_fields,
-    modal,
-    reason_lines,
-    section,
-)
+from bot.blocks.kit import context, customer_fields, modal, reason_lines, section
 from bot.blocks.message import Block
 from bot.blocks.preregister import RESULT, FormValues
-from bot.blocks.text import (
-    PARTNER_NEXT_STEP,
-    escape_clip,
-    partner_reason,
-    slack_date,
-)
+from bot.blocks.text import PARTNER_NEXT_STEP, escape_clip, partner_reason, slack_date
 from bot.blocks.waitlist import join_actions
 from bot.domain.model import Customer, Reason, ReasonCode, Registration, Status
 from bot.services.invitations import Invitation

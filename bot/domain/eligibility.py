@@ -7,14 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.model import (
-    Customer,
-    CustomerFacts,
-    Partner,
-    Reason,
-    ReasonCode,
-    Registration,
-)
+from bot.domain.model import Customer, CustomerFacts, Partner, Reason, ReasonCode, Registration
 from bot.domain.policy import Policy
 
 

@@ -29,20 +29,8 @@ from bot.handlers.request_keys import action_key, submission_key
 from bot.services.context import Context
 from bot.services.dashboard import searched
 from bot.services.opportunities import GetOpportunities, customer_opportunities
-from bot.services.queries import (
-    GetStanding,
-    ListRegistrations,
-    list_registrations,
-    standing,
-)
-from bot.services.registrations import (
-    Delete,
-    DeleteMany,
-    Extend,
-    delete,
-    delete_many,
-    extend,
-)
+from bot.services.queries import GetStanding, ListRegistrations, list_registrations, standing
+from bot.services.registrations import Delete, DeleteMany, Extend, delete, delete_many, extend
 
 
 def register(app: App) -> None:

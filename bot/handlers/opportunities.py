@@ -10,19 +10,9 @@ from slack_sdk import WebClient
 
 from bot.blocks import opportunities as ids
 from bot.blocks.manage import done_view
-from bot.blocks.opportunities import (
-    field_errors,
-    money,
-    opportunities_modal,
-    opportunity_modal,
-)
+from bot.blocks.opportunities import field_errors, money, opportunities_modal, opportunity_modal
 from bot.blocks.text import escape, escape_clip
-from bot.domain.opportunities import (
-    InvalidOpportunity,
-    OpportunityField,
-    amount_of,
-    stage_of,
-)
+from bot.domain.opportunities import InvalidOpportunity, OpportunityField, amount_of, stage_of
 from bot.handlers import payloads
 from bot.handlers.forms import state_values
 from bot.handlers.refusals import answered

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.context import Context
-from bot.services.ports import (
-    OutboxEntry,
-)
+from bot.services.ports import OutboxEntry
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,7 @@ from bot.domain.errors import Refusal
 from bot.domain.model import Customer, Partner, Registration
 from bot.domain.policy import check_preconditions
 from bot.services.context import Context
-from bot.services.errors import (
-    ExtensionNeedsReview,
-    JustificationRequired,
-    OpenOpportunities,
-)
+from bot.services.errors import ExtensionNeedsReview, JustificationRequired, OpenOpportunities
 from bot.services.idempotency import remember, replayed
 from bot.services.ports import AuditEntry, Conflict, UnitOfWork
 from bot.services.queries import quota_of

@@ -12,14 +12,7 @@ from bot.domain.extension_requests import ExtensionRequest
 from bot.domain.model import Partner, Registration, Status
 from bot.domain.policy import Policy
 from bot.services.dossier import Dossier, review_dossier
-from bot.services.ports import (
-    REFRESHED,
-    REVIEWERS,
-    Delivery,
-    Kind,
-    Sent,
-    UnitOfWork,
-)
+from bot.services.ports import REFRESHED, REVIEWERS, Delivery, Kind, Sent, UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.blocks.extension_modals import reject_modal, request_modal, request_sent_modal
-from bot.blocks.extension_requests import (
-    chase_message,
-    decision_dm,
-    extension_card,
-)
+from bot.blocks.extension_requests import chase_message, decision_dm, extension_card
 from bot.blocks.reminders import reminder_now
 from bot.blocks.rows import actions_for, customer_row
 from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus

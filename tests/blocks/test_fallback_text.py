@@ -22,14 +22,7 @@ from bot.blocks.message import Message
 from bot.blocks.notifications import RENDERERS, refreshed, render
 from bot.blocks.text import plain_words
 from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus
-from bot.domain.model import (
-    Customer,
-    Partner,
-    Reason,
-    ReasonCode,
-    Registration,
-    Status,
-)
+from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration, Status
 from bot.domain.policy import Policy, QuotaUse
 from bot.domain.questions import Question
 from bot.services.delivery import Obsolete

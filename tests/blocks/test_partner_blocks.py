@@ -11,12 +11,7 @@ from typing import Any
 import pycountry
 import pytest
 
-from bot.blocks.countries import (
-    country_codes,
-    country_name,
-    country_option,
-    country_option_groups,
-)
+from bot.blocks.countries import country_codes, country_name, country_option, country_option_groups
 from bot.blocks.message import Message
 from bot.blocks.preregister import (
     CUSTOMER_NAME,

@@ -11,14 +11,7 @@ from bot.domain.calendar import WorkingCalendar
 from bot.domain.errors import TransitionNotAllowed
 from bot.domain.events import InfoGiven, InfoRequested, Rejected
 from bot.domain.model import Customer, Registration, Status
-from bot.domain.questions import (
-    NoOpenQuestion,
-    QuestionOpen,
-    answer,
-    ask,
-    is_due_to_lapse,
-    lapse,
-)
+from bot.domain.questions import NoOpenQuestion, QuestionOpen, answer, ask, is_due_to_lapse, lapse
 
 WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 CALENDAR = WorkingCalendar(UTC, frozenset({date(2026, 11, 30)}))  # a holiday on Monday

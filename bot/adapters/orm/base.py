@@ -5,14 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    Index,
-    MetaData,
-    TypeDecorator,
-    text,
-)
+from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 

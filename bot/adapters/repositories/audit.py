@@ -8,15 +8,9 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.orm import (
-    AuditRow,
-)
-from bot.domain.model import (
-    Status,
-)
-from bot.services.ports import (
-    AuditEntry,
-)
+from bot.adapters.orm import AuditRow
+from bot.domain.model import Status
+from bot.services.ports import AuditEntry
 
 
 class SqlAuditLog:
@@ -50,19 +44,7 @@ class SqlAuditLog:
             .where(AuditRow.registration_id == registration_id)
             .order_by(AuditRow.id)
         )
-        return [
-            AuditEntry(
-                at=row.at,
-                action=row.action,
-                actor=row.actor,
-                partner_id=row.partner_id,
-                registration_id=row.registration_id,
-                from_status=Status(row.from_status) if row.from_status else None,
-                to_status=Status(row.to_status) if row.to_status else None,
-                detail=row.detail,
-            )
-            for row in self.session.scalars(query)
-        ]
+        return [_entry(row) for row in self.session.scalars(query)]
 
     def by_actor(self, actor: str, actions: Sequence[str], limit: int) -> Sequence[AuditEntry]:
         query = (
@@ -71,17 +53,7 @@ class SqlAuditLog:
             .order_by(AuditRow.at.desc(), AuditRow.id.desc())
             .limit(limit)
         )
-        return [
-            AuditEntry(
-                at=row.at,
-                action=row.action,
-                actor=row.actor,
-                partner_id=row.partner_id,
-                registration_id=row.registration_id,
-                detail=row.detail,
-            )
-            for row in self.session.scalars(query)
-        ]
+        return [_entry(row) for row in self.session.scalars(query)]
 
     def times(self, registration_id: int, action: str, since: datetime) -> Sequence[datetime]:
         query = (
@@ -94,3 +66,16 @@ class SqlAuditLog:
             .order_by(AuditRow.at, AuditRow.id)
         )
         return list(self.session.scalars(query))
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        at=row.at,
+        action=row.action,
+        actor=row.actor,
+        partner_id=row.partner_id,
+        registration_id=row.registration_id,
+        from_status=Status(row.from_status) if row.from_status else None,
+        to_status=Status(row.to_status) if row.to_status else None,
+        detail=row.detail,
+    )

@@ -8,17 +8,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.orm import (
-    DirectoryEntryRow,
-)
-from bot.domain.model import (
-    CustomerFacts,
-    Site,
-)
+from bot.adapters.orm import DirectoryEntryRow
+from bot.domain.model import CustomerFacts, Site
 from bot.services.directory import ImportCounts, account_key
-from bot.services.ports import (
-    Upsert,
-)
+from bot.services.ports import Upsert
 
 
 class SqlDirectory:

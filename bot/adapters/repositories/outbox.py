@@ -9,17 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, insert, or_, select
 from sqlalchemy.orm import Session
 
-from bot.adapters.orm import (
-    OutboxRow,
-)
-from bot.services.ports import (
-    Delivery,
-    Kind,
-    Notification,
-    OutboxEntry,
-    OutboxStatus,
-    Sent,
-)
+from bot.adapters.orm import OutboxRow
+from bot.services.ports import Delivery, Kind, Notification, OutboxEntry, OutboxStatus, Sent
 
 COALESCED = frozenset({Kind.HOME_REFRESH, Kind.MESSAGES_REFRESH})
 

@@ -9,16 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.adapters.orm import (
-    PartnerRow,
-    PartnerUserRow,
-)
-from bot.domain.model import (
-    Partner,
-)
-from bot.services.ports import (
-    Conflict,
-)
+from bot.adapters.orm import PartnerRow, PartnerUserRow
+from bot.domain.model import Partner
+from bot.services.ports import Conflict
 
 
 class SqlPartners:

@@ -11,9 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.adapters.orm import (
-    ReminderRow,
-)
+from bot.adapters.orm import ReminderRow
 from bot.domain.reminders import Checkpoint, Nudge
 
 

@@ -6,18 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import (
-    NoContactOnFile,
-    NotAReviewer,
-    OwnCompanyReview,
-    UserNotLinked,
-)
-from bot.domain.events import (
-    CompanyUpdated,
-    Event,
-    UserLinked,
-    UserUnlinked,
-)
+from bot.domain.errors import NoContactOnFile, NotAReviewer, OwnCompanyReview, UserNotLinked
+from bot.domain.events import CompanyUpdated, Event, UserLinked, UserUnlinked
 
 if TYPE_CHECKING:
     pass

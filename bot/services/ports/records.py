@@ -9,14 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.domain.extension_requests import ExtensionRequest
-from bot.domain.model import (
-    Customer,
-    CustomerFacts,
-    Opportunity,
-    Partner,
-    Registration,
-    Status,
-)
+from bot.domain.model import Customer, CustomerFacts, Opportunity, Partner, Registration, Status
 from bot.domain.reminders import Checkpoint, Nudge
 from bot.domain.waitlist import WaitEntry
 
