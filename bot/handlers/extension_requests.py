@@ -22,7 +22,7 @@ from bot.blocks.extension_requests import (
     REQUEST_MODAL,
 )
 from bot.handlers import payloads
-from bot.handlers.forms import state_values
+from bot.handlers.modals import opens_modal, typed_text
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.extension_requests import (
@@ -68,12 +68,9 @@ def request_clicked(
 def request_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    justification = str(state_values(view).get(JUSTIFICATION) or "").strip()
-    if not justification:
-        ack(response_action="errors", errors={JUSTIFICATION: "Tell the reviewers why."})
-        return
-    if len(justification) > JUSTIFICATION_MAX:
-        ack(response_action="errors", errors={JUSTIFICATION: "This is too long."})
+    why = "Tell the reviewers why."
+    justification = typed_text(ack, view, JUSTIFICATION, why, JUSTIFICATION_MAX)
+    if justification is None:
         return
     cmd = RequestExtension(payloads.user_of(body), payloads.metadata_id(view), justification)
     done = request_extension(cmd, services)
@@ -88,28 +85,20 @@ def approve_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: 
     approve_extension(ApproveExtension(click.user_id, click.registration_id), services)
 
 
-@answered
-def reject_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    ack()
-    click = payloads.click(body)
-    asked, registration = check_can_decide_extension(
-        CheckCanDecideExtension(click.user_id, click.registration_id), services
+# The button's value names the extension request.
+reject_clicked = opens_modal(
+    lambda user, request_id, services: reject_modal(
+        *check_can_decide_extension(CheckCanDecideExtension(user, request_id), services)
     )
-    client.views_open(trigger_id=click.trigger_id, view=reject_modal(asked, registration))
+)
 
 
 @answered
 def reject_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    reason = str(state_values(view).get(REASON_BLOCK) or "").strip()
-    if not reason:
-        ack(response_action="errors", errors={REASON_BLOCK: "Tell the partner why."})
-        return
-    if len(reason) > REASON_MAX:
-        ack(response_action="errors", errors={REASON_BLOCK: "This is too long."})
+    reason = typed_text(ack, view, REASON_BLOCK, "Tell the partner why.", REASON_MAX)
+    if reason is None:
         return
     reject_extension(
         RejectExtension(payloads.user_of(body), payloads.metadata_id(view), reason), services

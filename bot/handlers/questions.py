@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, App
 
 from bot.blocks.questions import (
     ANSWER_BLOCK,
@@ -21,7 +20,7 @@ from bot.blocks.questions import (
     ask_modal,
 )
 from bot.handlers import payloads
-from bot.handlers.forms import state_values
+from bot.handlers.modals import opens_modal, typed_text
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.questions import (
@@ -43,50 +42,40 @@ def register(app: App) -> None:
     app.view(ANSWER_MODAL)(answer_submitted)
 
 
-@answered
-def need_info_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    ack()
-    click = payloads.click(body)
-    registration = check_can_ask(CheckCanAsk(click.user_id, click.registration_id), services)
-    client.views_open(trigger_id=click.trigger_id, view=ask_modal(registration))
+need_info_clicked = opens_modal(
+    lambda user, registration_id, services: ask_modal(
+        check_can_ask(CheckCanAsk(user, registration_id), services)
+    )
+)
 
 
 @answered
 def question_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    question = _text(view, QUESTION_BLOCK)
-    if not question or len(question) > TEXT_MAX:
-        ack(response_action="errors", errors={QUESTION_BLOCK: "Ask the partner something."})
+    asking = "Ask the partner something."
+    question = typed_text(ack, view, QUESTION_BLOCK, asking, TEXT_MAX, too_long=asking)
+    if question is None:
         return
     ask_partner(AskPartner(payloads.user_of(body), payloads.metadata_id(view), question), services)
     ack()
 
 
-@answered
-def reply_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    ack()
-    click = payloads.click(body)
-    registration = check_can_answer(CheckCanAnswer(click.user_id, click.registration_id), services)
-    client.views_open(trigger_id=click.trigger_id, view=answer_modal(registration))
+reply_clicked = opens_modal(
+    lambda user, registration_id, services: answer_modal(
+        check_can_answer(CheckCanAnswer(user, registration_id), services)
+    )
+)
 
 
 @answered
 def answer_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    answer = _text(view, ANSWER_BLOCK)
-    if not answer or len(answer) > TEXT_MAX:
-        ack(response_action="errors", errors={ANSWER_BLOCK: "Write your answer here."})
+    asking = "Write your answer here."
+    answer = typed_text(ack, view, ANSWER_BLOCK, asking, TEXT_MAX, too_long=asking)
+    if answer is None:
         return
     cmd = AnswerQuestion(payloads.user_of(body), payloads.metadata_id(view), answer)
     registration = answer_question(cmd, services)
     ack(response_action="update", view=answer_sent_modal(registration))
-
-
-def _text(view: dict[str, Any], block_id: str) -> str:
-    return str(state_values(view).get(block_id) or "").strip()

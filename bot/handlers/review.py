@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot.blocks.reject import (
     DETAILS_BLOCK,
@@ -20,6 +19,7 @@ from bot.blocks.reject import (
 from bot.blocks.review import APPROVE, REJECT
 from bot.handlers import payloads
 from bot.handlers.forms import state_values
+from bot.handlers.modals import opens_modal
 from bot.handlers.refusals import answered
 from bot.handlers.request_keys import action_key, submission_key
 from bot.services.context import Context
@@ -40,15 +40,12 @@ def approve_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: 
     approve(Approve(click.user_id, click.registration_id, action_key(body)), services)
 
 
-@answered
-def reject_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    """Asks for the reason, after checking that this reviewer may still decide."""
-    ack()
-    click = payloads.click(body)
-    registration = check_can_decide(CheckCanDecide(click.user_id, click.registration_id), services)
-    client.views_open(trigger_id=click.trigger_id, view=reject_modal(registration))
+# Asks for the reason, after checking that this reviewer may still decide.
+reject_clicked = opens_modal(
+    lambda user, registration_id, services: reject_modal(
+        check_can_decide(CheckCanDecide(user, registration_id), services)
+    )
+)
 
 
 @answered

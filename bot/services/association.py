@@ -24,8 +24,8 @@ from bot.services.errors import (
 from bot.services.idempotency import remember, replayed
 from bot.services.invitations import LINK_ENDED, WRONG_IDENTITY, invitable
 from bot.services.invite_links import InviteToken
-from bot.services.ports import AuditEntry, UnitOfWork
-from bot.services.records import audit, partner_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import audit, note, partner_of
 
 ATTEMPTS = 5
 ASSOCIATE = "associate"
@@ -160,16 +160,7 @@ def _attempt(
     cause: str,
     now: datetime,
 ) -> None:
-    uow.audit.record(
-        AuditEntry(
-            at=now,
-            action=action,
-            actor="customer",
-            partner_id=registration.partner_id,
-            registration_id=registration.id,
-            detail={"cause": cause, "invited_by": token.sender},
-        )
-    )
+    note(uow, registration, now, "customer", action, {"cause": cause, "invited_by": token.sender})
 
 
 def _registered(

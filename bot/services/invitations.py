@@ -23,8 +23,8 @@ from bot.services.errors import (
 )
 from bot.services.idempotency import remember, replayed
 from bot.services.invite_links import Invites
-from bot.services.ports import AuditEntry, UnitOfWork
-from bot.services.records import company_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import company_of, note
 
 EMAIL_USE_CASE = "email_invitation"
 EMAILS_PER_DAY = 5
@@ -109,7 +109,7 @@ def send_qr_code(cmd: SendQrCode, ctx: Context) -> Invitation:
         link = invites.link(cmd.registration_id, cmd.user_id)
         registration.invite_by_qr_code(cmd.user_id, link, now)
         uow.registrations.touched(registration)  # nothing stored: its event is the message
-        _audit(uow, registration, cmd.user_id, QR_SENT, now)
+        note(uow, registration, now, cmd.user_id, QR_SENT)
         invitation = _invitation(uow, invites, registration, cmd.user_id, now)
         uow.commit()
         return invitation
@@ -134,7 +134,7 @@ def email_invitation(cmd: EmailInvitation, ctx: Context) -> Invitation:
         check_cooldown(registration.customer.email, sent, now)
         registration.invite_by_email(cmd.user_id, invites.link(registration.id, cmd.user_id), now)
         uow.registrations.touched(registration)
-        _audit(uow, registration, cmd.user_id, EMAILED, now)
+        note(uow, registration, now, cmd.user_id, EMAILED)
         invitation = _invitation(uow, invites, registration, cmd.user_id, now)
         remember(uow, EMAIL_USE_CASE, cmd.request_key, now, registration_id=registration.id)
         uow.commit()
@@ -181,20 +181,6 @@ def _invitation(
         option,
         emails_today,
         tuple(reversed(failures[-ATTEMPTS_SHOWN:])),
-    )
-
-
-def _audit(
-    uow: UnitOfWork, registration: Registration, actor: str, action: str, now: datetime
-) -> None:
-    uow.audit.record(
-        AuditEntry(
-            at=now,
-            action=action,
-            actor=actor,
-            partner_id=registration.partner_id,
-            registration_id=registration.id,
-        )
     )
 
 

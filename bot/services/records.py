@@ -55,5 +55,18 @@ def audit(
     )
 
 
+def note(
+    uow: UnitOfWork,
+    registration: Registration,
+    now: datetime,
+    actor: str,
+    action: str,
+    detail: dict[str, object] | None = None,
+) -> None:
+    """An audit entry about a registration whose status stays as it is."""
+    where = (registration.partner_id, registration.id)
+    uow.audit.record(AuditEntry(now, action, actor, *where, detail=detail or {}))
+
+
 def reason_json(reason: Reason) -> dict[str, object]:
     return {"code": str(reason.code), "evidence": dict(reason.evidence)}

@@ -25,6 +25,7 @@ from tests.conftest import Clock
 from tests.schema_template import migrated
 from tests.slack_driver import SlackDriver
 from tests.slack_standin import PATIENCE, SlackStandin
+from tests.smtp_catcher import Catcher, smtp_catcher
 
 SECRET = "e2e-signing-secret"
 REVIEW_CHANNEL = "C0REVIEW"
@@ -112,6 +113,13 @@ def _quick_server_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
 def slack() -> Iterator[SlackStandin]:
     with SlackStandin() as standin:
         yield standin
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Catcher, str]]:
+    """A real SMTP server on loopback: the mail it caught, and its URL (for SMTP_URL)."""
+    with smtp_catcher() as caught:
+        yield caught
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,16 +18,10 @@ from bot.services.reviews import Approve, approve
 from tests import seeding
 from tests.e2e.conftest import Bot
 from tests.e2e.test_preregister import CUSTOMER, EMAIL, open_form, submit
-from tests.smtp_catcher import Catcher, smtp_catcher
+from tests.smtp_catcher import Catcher
 from tests.web_client import Page, WebClient
 
 BASE = "http://localhost:3000/invite/"  # PUBLIC_BASE_URL's default
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Catcher, str]]:
-    with smtp_catcher() as caught:
-        yield caught
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from bot.services.registrations import ExpireDue, expire_due
 from bot.services.reviews import Reject, reject
 from tests import seeding
 from tests.e2e.conftest import Bot
+from tests.e2e.test_preregister import initial
 
 CUSTOMER = {"Customer name": "Kunde GmbH", "Email": "IT@Kunde.de", "Country / region": "DE"}
 
@@ -20,14 +21,6 @@ def open_form(bot: Bot, user: str = "UACME1") -> dict[str, Any]:
     assert bot.driver.slash_command(user).status == 200
     bot.slack.wait_for("views.open", after=mark)
     return bot.modal(user)
-
-
-def initial(view: dict[str, Any], label: str) -> Any:
-    block = next(b for b in view["blocks"] if b.get("label", {}).get("text") == label)
-    element = block["element"]
-    if "initial_option" in element:
-        return element["initial_option"]["value"]
-    return element.get("initial_value")
 
 
 def click_in_modal(bot: Bot, text: str, user: str = "UACME1") -> dict[str, Any]:

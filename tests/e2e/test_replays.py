@@ -4,7 +4,6 @@ two at once: the state changes once, the audit has one entry, the answer is the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -29,14 +28,8 @@ from tests.e2e.test_opportunities import (
 )
 from tests.e2e.test_opportunities import open_create_modal as open_create_modal
 from tests.e2e.test_review import card, decided, open_reject_modal, other, request_review
-from tests.smtp_catcher import Catcher, smtp_catcher
+from tests.smtp_catcher import Catcher
 from tests.web_client import Page, WebClient
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Catcher, str]]:
-    with smtp_catcher() as caught:
-        yield caught
 
 
 @pytest.fixture

@@ -1,0 +1,51 @@
+"""Two shapes several listeners share: a button that opens a modal once the click is checked,
+and a modal's one text field, required and bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.handlers import payloads
+from bot.handlers.forms import state_values
+from bot.handlers.refusals import answered
+from bot.services.context import Context
+
+ClickListener = Callable[..., None]
+
+
+def opens_modal(view_for: Callable[[str, int, Context], dict[str, Any]]) -> ClickListener:
+    """A listener for a registration's button: `view_for(user, registration id, services)`
+    checks the click (raising a refusal) and builds the modal it opens."""
+
+    @answered
+    def clicked(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
+    ) -> None:
+        ack()
+        click = payloads.click(body)
+        view = view_for(click.user_id, click.registration_id, services)
+        client.views_open(trigger_id=click.trigger_id, view=view)
+
+    return clicked
+
+
+def typed_text(
+    ack: Ack,
+    view: dict[str, Any],
+    block_id: str,
+    missing: str,
+    limit: int,
+    too_long: str = "This is too long.",
+) -> str | None:
+    """What was typed in `block_id`, stripped; None once a field error is answered, when it
+    is empty or longer than `limit`."""
+    text = str(state_values(view).get(block_id) or "").strip()
+    problem = missing if not text else too_long if len(text) > limit else None
+    if problem is not None:
+        ack(response_action="errors", errors={block_id: problem})
+        return None
+    return text
