@@ -67,20 +67,12 @@ class Runtime:
         return is_reachable(self.engine)
 
     def deliver_outbox(self) -> DeliveryReport:
-        from bot.services.delivery import DeliveryReport, deliver_due
+        from bot.services.delivery import DeliverDue, DeliveryReport, deliver_due
 
         if self.sender is None:
             return DeliveryReport()
-        context = self.context
-        return deliver_due(
-            context.uow,
-            self.sender,
-            context.clock,
-            policy=context.policy,
-            owner=self.owner,
-            run=self.lanes.run,
-            pacer=self.pacer,
-        )
+        cmd = DeliverDue(self.sender, self.owner, run=self.lanes.run, pacer=self.pacer)
+        return deliver_due(cmd, self.context)
 
     def release_orphans(self) -> int:
         """Rows claimed by a dead predecessor on this host: due again at once."""

@@ -26,7 +26,7 @@ from bot.bootstrap import Runtime, build
 from bot.cli import main
 from bot.domain.model import Customer, CustomerFacts, Registration, Status
 from bot.services.context import Context
-from bot.services.directory import import_directory
+from bot.services.directory import ImportDirectory, import_directory
 from bot.services.partners import AddPartner, add_partner
 from bot.services.registrations import Preregister, preregister
 from bot.services.reviews import Approve, approve
@@ -275,7 +275,9 @@ def seed(context: Context) -> list[Registration]:
         ),
         context,
     )
-    import_directory([CustomerFacts(email="shop@example.com", online_sales=True)], context.uow())
+    import_directory(
+        ImportDirectory([CustomerFacts(email="shop@example.com", online_sales=True)]), context
+    )
 
     def submit(partner: str, customer: Customer, why: str | None = None) -> Registration:
         cmd = Preregister(f"U0{partner.upper()}1", customer, why)

@@ -23,6 +23,7 @@ from bot.services.delivery import (
     LEASE,
     MAX_ATTEMPTS,
     MAX_BACKOFF,
+    DeliverDue,
     DeliveryReport,
     Obsolete,
     RetryLater,
@@ -80,7 +81,8 @@ def row(runtime: Runtime, outbox_id: int) -> OutboxRow:
 
 
 def deliver(runtime: Runtime, sender: FakeSender, clock: Clock, limit: int = 50) -> DeliveryReport:
-    return deliver_due(runtime.context.uow, sender, clock, limit)
+    assert runtime.context.clock == clock  # the runtime runs on the test's clock
+    return deliver_due(DeliverDue(sender, limit=limit), runtime.context)
 
 
 def test_a_sent_message_records_where_it_landed(runtime: Runtime, clock: Clock) -> None:

@@ -18,7 +18,7 @@ from bot.adapters.repositories.directory import directory_key, facts_from_row
 from bot.bootstrap import Runtime
 from bot.cli import main
 from bot.domain.model import CustomerFacts
-from bot.services.directory import Row, import_file
+from bot.services.directory import ImportFile, Row, import_file
 
 HEADER = (
     b"email,mobile,name,site,registered_at,country,associated_partner_id,"
@@ -76,7 +76,7 @@ def test_hostile_rows_are_bad_rows_by_line_and_the_rest_loads(
 def test_a_repeat_is_refused_however_many_batches_later(runtime: Runtime) -> None:
     data = HEADER + good(1) + good(2) + good(3) + good(4) + good(5) + good(1)
     with runtime.directory_load() as load:
-        report = import_file(read_directory(io.BytesIO(data)), load, batch=2)
+        report = import_file(ImportFile(read_directory(io.BytesIO(data))), load, batch=2)
 
     assert report.counts.inserted == 5
     assert [str(bad) for bad in report.bad_rows] == ["line 7: same account (email) as line 2"]
@@ -85,7 +85,9 @@ def test_a_repeat_is_refused_however_many_batches_later(runtime: Runtime) -> Non
 def test_a_repeat_by_mobile_is_named_so(runtime: Runtime) -> None:
     row = b",+4930901820,Mobile,,,DE,,,,,\n"
     with runtime.directory_load() as load:
-        report = import_file(read_directory(io.BytesIO(HEADER + row + good(1) + row)), load)
+        report = import_file(
+            ImportFile(read_directory(io.BytesIO(HEADER + row + good(1) + row))), load
+        )
 
     assert [str(bad) for bad in report.bad_rows] == ["line 4: same account (mobile) as line 2"]
 
@@ -152,7 +154,7 @@ def test_any_file_gives_bad_rows_by_line_or_a_clean_load(runtime: Runtime, data:
     try:
         parsed = list(read_directory(io.BytesIO(data)))
         with runtime.directory_load() as load:
-            report = import_file(read_directory(io.BytesIO(data)), load, batch=3)
+            report = import_file(ImportFile(read_directory(io.BytesIO(data))), load, batch=3)
     except DirectoryFileError:
         assert not data.lstrip(b"\xef\xbb\xbf").startswith(HEADER)
         return

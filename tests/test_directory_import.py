@@ -14,7 +14,7 @@ from bot.adapters.directory_csv import DirectoryFileError, parse_directory
 from bot.bootstrap import Runtime
 from bot.cli import main
 from bot.domain.model import CustomerFacts, Site
-from bot.services.directory import ImportCounts, import_directory
+from bot.services.directory import ImportCounts, ImportDirectory, import_directory
 from bot.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -143,7 +143,7 @@ def stored(runtime: Runtime, facts: CustomerFacts) -> list[CustomerFacts]:
 def test_import_stores_the_facts_as_parsed(runtime: Runtime) -> None:
     facts = parse_directory(MIXED.read_bytes()).facts
 
-    counts = import_directory(facts, runtime.context.uow())
+    counts = import_directory(ImportDirectory(facts), runtime.context)
 
     assert counts == ImportCounts(inserted=5, updated=0, unchanged=0)
     for parsed in facts:
@@ -153,20 +153,20 @@ def test_import_stores_the_facts_as_parsed(runtime: Runtime) -> None:
 
 def test_importing_the_same_rows_twice_changes_nothing(runtime: Runtime) -> None:
     facts = parse_directory(MIXED.read_bytes()).facts
-    import_directory(facts, runtime.context.uow())
+    import_directory(ImportDirectory(facts), runtime.context)
 
-    again = import_directory(facts, runtime.context.uow(), batch=2)
+    again = import_directory(ImportDirectory(facts, batch=2), runtime.context)
 
     assert again == ImportCounts(inserted=0, updated=0, unchanged=5)
 
 
 def test_a_changed_row_is_an_update(runtime: Runtime) -> None:
     facts = parse_directory(MIXED.read_bytes()).facts
-    import_directory(facts, runtime.context.uow())
+    import_directory(ImportDirectory(facts), runtime.context)
     ada = facts[0]
     changed = CustomerFacts(**{**vars(ada), "has_contract": True})
 
-    counts = import_directory([changed], runtime.context.uow())
+    counts = import_directory(ImportDirectory([changed]), runtime.context)
 
     assert counts == ImportCounts(inserted=0, updated=1, unchanged=0)
     assert stored(runtime, ada) == [changed]

@@ -15,6 +15,7 @@ from bot.services.home_publish import (
     HomeChanged,
     HomeContended,
     HomeShown,
+    PublishHome,
     publish_home,
 )
 from bot.services.ports import HomeRecord
@@ -43,8 +44,8 @@ class FakeSlack:
 
 def test_each_publish_passes_the_hash_the_last_one_left(context: Context) -> None:
     slack = FakeSlack()
-    publish_home("U1", lambda _: {"n": 1}, slack.publish, context)
-    publish_home("U1", lambda _: {"n": 2}, slack.publish, context)
+    publish_home(PublishHome("U1", lambda _: {"n": 1}, slack.publish), context)
+    publish_home(PublishHome("U1", lambda _: {"n": 2}, slack.publish), context)
 
     assert slack.passed == [None, "h1"]
     assert slack.shown == {"n": 2}
@@ -55,11 +56,11 @@ def test_each_publish_passes_the_hash_the_last_one_left(context: Context) -> Non
 
 def test_a_stale_hash_is_dropped_so_the_home_never_sticks(context: Context) -> None:
     slack = FakeSlack()
-    publish_home("U1", lambda _: {"n": 1}, slack.publish, context)
+    publish_home(PublishHome("U1", lambda _: {"n": 1}, slack.publish), context)
     slack.changed_elsewhere()
     renders = count(2)
 
-    publish_home("U1", lambda _: {"n": next(renders)}, slack.publish, context)
+    publish_home(PublishHome("U1", lambda _: {"n": next(renders)}, slack.publish), context)
 
     assert slack.passed == [None, "h1", None]  # refused, then published unconditionally
     assert slack.shown == {"n": 3}  # rendered again after the refusal
@@ -74,7 +75,7 @@ def test_a_home_changing_on_every_attempt_gives_up_to_the_newer_publishers(
         raise HomeChanged("U1")
 
     with pytest.raises(HomeContended):
-        publish_home("U1", lambda _: {}, always_changed, context)
+        publish_home(PublishHome("U1", lambda _: {}, always_changed), context)
     with context.uow() as uow:
         assert uow.home_views.latest("U1").hash is None
     assert ATTEMPTS > 1
@@ -91,10 +92,14 @@ def test_what_the_user_chose_is_rendered_again_by_the_refreshes_that_follow(
         return {"shown": repr(shown)}
 
     chosen = HomeShown("acme", Section.ENDED, 2)
-    publish_home("U1", render, slack.publish, context, chosen)
-    publish_home("U1", render, slack.publish, context)  # a refresh: as the user left it
-    publish_home("U1", render, slack.publish, context, HomeShown())  # back to everything
-    publish_home("U1", render, slack.publish, context)
+    publish_home(PublishHome("U1", render, slack.publish, chosen), context)
+    publish_home(
+        PublishHome("U1", render, slack.publish), context
+    )  # a refresh: as the user left it
+    publish_home(
+        PublishHome("U1", render, slack.publish, HomeShown()), context
+    )  # back to everything
+    publish_home(PublishHome("U1", render, slack.publish), context)
 
     assert renders == [chosen, chosen, HomeShown(), HomeShown()]
     with context.uow() as uow:
@@ -104,22 +109,17 @@ def test_what_the_user_chose_is_rendered_again_by_the_refreshes_that_follow(
 
 def test_a_refused_refresh_renders_again_what_the_user_chose_meanwhile(context: Context) -> None:
     slack = FakeSlack()
-    publish_home("U1", lambda _: {"n": 1}, slack.publish, context)
+    publish_home(PublishHome("U1", lambda _: {"n": 1}, slack.publish), context)
     renders: list[HomeShown] = []
 
     def render(shown: HomeShown) -> dict[str, Any]:
         if not renders:  # meanwhile the user turns a page, and that publish lands first
-            publish_home(
-                "U1",
-                lambda _: {"n": 2},
-                slack.publish,
-                context,
-                HomeShown(page=1, only=Section.ACTIVE),
-            )
+            chosen = HomeShown(page=1, only=Section.ACTIVE)
+            publish_home(PublishHome("U1", lambda _: {"n": 2}, slack.publish, chosen), context)
         renders.append(shown)
         return {"n": len(renders) + 2}
 
-    publish_home("U1", render, slack.publish, context)
+    publish_home(PublishHome("U1", render, slack.publish), context)
 
     assert renders == [HomeShown(), HomeShown(only=Section.ACTIVE, page=1)]
     assert slack.shown == {"n": 4}

@@ -36,7 +36,7 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 def _directory_import(args: argparse.Namespace) -> int:
     # Loaded by this command only: the parsers of emails and phone numbers are slow to load.
     from bot.adapters.directory_csv import DirectoryFileError, read_directory
-    from bot.services.directory import import_file
+    from bot.services.directory import ImportFile, import_file
 
     settings = load_settings()
     with (
@@ -44,7 +44,7 @@ def _directory_import(args: argparse.Namespace) -> int:
         runtime_for(args, settings) as runtime,
         runtime.directory_load() as load,
     ):
-        report = import_file(rows, load, on_bad=lambda bad: print(bad, file=sys.stderr))
+        report = import_file(ImportFile(rows, lambda bad: print(bad, file=sys.stderr)), load)
     counts = report.counts
     print(
         f"{counts.loaded} rows loaded ({counts.inserted} inserted, {counts.updated} updated,"

@@ -20,7 +20,7 @@ from bot.handlers import payloads
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.dashboard import GetDashboard, Section, dashboard
-from bot.services.home_publish import HomeChanged, HomeShown, Publish, publish_home
+from bot.services.home_publish import HomeChanged, HomeShown, Publish, PublishHome, publish_home
 from bot.services.queries import GetStanding, standing
 from bot.services.review_queue import ChooseQueueFilter, choose_queue_filter
 
@@ -52,7 +52,7 @@ def refresh(
     """The user's App Home as it stands now, never published over a newer one; as the user
     `chosen` to see it, or else as they last chose."""
     render = partial(view_for, user_id, services)
-    publish_home(user_id, render, slack_publish(client, user_id), services, chosen)
+    publish_home(PublishHome(user_id, render, slack_publish(client, user_id), chosen), services)
 
 
 def slack_publish(client: WebClient, user_id: str) -> Publish:

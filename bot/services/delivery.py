@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.policy import Policy
+from bot.services.context import Context
 from bot.services.lanes import ROUND_PACE, Pacer, Run, in_turn, lanes
 from bot.services.ports import (
     Delivery,
@@ -74,19 +75,24 @@ def backoff(attempts: int, jitter: Callable[[], float] = random.random) -> timed
     return base * (0.5 + jitter())
 
 
-def deliver_due(
-    uow: Callable[[], UnitOfWork],
-    sender: Sender,
-    clock: Callable[[], datetime],
-    limit: int = 50,
-    policy: Policy | None = None,
-    owner: str | None = None,
-    run: Run = in_turn,
-    pacer: Pacer | None = None,
-) -> DeliveryReport:
-    """With `policy`, review cards also carry the reviewer's dossier. The batch goes out lane
-    by lane (bot.services.lanes): `run` may run the lanes side by side, `pacer` holds each
-    conversation to Slack's pace."""
+@dataclass(frozen=True)
+class DeliverDue:
+    """Send up to `limit` of what the outbox owes now, claimed in the name of `owner`
+    (host:pid:start). `sender` is the way out to Slack and mail, which the composition root
+    builds beside Context, not in it. The batch goes out lane by lane (bot.services.lanes):
+    `run` may run the lanes side by side, `pacer` holds each conversation to Slack's pace."""
+
+    sender: Sender
+    owner: str | None = None
+    limit: int = 50
+    run: Run = in_turn
+    pacer: Pacer | None = None
+
+
+def deliver_due(cmd: DeliverDue, ctx: Context) -> DeliveryReport:
+    """Review cards carry the reviewer's dossier, by the rules of `ctx.policy`."""
+    uow, sender, clock, limit, owner = ctx.uow, cmd.sender, ctx.clock, cmd.limit, cmd.owner
+    pacer = cmd.pacer
     claimed_at = clock()
     with uow() as claiming:
         claimed = claiming.outbox.claim(claimed_at, LEASE, limit, owner)
@@ -114,11 +120,11 @@ def deliver_due(
                         _release(lane[position:], uow, clock)
                     report.claimed_all = True
                     return
-                _deliver(delivery, uow, sender, clock, report, policy or Policy())
+                _deliver(delivery, uow, sender, clock, report, ctx.policy)
 
         return send_lane
 
-    run([lane_task(lane) for lane in lanes(claimed)])
+    cmd.run([lane_task(lane) for lane in lanes(claimed)])
     return _merged(reports, claimed_all=len(claimed) == limit)
 
 

@@ -9,7 +9,7 @@ from itertools import islice
 from typing import NamedTuple, Protocol
 
 from bot.domain.model import CustomerFacts, Site
-from bot.services.ports import UnitOfWork
+from bot.services.context import Context
 
 # One transaction per batch, not per file: on SQLite a transaction holds the only write
 # lock, and a long import must not stall the bot's own writes (a batch takes a few tens
@@ -134,16 +134,21 @@ class ImportReport:
     """Kept only when no `on_bad` was given."""
 
 
-def import_file(
-    rows: Iterable[Row | BadRow],
-    load: DirectoryLoad,
-    on_bad: Callable[[BadRow], None] | None = None,
-    batch: int = BATCH,
-) -> ImportReport:
-    """Every good row upserted, batch by batch; bad rows passed to `on_bad` in line order."""
+@dataclass(frozen=True)
+class ImportFile:
+    rows: Iterable[Row | BadRow]
+    on_bad: Callable[[BadRow], None] | None = None
+    """Told each bad row, in line order; without it they are kept in the report."""
+
+
+def import_file(cmd: ImportFile, load: DirectoryLoad, batch: int = BATCH) -> ImportReport:
+    """Every good row upserted, batch by batch; bad rows passed to `on_bad` in line order.
+
+    `load` is the bulk writer over the connection the caller opened for the whole file (see
+    DirectoryLoad): no unit of work of Context's carries it."""
     report = ImportReport()
-    tell = on_bad or report.bad_rows.append
-    remaining = iter(rows)
+    tell = cmd.on_bad or report.bad_rows.append
+    remaining = iter(cmd.rows)
     while chunk := list(islice(remaining, batch)):
         good = [row for row in chunk if isinstance(row, Row)]
         done = load.load(good) if good else Loaded(ImportCounts())
@@ -155,15 +160,19 @@ def import_file(
     return report
 
 
-def import_directory(
-    rows: Iterable[CustomerFacts], uow: UnitOfWork, batch: int = BATCH
-) -> ImportCounts:
-    """A few accounts in one go: insert or update each; rows equal to what is stored
-    count as unchanged. Files go through `import_file`."""
+@dataclass(frozen=True)
+class ImportDirectory:
+    rows: Iterable[CustomerFacts]
+    batch: int = BATCH
+
+
+def import_directory(cmd: ImportDirectory, ctx: Context) -> ImportCounts:
+    """A few accounts in one go: insert or update each, one transaction per batch; rows equal
+    to what is stored count as unchanged. Files go through `import_file`."""
     total = ImportCounts()
-    remaining = iter(rows)
-    while chunk := list(islice(remaining, batch)):
-        with uow:
+    remaining = iter(cmd.rows)
+    while chunk := list(islice(remaining, cmd.batch)):
+        with ctx.uow() as uow:
             total += uow.directory.upsert_many(chunk)
             uow.commit()
     return total

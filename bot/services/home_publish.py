@@ -49,15 +49,23 @@ class HomeShown:
     page: int = 0
 
 
-def publish_home(
-    user_id: str,
-    render: Callable[[HomeShown], View],
-    publish: Publish,
-    ctx: Context,
-    chosen: HomeShown | None = None,
-) -> View:
-    """Render (now) and publish what the user `chosen`, or else what they last chose; the
-    view published."""
+@dataclass(frozen=True)
+class PublishHome:
+    """Publish `user_id`'s App Home as `render` draws it now, through `publish`, showing what
+    the user `chosen` (None: what they last chose).
+
+    The drawing and Slack's views.publish come with the command, not from Context: the use
+    case owns the ordering against the stored hash, the caller what is drawn and where."""
+
+    user_id: str
+    render: Callable[[HomeShown], View]
+    publish: Publish
+    chosen: HomeShown | None = None
+
+
+def publish_home(cmd: PublishHome, ctx: Context) -> View:
+    """Render (now) and publish; the view published."""
+    user_id, render, publish, chosen = cmd.user_id, cmd.render, cmd.publish, cmd.chosen
     stored = _stored(user_id, ctx)
     base = stored.hash
     shown = chosen or _shown(stored)

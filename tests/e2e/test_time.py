@@ -28,7 +28,7 @@ from bot.cli import main
 from bot.domain.model import CustomerFacts, Registration, Status
 from bot.scheduler import JOBS
 from bot.services.delivery import LEASE
-from bot.services.directory import import_directory
+from bot.services.directory import ImportDirectory, import_directory
 from bot.services.subjects import subject_of
 from bot.settings import Settings
 from tests import seeding
@@ -361,9 +361,8 @@ def test_extend_is_refused_in_plain_words_when_the_rules_now_say_no_and_the_end_
     assert len(dms_to(bot, "UACME2")) == 1
 
     # Meanwhile the customer signed a contract with the cloud.
-    import_directory(
-        [CustomerFacts(email="einkauf@kunde.example", has_contract=True)], bot.context.uow()
-    )
+    signed = CustomerFacts(email="einkauf@kunde.example", has_contract=True)
+    import_directory(ImportDirectory([signed]), bot.context)
     assert bot.driver.click("UACME1", message=reminder, action_id=EXTEND).status == 200
     bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME1")))
     (refusal,) = bot.slack.ephemerals("UACME1")
