@@ -12,7 +12,7 @@ from bot.domain.model import Registration
 from bot.services.context import Context
 from bot.services.errors import JustificationRequired, RegistrationNotFound
 from bot.services.ports import Conflict, UnitOfWork
-from bot.services.records import audit, company_of, own, partner_of
+from bot.services.records import audit, own_as, partner_of
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,7 @@ class Requested:
 
 def check_can_request(cmd: CheckCanRequestExtension, ctx: Context) -> Registration:
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = own(uow, cmd.registration_id, partner.id)
+        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
     rules.check_request(registration, ctx.now(), ctx.policy)
     return registration
 
@@ -84,8 +83,7 @@ def request_extension(cmd: RequestExtension, ctx: Context) -> Requested:
 def _request(cmd: RequestExtension, justification: str, ctx: Context) -> Requested:
     now = ctx.now()
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = own(uow, cmd.registration_id, partner.id)
+        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
         waiting = uow.extension_requests.pending_for(registration.id or 0)
         if waiting is not None:
             if waiting.requested_by == cmd.user_id and waiting.justification == justification:

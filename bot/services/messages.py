@@ -50,6 +50,8 @@ already sent about the registration are updated in place (no live button for a p
 _QUESTION_KINDS = [Kind.QUESTION.value, Kind.QUESTION_REMINDER.value]
 _QUESTION_DMS = (Kind.MESSAGES_REFRESH, To.COMPANY, lambda _: {"kinds": _QUESTION_KINDS})
 """Only the question's DMs: once answered or decided no live Reply button stays."""
+_HOMES = (_HOME, _QUEUE)
+"""A review case changed: the company's App Home and every reviewer's queue."""
 _FREED = (Kind.CUSTOMER_FREED, To.WAITING, _none)
 """A hold that ends tells the partners waiting for the customer."""
 
@@ -100,23 +102,20 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         (Kind.REVIEW_REQUEST, To.REVIEWERS, _none),
         # The card shows a long justification cut short; the whole text goes in its thread.
         (Kind.REVIEW_JUSTIFICATION, To.REVIEWERS, _none),
-        _HOME,
-        _QUEUE,
+        *_HOMES,
     ),
     # The card changes in place; every company user gets a DM.
     events.Approved: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
-        _HOME,
-        _QUEUE,
+        *_HOMES,
         _QUESTION_DMS,  # a question still open: its DMs lose their Reply button
     ),
     events.Rejected: (
         (Kind.REVIEW_DECIDED, To.REVIEWERS, _none),
         (Kind.DECISION, To.COMPANY, _none),
         _FREED,
-        _HOME,
-        _QUEUE,
+        *_HOMES,
         _QUESTION_DMS,  # also a lapsed question's DMs
     ),
     # Need more info: the card shows the pause, the thread keeps the exchange.
@@ -124,28 +123,24 @@ MESSAGES: dict[type[events.Event], tuple[tuple[Kind, To, _Payload], ...]] = {
         (Kind.REVIEW_UPDATED, To.REVIEWERS, _none),
         (Kind.QUESTION_IN_THREAD, To.REVIEWERS, _asked),
         (Kind.QUESTION, To.COMPANY, _none),
-        _HOME,
-        _QUEUE,
+        *_HOMES,
     ),
     events.InfoGiven: (
         (Kind.REVIEW_UPDATED, To.REVIEWERS, _none),
         (Kind.ANSWER_IN_THREAD, To.REVIEWERS, _answered),
-        _HOME,
-        _QUEUE,
+        *_HOMES,
         _QUESTION_DMS,
     ),
     # Extensions through review: a card of its own kind; the partner hears the outcome.
     events.ExtensionRequested: (
         (Kind.EXTENSION_REQUEST, To.REVIEWERS, _request),
-        _HOME,
-        _QUEUE,
+        *_HOMES,
         _DMS,
     ),
     events.ExtensionDecided: (
         (Kind.EXTENSION_DECIDED, To.REVIEWERS, _request),
         (Kind.EXTENSION_DECISION, To.COMPANY, _request),
-        _HOME,
-        _QUEUE,
+        *_HOMES,
         _DMS,
     ),
     events.ExtensionChased: ((Kind.EXTENSION_CHASE, To.REVIEWERS, _chased),),

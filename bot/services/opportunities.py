@@ -18,7 +18,7 @@ from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
 from bot.services.idempotency import remember, replayed
 from bot.services.ports import AuditEntry, UnitOfWork
-from bot.services.records import company_of, own
+from bot.services.records import company_of, own, own_as
 
 CREATE = "create_opportunity"
 MOVE = "move_opportunity"
@@ -61,8 +61,7 @@ def create_opportunity(cmd: CreateOpportunity, ctx: Context) -> Opportunity:
     """Only for a preregistered (within validity) or associated customer of the company."""
     now = ctx.now()
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = own(uow, cmd.registration_id, partner.id)
+        partner, registration = own_as(uow, cmd.user_id, cmd.registration_id)
         first = replayed(uow, CREATE, cmd.request_key)
         if first is not None:
             return _opportunity(uow, int(first["opportunity_id"]))

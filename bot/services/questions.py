@@ -8,7 +8,7 @@ from bot.domain import questions
 from bot.domain.errors import TransitionNotAllowed
 from bot.domain.model import Registration, Status
 from bot.services.context import Context
-from bot.services.records import audit, company_of, own
+from bot.services.records import audit, own_as
 from bot.services.reviews import CheckCanDecide, check_can_decide, decidable
 
 
@@ -70,8 +70,7 @@ def ask_partner(cmd: AskPartner, ctx: Context) -> Registration:
 
 def check_can_answer(cmd: CheckCanAnswer, ctx: Context) -> Registration:
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = own(uow, cmd.registration_id, partner.id)
+        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
     _answerable(registration)
     return registration
 
@@ -79,8 +78,7 @@ def check_can_answer(cmd: CheckCanAnswer, ctx: Context) -> Registration:
 def answer_question(cmd: AnswerQuestion, ctx: Context) -> Registration:
     now, text = ctx.now(), cmd.answer.strip()
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = own(uow, cmd.registration_id, partner.id)
+        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
         before = registration.status
         questions.answer(registration, cmd.user_id, text, now, ctx.calendar)
         uow.registrations.save(registration)

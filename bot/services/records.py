@@ -32,6 +32,12 @@ def own(uow: UnitOfWork, registration_id: int, partner_id: str) -> Registration:
     return registration
 
 
+def own_as(uow: UnitOfWork, user_id: str, registration_id: int) -> tuple[Partner, Registration]:
+    """The Slack user's company and one of its registrations, locked (see `own`)."""
+    partner = company_of(uow, user_id)
+    return partner, own(uow, registration_id, partner.id)
+
+
 def audit(
     uow: UnitOfWork,
     registration: Registration,

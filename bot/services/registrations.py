@@ -17,7 +17,7 @@ from bot.services.errors import ExtensionNeedsReview, JustificationRequired, Ope
 from bot.services.idempotency import remember, replayed
 from bot.services.ports import AuditEntry, Conflict, UnitOfWork
 from bot.services.queries import quota_of
-from bot.services.records import audit, company_of, own, reason_json
+from bot.services.records import audit, company_of, own_as, reason_json
 
 # A lost race against another transaction is retried this many times; the rules then
 # see the winner's registration and answer accordingly.
@@ -156,8 +156,7 @@ def extend(cmd: Extend, ctx: Context) -> Registration:
     """
     now = ctx.now()
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = own(uow, cmd.registration_id, partner.id)
+        partner, registration = own_as(uow, cmd.user_id, cmd.registration_id)
         if replayed(uow, EXTEND, cmd.request_key) is not None:
             return registration
         registration.check_extension(now, ctx.policy, cmd.seen)
@@ -183,8 +182,7 @@ def extend(cmd: Extend, ctx: Context) -> Registration:
 def delete(cmd: Delete, ctx: Context) -> Registration:
     now = ctx.now()
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = own(uow, cmd.registration_id, partner.id)
+        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
         if replayed(uow, DELETE, cmd.request_key) is not None:
             return registration
         before = registration.status
