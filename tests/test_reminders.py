@@ -161,18 +161,23 @@ def reminder_rows(runtime: Runtime) -> list[tuple[str, int, bool]]:
         return [(r.nudge, r.offset_seconds // 86400, r.sent) for r in rows]
 
 
-def messages(runtime: Runtime, *kinds: str) -> list[tuple[str, str, dict[str, object]]]:
-    """(kind, recipient, payload) of the outbox rows of these kinds (if none given: all but
-    the pre-registration DMs and the refreshes of App Home and of DMs already sent)."""
+def outbox_rows(runtime: Runtime, *kinds: str) -> list[OutboxRow]:
+    """The outbox rows of these kinds, in order (if none given: all but the pre-registration
+    DMs and the refreshes of App Home and of DMs already sent)."""
     with Session(runtime.engine) as session:
         query = select(OutboxRow).order_by(OutboxRow.id)
         if kinds:
             query = query.where(OutboxRow.kind.in_(kinds))
-        else:  # the pre-registration DMs and the refreshes of App Home and sent DMs aside
+        else:
             query = query.where(
                 OutboxRow.kind.not_in(["preregistered", "home_refresh", "messages_refresh"])
             )
-        return [(r.kind, r.recipient, dict(r.payload)) for r in session.scalars(query)]
+        return list(session.scalars(query))
+
+
+def messages(runtime: Runtime, *kinds: str) -> list[tuple[str, str, dict[str, object]]]:
+    """(kind, recipient, payload) of the outbox rows of these kinds (see outbox_rows)."""
+    return [(r.kind, r.recipient, dict(r.payload)) for r in outbox_rows(runtime, *kinds)]
 
 
 def expiry_dm(days: int) -> list[tuple[str, str, dict[str, object]]]:

@@ -27,6 +27,7 @@ from bot.services.registrations import ExpireDue, Preregister, expire_due, prere
 from bot.settings import Settings
 from tests import seeding
 from tests.conftest import Clock
+from tests.test_reminders import outbox_rows
 
 DAY = timedelta(days=1)
 TICK = timedelta(microseconds=1)
@@ -65,18 +66,8 @@ def ask_review(runtime: Runtime, email: str) -> Registration:
 
 def outbox(runtime: Runtime, *kinds: str) -> list[tuple[str, str, int | None, dict[str, Any]]]:
     """(kind, recipient, registration, payload) of the rows of these kinds, in order."""
-    with Session(runtime.engine) as session:
-        query = select(OutboxRow).order_by(OutboxRow.id)
-        if kinds:
-            query = query.where(OutboxRow.kind.in_(kinds))
-        else:  # the pre-registration DMs and the refreshes of App Home and sent DMs aside
-            query = query.where(
-                OutboxRow.kind.not_in(["preregistered", "home_refresh", "messages_refresh"])
-            )
-        return [
-            (r.kind, r.recipient, r.registration_id, dict(r.payload))
-            for r in session.scalars(query)
-        ]
+    rows = outbox_rows(runtime, *kinds)
+    return [(r.kind, r.recipient, r.registration_id, dict(r.payload)) for r in rows]
 
 
 def reminders(runtime: Runtime) -> list[tuple[int, str, int, bool]]:

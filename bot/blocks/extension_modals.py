@@ -41,7 +41,7 @@ def request_modal(registration: Registration, policy: Policy) -> dict[str, Any]:
         f" ({duration_words(policy.validity)} later). Meanwhile it stays reserved until its"
         " current end; if that comes first, the request lapses."
     )
-    view = modal(
+    return modal(
         REQUEST_MODAL,
         REQUEST_LABEL,
         [
@@ -56,9 +56,8 @@ def request_modal(registration: Registration, policy: Policy) -> dict[str, Any]:
             ),
         ],
         submit="Send request",
+        metadata=str(registration.id),
     )
-    view["private_metadata"] = str(registration.id)
-    return view
 
 
 def request_sent_modal(asked: ExtensionRequest) -> dict[str, Any]:
@@ -70,7 +69,7 @@ def request_sent_modal(asked: ExtensionRequest) -> dict[str, Any]:
 
 
 def reject_modal(asked: ExtensionRequest, registration: Registration) -> dict[str, Any]:
-    view = modal(
+    return modal(
         REJECT_MODAL,
         "Reject extension",
         [
@@ -91,6 +90,5 @@ def reject_modal(asked: ExtensionRequest, registration: Registration) -> dict[st
             ),
         ],
         submit="Reject",
+        metadata=str(asked.id),
     )
-    view["private_metadata"] = str(asked.id)
-    return view

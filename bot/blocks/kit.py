@@ -52,7 +52,9 @@ def modal(
     *,
     submit: str | None = None,
     close: str = "Cancel",
+    metadata: str | None = None,
 ) -> dict[str, Any]:
+    """`metadata` (private_metadata) comes back with the submission: what the modal is about."""
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,
@@ -62,6 +64,8 @@ def modal(
     }
     if submit is not None:
         view["submit"] = plain(submit, TITLE_LIMIT)
+    if metadata is not None:
+        view["private_metadata"] = metadata
     return view
 
 

@@ -76,10 +76,14 @@ def delete_confirm_modal(registration: Registration, open_opportunities: int = 0
                 " on record, but the customer is no longer yours to pursue."
             ),
         )
-    view = modal(DELETE_CONFIRM, "Delete customer", blocks, submit="Delete")
     # The count warned of goes back with the submission: more by then, and it is asked again.
-    view["private_metadata"] = f"{registration.id}:{open_opportunities}"
-    return view
+    return modal(
+        DELETE_CONFIRM,
+        "Delete customer",
+        blocks,
+        submit="Delete",
+        metadata=f"{registration.id}:{open_opportunities}",
+    )
 
 
 def delete_many_modal(registrations: Sequence[Registration]) -> dict[str, Any]:

@@ -135,9 +135,9 @@ def opportunity_modal(registration: Registration, today: date) -> dict[str, Any]
         _select(STAGE, "Stage", stage),
         text_input(NOTES, "Notes", max_length=NOTES_MAX, multiline=True),
     ]
-    view = modal(OPPORTUNITY, "Create opportunity", blocks, submit="Create")
-    view["private_metadata"] = str(registration.id)
-    return view
+    return modal(
+        OPPORTUNITY, "Create opportunity", blocks, submit="Create", metadata=str(registration.id)
+    )
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -176,9 +176,9 @@ def opportunities_modal(
         blocks.append(_opportunity_row(opportunity))
     if len(opportunities) > LISTED:
         blocks.append(context(f"…and {len(opportunities) - LISTED} more: see the export."))
-    view = modal(OPPORTUNITIES, "Opportunities", blocks, close="Done")
-    view["private_metadata"] = str(registration.id)
-    return view
+    return modal(
+        OPPORTUNITIES, "Opportunities", blocks, close="Done", metadata=str(registration.id)
+    )
 
 
 def _opportunity_row(opportunity: Opportunity) -> Block:

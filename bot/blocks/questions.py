@@ -23,7 +23,7 @@ NAME_LIMIT = 200
 
 
 def ask_modal(registration: Registration) -> dict[str, Any]:
-    view = modal(
+    return modal(
         ASK_MODAL,
         "Ask the partner",
         [
@@ -42,15 +42,14 @@ def ask_modal(registration: Registration) -> dict[str, Any]:
             ),
         ],
         submit="Ask",
+        metadata=str(registration.id),
     )
-    view["private_metadata"] = str(registration.id)
-    return view
 
 
 def answer_modal(registration: Registration) -> dict[str, Any]:
     question = registration.question
     asked = question.text if question else ""
-    view = modal(
+    return modal(
         ANSWER_MODAL,
         "Answer the reviewers",
         [
@@ -61,9 +60,8 @@ def answer_modal(registration: Registration) -> dict[str, Any]:
             ),
         ],
         submit="Send",
+        metadata=str(registration.id),
     )
-    view["private_metadata"] = str(registration.id)
-    return view
 
 
 def answer_sent_modal(registration: Registration) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def reject_modal(registration: Registration) -> dict[str, Any]:
         raise ValueError("a registration needs an id before reviewers can see it")
     name = registration.customer.name
     options = [{"text": plain(words, 75), "value": code} for code, words in PRESETS.items()]
-    view = modal(
+    return modal(
         REJECT_MODAL,
         "Reject request",
         [
@@ -50,9 +50,8 @@ def reject_modal(registration: Registration) -> dict[str, Any]:
             ),
         ],
         submit="Reject",
+        metadata=str(registration.id),
     )
-    view["private_metadata"] = str(registration.id)
-    return view
 
 
 def rejection_note(preset: str, details: str | None) -> str:

@@ -50,9 +50,13 @@ def review_step_modal(
         context("To change any of these, edit the details: the rules then run again."),
         text_input(NOTES, "Notes", customer.notes, max_length=NOTES_MAX, multiline=True),
     ]
-    view = modal(PREREGISTER_REVIEW, TITLE, blocks, submit="Request review")
-    view["private_metadata"] = customer_metadata(customer)
-    return view
+    return modal(
+        PREREGISTER_REVIEW,
+        TITLE,
+        blocks,
+        submit="Request review",
+        metadata=customer_metadata(customer),
+    )
 
 
 def customer_metadata(customer: Customer) -> str:

@@ -71,10 +71,7 @@ def open_invitation(cmd: OpenInvitation, ctx: Context) -> InvitationPage:
         partner = partner_of(uow, registration.partner_id)
         if registration.status is Status.ASSOCIATED:
             raise AlreadyAssociated()
-        if not invitable(registration, now):
-            ended = _ended(uow, registration, token, now)
-            uow.commit()
-            raise ended
+        _still_invitable(uow, registration, token, now)
         assert registration.valid_until is not None
         return InvitationPage(partner.name, registration.valid_until, registration.identity_field)
 
@@ -94,10 +91,7 @@ def associate(cmd: Associate, ctx: Context) -> Association:
             if registration.identity_matches(identity):
                 return Association(registration, partner.name, repeated=True)
             raise AlreadyAssociated()
-        if not invitable(registration, now):
-            ended = _ended(uow, registration, token, now)
-            uow.commit()
-            raise ended
+        _still_invitable(uow, registration, token, now)
         assert registration.id is not None
         wrong = uow.audit.times(registration.id, WRONG_IDENTITY, now - ATTEMPT_WINDOW)
         if len(wrong) >= ATTEMPTS:
@@ -150,6 +144,16 @@ def _ended(
     if not uow.audit.times(registration.id, LINK_ENDED, now - ENDED_NOTED_EVERY):
         _attempt(uow, registration, token, LINK_ENDED, cause, now)
     return InvitationEnded(status.value)
+
+
+def _still_invitable(
+    uow: UnitOfWork, registration: Registration, token: InviteToken, now: datetime
+) -> None:
+    """Raises InvitationEnded, once the attempt on an ended invitation is noted."""
+    if not invitable(registration, now):
+        ended = _ended(uow, registration, token, now)
+        uow.commit()
+        raise ended
 
 
 def _attempt(
