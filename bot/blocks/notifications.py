@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
 from bot.blocks.decision import decision_dm
 from bot.blocks.extension_requests import chase_message, extension_card
@@ -36,6 +37,7 @@ from bot.services.ports import Kind, Sent
 from bot.services.subjects import Subject
 
 Renderer = Callable[[Subject], Message]
+T = TypeVar("T")
 
 
 def render(kind: Kind, subject: Subject) -> Message:
@@ -61,16 +63,19 @@ def _decision(subject: Subject) -> Message:
     return decision_dm(_registration(subject), subject.partner, link, _email_option(subject))
 
 
+def _needed(part: T | None, what: str) -> T:
+    """A part of the subject this message cannot go without."""
+    if part is None:
+        raise ValueError(f"this notification needs {what}")
+    return part
+
+
 def _registration(subject: Subject) -> Registration:
-    if subject.registration is None:
-        raise ValueError("this notification needs the registration it is about")
-    return subject.registration
+    return _needed(subject.registration, "the registration it is about")
 
 
 def _partner(subject: Subject) -> Partner:
-    if subject.partner is None:
-        raise ValueError("this notification needs the partner company of the registration")
-    return subject.partner
+    return _needed(subject.partner, "the partner company of the registration")
 
 
 def _expiry_reminder(subject: Subject) -> Message:
@@ -81,15 +86,11 @@ def _expiry_reminder(subject: Subject) -> Message:
 
 
 def _now(subject: Subject) -> datetime:
-    if subject.now is None:
-        raise ValueError("this notification needs the moment it is sent")
-    return subject.now
+    return _needed(subject.now, "the moment it is sent")
 
 
 def _request(subject: Subject) -> ExtensionRequest:
-    if subject.extension is None:
-        raise ValueError("this notification needs its extension request")
-    return subject.extension
+    return _needed(subject.extension, "its extension request")
 
 
 def _extension(subject: Subject) -> Message:
