@@ -10,15 +10,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import ExtensionRequestRow, QueueFilterRow
+from bot.adapters.repositories.by_id import ById
 from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus
 from bot.services.ports import Conflict
 
 PENDING = ExtensionStatus.PENDING.value
 
 
-class SqlExtensionRequests:
+class SqlExtensionRequests(ById[ExtensionRequest, ExtensionRequestRow]):
     def __init__(self, session: Session) -> None:
-        self.session = session
+        super().__init__(session, ExtensionRequestRow, _from_row, _to_row)
 
     def add(self, request: ExtensionRequest) -> ExtensionRequest:
         row = _to_row(request, ExtensionRequestRow())
@@ -29,15 +30,6 @@ class SqlExtensionRequests:
             raise Conflict(str(lost.orig)) from lost
         request.id = row.id
         return request
-
-    def get(self, request_id: int, *, lock: bool = False) -> ExtensionRequest | None:
-        row = self.session.get(ExtensionRequestRow, request_id, with_for_update=lock)
-        return _from_row(row) if row else None
-
-    def save(self, request: ExtensionRequest) -> None:
-        assert request.id is not None
-        _to_row(request, self.session.get_one(ExtensionRequestRow, request.id))
-        self.session.flush()
 
     def pending_for(self, registration_id: int) -> ExtensionRequest | None:
         query = select(ExtensionRequestRow).where(

@@ -9,30 +9,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OpportunityRow
+from bot.adapters.repositories.by_id import ById
 from bot.domain.opportunities import CLOSED, Opportunity, Stage
 
 _CENT = Decimal("0.01")
 _CHUNK = 500  # ids per IN (…): well under every database's parameter limit
 
 
-class SqlOpportunities:
+class SqlOpportunities(ById[Opportunity, OpportunityRow]):
     def __init__(self, session: Session) -> None:
-        self.session = session
+        super().__init__(session, OpportunityRow, from_row, to_row)
 
     def add(self, opportunity: Opportunity) -> Opportunity:
         row = to_row(opportunity, OpportunityRow())
         self.session.add(row)
         self.session.flush()
         return from_row(row)
-
-    def get(self, opportunity_id: int, *, lock: bool = False) -> Opportunity | None:
-        row = self.session.get(OpportunityRow, opportunity_id, with_for_update=lock)
-        return from_row(row) if row else None
-
-    def save(self, opportunity: Opportunity) -> None:
-        assert opportunity.id is not None
-        to_row(opportunity, self.session.get_one(OpportunityRow, opportunity.id))
-        self.session.flush()
 
     def of_registrations(
         self, registration_ids: Collection[int]

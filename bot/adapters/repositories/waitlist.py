@@ -10,15 +10,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import WaitEntryRow
+from bot.adapters.repositories.by_id import ById
 from bot.domain.model import Customer
 from bot.domain.waitlist import WaitEntry, WaitStatus
 
 WAITING = WaitStatus.WAITING.value
 
 
-class SqlWaitlist:
+class SqlWaitlist(ById[WaitEntry, WaitEntryRow]):
     def __init__(self, session: Session) -> None:
-        self.session = session
+        super().__init__(session, WaitEntryRow, _from_row, _to_row)
 
     def add(self, entry: WaitEntry) -> WaitEntry:
         row = _to_row(entry, WaitEntryRow())
@@ -30,15 +31,6 @@ class SqlWaitlist:
             return self._waiting(entry.customer, entry.partner_id)[0]
         entry.id = row.id
         return entry
-
-    def get(self, entry_id: int, *, lock: bool = False) -> WaitEntry | None:
-        row = self.session.get(WaitEntryRow, entry_id, with_for_update=lock)
-        return _from_row(row) if row else None
-
-    def save(self, entry: WaitEntry) -> None:
-        assert entry.id is not None
-        _to_row(entry, self.session.get_one(WaitEntryRow, entry.id))
-        self.session.flush()
 
     def waiting_for(self, customer: Customer, now: datetime) -> Sequence[WaitEntry]:
         return [e for e in self._waiting(customer) if e.is_waiting(now)]
