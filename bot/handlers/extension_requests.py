@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot.blocks.extension_modals import reject_modal, request_modal, request_sent_modal
 from bot.blocks.extension_requests import (
@@ -47,21 +46,13 @@ def register(app: App) -> None:
     app.view(REJECT_MODAL)(reject_submitted)
 
 
-def open_request(
-    user_id: str, registration_id: int, trigger_id: str, client: WebClient, services: Context
-) -> None:
+def request_view(user_id: str, registration_id: int, services: Context) -> dict[str, Any]:
     """Also from the list's and App Home's menu (bot/handlers/manage.py)."""
     registration = check_can_request(CheckCanRequestExtension(user_id, registration_id), services)
-    client.views_open(trigger_id=trigger_id, view=request_modal(registration, services.policy))
+    return request_modal(registration, services.policy)
 
 
-@answered
-def request_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    ack()
-    click = payloads.click(body)
-    open_request(click.user_id, click.registration_id, click.trigger_id, client, services)
+request_clicked = opens_modal(request_view)
 
 
 @answered

@@ -66,9 +66,8 @@ def menu_chosen(
         )
         return
     if choice.action == REQUEST_EXTENSION:
-        extension_requests.open_request(
-            choice.user_id, choice.registration_id, choice.trigger_id, client, services
-        )
+        view = extension_requests.request_view(choice.user_id, choice.registration_id, services)
+        client.views_open(trigger_id=choice.trigger_id, view=view)
         return
     if choice.action == EXTEND:
         cmd = Extend(choice.user_id, choice.registration_id, action_key(body), choice.seen)
