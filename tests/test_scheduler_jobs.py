@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -28,14 +28,13 @@ from bot.settings import Settings
 from tests import seeding
 from tests.conftest import Clock
 from tests.test_reminders import outbox_rows
+from tests.together import at_once
 
 DAY = timedelta(days=1)
 TICK = timedelta(microseconds=1)
 REVIEWERS = ("UREV1", "UREV2")
 ACME_USERS = ("UACME1", "UACME2")
 ROUNDS = 10
-
-T = TypeVar("T")
 
 
 @pytest.fixture
@@ -298,31 +297,6 @@ def replica(settings: Settings, clock: Clock) -> Iterator[Runtime]:
     other = build(settings, clock=clock)
     yield other
     other.close()
-
-
-def at_once(*calls: Callable[[], T]) -> list[T]:
-    """Run the calls on their own threads, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    results: list[T | BaseException | None] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = calls[i]()
-        except BaseException as error:
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-        assert not thread.is_alive(), "a replica hung"
-    done: list[T] = []
-    for result in results:
-        assert result is not None and not isinstance(result, BaseException), repr(result)
-        done.append(result)
-    return done
 
 
 def each_once(rows: list[Any]) -> None:

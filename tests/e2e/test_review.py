@@ -4,7 +4,6 @@ reason, refusals, races, and the outbox delivering through Slack's failures."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from tests.e2e.rows import registration as registration
 from tests.e2e.rows import settle as settle
 from tests.slack_driver import Reply
 from tests.slack_standin import Call
+from tests.together import at_once
 
 ACME_USERS = {"UACME1", "UACME2"}
 EVIL = "<!channel> & <@UBETA1> <http://evil.example|click me>"
@@ -137,28 +137,10 @@ def ephemeral_for(bot: Bot, user: str) -> str:
 
 
 def race(*actions: Callable[[], Reply]) -> list[Reply]:
-    """Run the actions at the same moment (a barrier), each on its own thread."""
-    barrier = threading.Barrier(len(actions))
-    replies: list[Reply | BaseException | None] = [None] * len(actions)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            replies[i] = actions[i]()
-        except BaseException as error:
-            replies[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(15)
-    done: list[Reply] = []
-    for reply in replies:
-        assert isinstance(reply, Reply), reply
-        assert reply.status == 200
-        done.append(reply)
-    return done
+    """Run the actions at the same moment (a barrier), each on its own thread; each answers 200."""
+    replies = at_once(*actions, timeout=15)
+    assert all(reply.status == 200 for reply in replies), [reply.status for reply in replies]
+    return replies
 
 
 # --------------------------------------------------------------------------
