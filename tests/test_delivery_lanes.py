@@ -11,7 +11,7 @@ import pytest
 
 from bot.adapters.outbox_worker import LaneWorkers
 from bot.bootstrap import Runtime
-from bot.services.delivery import deliver_due
+from bot.services.delivery import DeliverDue, deliver_due
 from bot.services.lanes import Pacer
 from bot.services.ports import REVIEWERS, Delivery
 from tests.conftest import Clock
@@ -54,7 +54,7 @@ def test_a_slow_recipient_does_not_hold_up_another(
             quick_sent.set()
         return {"ts": f"{delivery.id}.0"}
 
-    report = deliver_due(runtime.context.uow, FakeSender(answer), clock, run=workers.run)
+    report = deliver_due(DeliverDue(FakeSender(answer), run=workers.run), runtime.context)
 
     assert report.sent == 2 and report.errors == []
     assert row(runtime, slow).status == row(runtime, quick).status == "sent"
@@ -67,7 +67,7 @@ def test_one_recipients_messages_go_out_in_the_order_written(
     dms = add(runtime, 5, recipient="UACME1")
     sender = FakeSender()
 
-    assert deliver_due(runtime.context.uow, sender, clock, run=workers.run).sent == 10
+    assert deliver_due(DeliverDue(sender, run=workers.run), runtime.context).sent == 10
 
     order = [d.id for d in sender.sent]
     assert [i for i in order if i in cards] == cards
@@ -83,7 +83,7 @@ def test_a_conversation_gets_a_message_a_second_and_the_rest_waits_its_turn(
     pacer = Pacer(clock=time.clock, sleep=time.sleep)
     sender = FakeSender()
 
-    report = deliver_due(runtime.context.uow, sender, clock, pacer=pacer)
+    report = deliver_due(DeliverDue(sender, pacer=pacer), runtime.context)
 
     # The first at once, the second a second later; the third would wait beyond the round's
     # pace, so it is handed back untried, due as it was, and the other recipient is not held.
@@ -93,7 +93,7 @@ def test_a_conversation_gets_a_message_a_second_and_the_rest_waits_its_turn(
     waiting = row(runtime, third)
     assert (waiting.status, waiting.attempts, waiting.claimed_until) == ("pending", 0, None)
 
-    report = deliver_due(runtime.context.uow, sender, clock, pacer=pacer)
+    report = deliver_due(DeliverDue(sender, pacer=pacer), runtime.context)
     assert [d.id for d in sender.sent][-1] == third and report.sent == 1
     assert time.slept == [1.0, 1.0]
     assert row(runtime, third).attempts == 1

@@ -178,13 +178,15 @@ def test_a_second_import_counts_each_row_once_across_batches(runtime: Runtime) -
     """Counts stay exact batch by batch: one row changed, one the same, three new, one a
     repeat of a row two batches earlier; a third run changes nothing."""
     with runtime.directory_load() as load:
-        first = import_file(read_directory(io.BytesIO(HEADER + good(1) + good(2))), load, batch=2)
+        first = import_file(
+            ImportFile(read_directory(io.BytesIO(HEADER + good(1) + good(2)))), load, 2
+        )
     assert (first.counts.inserted, first.bad) == (2, 0)
     changed = b"user2@example.com,,Renamed,cn,,DE,,true,,,\n"
     data = HEADER + changed + good(1) + good(3) + good(5) + good(6) + good(1)
     for run in range(2):
         with runtime.directory_load() as load:
-            report = import_file(read_directory(io.BytesIO(data)), load, batch=2)
+            report = import_file(ImportFile(read_directory(io.BytesIO(data))), load, batch=2)
         expected = (3, 1, 1) if run == 0 else (0, 0, 5)
         counts = report.counts
         assert (counts.inserted, counts.updated, counts.unchanged) == expected
