@@ -12,7 +12,7 @@ from bot.scheduler import expire_registrations
 from bot.services.registrations import Delete, Preregister, delete, preregister
 from bot.services.reviews import Reject, reject
 from tests.e2e.conftest import Bot
-from tests.e2e.rows import settle
+from tests.e2e.rows import all_rows, settle
 from tests.e2e.test_review import buttons, dms, race
 
 GAMMA = Partner("gamma", "Gamma Cloud", "DE", email="hi@gamma.example", slack_user_ids=("UGAMMA1",))
@@ -72,8 +72,12 @@ def test_everyone_waiting_is_told_in_order_on_expiry_and_the_first_to_come_wins(
     assert expire_registrations(bot.runtime) == 1
     settle(bot)
 
-    told = freed_dms(bot)
-    assert [user for user, _ in told] == ["UACME1", "UGAMMA1"]  # in the order they asked
+    # Told in the order they asked: so the messages were written; different recipients'
+    # DMs then go out side by side, each within the same moment.
+    owed = [r.recipient for r in all_rows(bot) if r.kind == "customer_freed"]
+    assert owed == ["UACME1", "UGAMMA1"]
+    told = sorted(freed_dms(bot), key=lambda told: owed.index(told[0]))
+    assert [user for user, _ in told] == ["UACME1", "UGAMMA1"]
     for (_, dm), name in zip(told, ("Kunde Acme", "Kunde Gamma"), strict=True):
         said = bot.text_of(dm)
         assert f"{name}* is free again" in said  # in its own words
