@@ -50,7 +50,7 @@ def _copy_postgres(url: str) -> None:
     try:
         if url not in _built:
             _recreate(admin, template)
-            _migrate(str(make_url(url).set(database=template)))
+            _migrate(make_url(url).set(database=template).render_as_string(hide_password=False))
             _built[url] = template
         _recreate(admin, name, template)
     finally:
