@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
+    Select,
     String,
     Text,
     case,
@@ -193,6 +194,12 @@ def _stored_rows(
         query = query.where(table.c.status.in_(list(statuses)))
     if since is not None:
         query = query.where(table.c.created_at >= since)
+    yield from streamed(connection, query, plain)
+
+
+def streamed(connection: Connection, query: Select[Any], plain: bool) -> Iterator[Any]:
+    """The query's rows read in batches on one snapshot, taking no write lock (SQLite); with
+    `plain`, fetched a list at a time: cheaper than row by row."""
     reading = connection.execution_options(
         stream_results=True, yield_per=BATCH, prereg_read_only=True
     )
@@ -200,7 +207,7 @@ def _stored_rows(
     if not plain:
         yield from result
         return
-    for batch in result.partitions():  # a list at a time: cheaper than row by row
+    for batch in result.partitions():
         yield from batch
 
 

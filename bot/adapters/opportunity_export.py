@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from bot.adapters.export import (
-    BATCH,
     FORMULA_START,
     Record,
     _moment,
     as_stored,
     guarded,
+    streamed,
     utc_text,
 )
 from bot.adapters.orm import OpportunityRow, RegistrationRow
@@ -125,12 +125,4 @@ def _stored_rows(connection: Connection, partner_id: str | None, plain: bool) ->
     )
     if partner_id is not None:
         query = query.where(reg.c.partner_id == partner_id)
-    reading = connection.execution_options(
-        stream_results=True, yield_per=BATCH, prereg_read_only=True
-    )
-    result = reading.execute(query)
-    if not plain:
-        yield from result
-        return
-    for batch in result.partitions():  # a list at a time: cheaper than row by row
-        yield from batch
+    yield from streamed(connection, query, plain)
