@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bot.domain.model import CustomerFacts, Site
 from bot.services.context import Context
@@ -67,19 +67,25 @@ class Row(NamedTuple):
 
     @property
     def facts(self) -> CustomerFacts:
-        return CustomerFacts(
-            email=self.email,
-            mobile=self.mobile,
-            name=self.name,
-            site=Site(self.site) if self.site else None,
-            registered_at=self.registered_at,
-            country=self.country,
-            associated_partner_id=self.associated_partner_id,
-            has_contract=self.has_contract,
-            has_spend=self.has_spend,
-            direct_sales_followup=self.direct_sales_followup,
-            online_sales=self.online_sales,
-        )
+        return facts_of(self)
+
+
+def facts_of(entry: Any) -> CustomerFacts:
+    """The facts of anything that carries the directory's columns by name: a parsed row, or
+    one as stored."""
+    return CustomerFacts(
+        email=entry.email,
+        mobile=entry.mobile,
+        name=entry.name,
+        site=Site(entry.site) if entry.site else None,
+        registered_at=entry.registered_at,
+        country=entry.country,
+        associated_partner_id=entry.associated_partner_id,
+        has_contract=entry.has_contract,
+        has_spend=entry.has_spend,
+        direct_sales_followup=entry.direct_sales_followup,
+        online_sales=entry.online_sales,
+    )
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import DirectoryEntryRow
-from bot.domain.model import CustomerFacts, Site
-from bot.services.directory import ImportCounts, account_key
+from bot.domain.model import CustomerFacts
+from bot.services.directory import ImportCounts, account_key, facts_of
 from bot.services.ports import Upsert
 
 
@@ -50,19 +50,7 @@ class SqlDirectory:
 
 
 def facts_from_row(row: DirectoryEntryRow) -> CustomerFacts:
-    return CustomerFacts(
-        email=row.email,
-        mobile=row.mobile,
-        name=row.name,
-        site=Site(row.site) if row.site else None,
-        registered_at=row.registered_at,
-        country=row.country,
-        associated_partner_id=row.associated_partner_id,
-        has_contract=row.has_contract,
-        has_spend=row.has_spend,
-        direct_sales_followup=row.direct_sales_followup,
-        online_sales=row.online_sales,
-    )
+    return facts_of(row)
 
 
 def facts_values(facts: CustomerFacts) -> dict[str, Any]:
