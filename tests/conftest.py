@@ -13,6 +13,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
+from bot.adapters.database import patient
 from bot.bootstrap import Runtime, build
 from bot.server import log_handler
 from bot.services.context import Context
@@ -103,7 +104,8 @@ def settings(database_url: str) -> Settings:
 def runtime(settings: Settings, clock: Clock) -> Iterator[Runtime]:
     migrated(settings.database_url)
     built = build(settings, clock=clock)
-    yield built
+    with patient():  # the test's own thread may wait for threads it started (see e2e's bot)
+        yield built
     built.close()
 
 
