@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, text
 from bot.services.errors import BUSY
 from tests.conftest import POSTGRES_REQUIRED, POSTGRES_URL, reset_postgres
 from tests.e2e.conftest import Bot
+from tests.e2e.preregister_steps import CUSTOMER, database_state, open_form, registrations
 from tests.e2e.test_hostile_requests import health
-from tests.e2e.test_preregister import CUSTOMER, database_state, open_form, registrations
 from tests.pg_server import ThrowawayPostgres, find_bin
 
 LOCKER = """

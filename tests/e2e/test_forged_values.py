@@ -16,8 +16,8 @@ from bot.blocks import manage as manage_ids
 from bot.blocks.refusals import UNREADABLE
 from bot.blocks.review import APPROVE, REJECT
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
+from tests.e2e.preregister_steps import database_state
 from tests.e2e.test_manage import seed
-from tests.e2e.test_preregister import database_state
 
 MISSING = object()
 

@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from bot.adapters.export import registration_records
 from bot.adapters.opportunity_export import opportunity_records
 from tests.e2e.conftest import Bot
+from tests.e2e.preregister_steps import seed_registrations, sql
 from tests.e2e.test_hostile_requests import log_growth
-from tests.e2e.test_preregister import seed_registrations, sql
 
 EXAMPLES = 300
 FUZZ = settings(

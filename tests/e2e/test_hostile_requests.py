@@ -17,7 +17,7 @@ import pytest
 
 from bot.web.slack_guard import NUL_IN_FIELD, NUL_IN_TEXT
 from tests.e2e.conftest import Bot
-from tests.e2e.test_preregister import CUSTOMER, database_state, open_form, registrations
+from tests.e2e.preregister_steps import CUSTOMER, database_state, open_form, registrations
 
 FORM = "application/x-www-form-urlencoded"
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only

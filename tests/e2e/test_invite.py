@@ -17,7 +17,7 @@ from bot.services.queries import GetRegistration, get_registration
 from bot.services.reviews import Approve, approve
 from tests import seeding
 from tests.e2e.conftest import Bot
-from tests.e2e.test_preregister import CUSTOMER, EMAIL, open_form, submit
+from tests.e2e.preregister_steps import CUSTOMER, EMAIL, open_form, submit
 from tests.smtp_catcher import Catcher
 from tests.web_client import Page, WebClient
 

@@ -11,16 +11,7 @@ from bot.services.registrations import ExpireDue, expire_due
 from bot.services.reviews import Reject, reject
 from tests import seeding
 from tests.e2e.conftest import Bot
-from tests.e2e.test_preregister import initial
-
-CUSTOMER = {"Customer name": "Kunde GmbH", "Email": "IT@Kunde.de", "Country / region": "DE"}
-
-
-def open_form(bot: Bot, user: str = "UACME1") -> dict[str, Any]:
-    mark = bot.slack.mark()
-    assert bot.driver.slash_command(user).status == 200
-    bot.slack.wait_for("views.open", after=mark)
-    return bot.modal(user)
+from tests.e2e.preregister_steps import CUSTOMER, initial, open_form
 
 
 def click_in_modal(bot: Bot, text: str, user: str = "UACME1") -> dict[str, Any]:

@@ -17,8 +17,8 @@ import pytest
 
 from bot.web.socket_guard import socket_mode_handler
 from tests.e2e.conftest import Bot
+from tests.e2e.preregister_steps import database_state
 from tests.e2e.test_hostile_requests import NONSENSE, log_growth
-from tests.e2e.test_preregister import database_state
 from tests.e2e.test_socket_mode_envelope import as_socket_payload
 from tests.slack_standin.socket_mode import APP_TOKEN, SocketModeEnd, socket_mode_end
 

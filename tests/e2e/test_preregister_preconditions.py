@@ -1,0 +1,249 @@
+"""Before the form and again at submission: a linked user, a company contact, room in the quota."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.model import Customer, Registration
+from tests.e2e.conftest import Bot
+from tests.e2e.preregister_steps import (
+    CUSTOMER,
+    EMAIL,
+    NOW,
+    REVIEW_DUE,
+    VALIDITY,
+    block_id,
+    command_reply,
+    database_state,
+    initial,
+    open_form,
+    registrations,
+    review_posts,
+    seed_registrations,
+    shown,
+    slack_date_of,
+    sql,
+    submit,
+)
+from tests.slack_driver import fields_of
+
+# --------------------------------------------------------------------------
+# Preconditions
+# --------------------------------------------------------------------------
+
+
+def test_unlinked_user_is_told_whom_to_ask_and_nothing_opens(bot: Bot) -> None:
+    reply = command_reply(bot, "UNOBODY1")
+
+    said = bot.text_of(reply)
+    assert "isn't linked to a partner company" in said
+    assert "ecosystem manager" in said
+    assert "UNOBODY1" in said  # what to give them
+    assert bot.slack.calls("views.open") == []
+    assert bot.slack.current_modal("UNOBODY1") is None
+
+    again = command_reply(bot, "UNOBODY1", "profile")
+
+    assert "isn't linked to a partner company" in bot.text_of(again)
+    assert bot.slack.calls("views.open") == []
+    assert database_state(bot)["registrations"] == []
+    bot.slack.assert_clean()
+
+
+def test_user_unlinked_meanwhile_is_told_at_submission(bot: Bot) -> None:
+    open_form(bot)
+    sql(bot, "DELETE FROM partner_users WHERE slack_user_id = 'UACME1'")
+
+    answer = submit(bot, "UACME1", CUSTOMER)
+
+    assert answer.json["response_action"] == "update"
+    assert "isn't linked to a partner company" in shown(bot)
+    assert registrations(bot) == []
+    bot.slack.assert_clean()
+
+
+def test_company_without_contact_sets_it_from_the_button_then_can_preregister(
+    bot: Bot,
+) -> None:
+    refusal = command_reply(bot, "UMUTE1")
+
+    assert "no email or mobile number on file" in bot.text_of(refusal)
+    assert bot.slack.calls("views.open") == []
+
+    # The button opens the profile modal.
+    mark = bot.slack.mark()
+    clicked = bot.driver.click("UMUTE1", message=(refusal), text="Set contact details")
+    assert clicked.status == 200
+    assert bot.slack.wait_for("views.open", after=mark).ok
+    profile = bot.modal("UMUTE1")
+    assert profile["callback_id"] == "profile"
+    assert "Mute &amp; Co" not in bot.text_of(profile)  # plain_text: shown as typed
+
+    # A bad email is refused under its field; nothing is saved.
+    bad = submit(bot, "UMUTE1", {"Email": "sales@mute"})
+    assert bad.json["response_action"] == "errors"
+    assert set(bad.json["errors"]) == {block_id(profile, "Email")}
+    with bot.context.uow() as uow:
+        partner = uow.partners.get("mute")
+    assert partner is not None and partner.email is None
+
+    # A good one is saved (normalized).
+    good = submit(bot, "UMUTE1", {"Email": " Sales@Mute.example "})
+    assert good.json["response_action"] == "update"
+    assert "sales@mute.example" in shown(bot, "UMUTE1")
+    with bot.context.uow() as uow:
+        partner = uow.partners.get("mute")
+    assert partner is not None and partner.email == "sales@mute.example"
+
+    # Now /preregister opens the form, with the company's country (France) pre-selected.
+    bot.driver.close_view("UMUTE1")
+    form = open_form(bot, "UMUTE1")
+    assert initial(form, "Country / region") == "FR"
+    bot.slack.assert_clean()
+
+
+def test_profile_command_opens_the_contact_modal(bot: Bot) -> None:
+    mark = bot.slack.mark()
+    bot.driver.slash_command("UBETA1", "profile")
+
+    assert bot.slack.wait_for("views.open", after=mark).ok
+    profile = bot.modal("UBETA1")
+    assert profile["callback_id"] == "profile"
+    assert initial(profile, "Mobile") == "+4930999999"
+
+    bad = submit(bot, "UBETA1", {"Mobile": "12345"})
+    assert set(bad.json["errors"]) == {block_id(profile, "Mobile")}
+    with bot.context.uow() as uow:
+        partner = uow.partners.get("beta")
+    assert partner is not None and partner.mobile == "+4930999999"
+    bot.slack.assert_clean()
+
+
+def test_profile_errors_name_the_field_that_is_wrong(bot: Bot) -> None:
+    bot.driver.slash_command("UMUTE1", "profile")
+    bot.slack.wait_for("views.open")
+    profile = bot.modal("UMUTE1")
+
+    too_long = submit(bot, "UMUTE1", {"Mobile": "1" * 400}, check=False)
+    assert set(too_long.json["errors"]) == {block_id(profile, "Mobile")}
+
+    nothing = submit(bot, "UMUTE1", {}, check=False)
+    assert set(nothing.json["errors"]) == {block_id(profile, "Email")}
+
+    with bot.context.uow() as uow:
+        partner = uow.partners.get("mute")
+    assert partner is not None and not partner.has_contact()
+    bot.slack.assert_clean()
+
+
+def test_contact_removed_meanwhile_is_told_at_submission_with_the_profile_button(
+    bot: Bot,
+) -> None:
+    open_form(bot)
+    sql(bot, "UPDATE partners SET email = NULL, mobile = NULL")
+
+    answer = submit(bot, "UACME1", CUSTOMER)
+
+    assert answer.json["response_action"] == "update"
+    notice = bot.modal("UACME1")
+    assert "no email or mobile number on file" in bot.text_of(notice)
+    assert registrations(bot) == []
+
+    mark = bot.slack.mark()
+    bot.driver.click("UACME1", text="Set contact details")
+    assert bot.slack.wait_for("views.push", after=mark).ok
+    assert bot.modal("UACME1")["callback_id"] == "profile"
+    bot.slack.assert_clean()
+
+
+def test_quota_reached_is_told_with_count_and_next_expiry_and_no_modal(bot: Bot) -> None:
+    seed_registrations(bot, "acme", [5, 2, 8])  # the one made 8 days ago ends first
+
+    reply = command_reply(bot, "UACME1")
+
+    said = bot.text_of(reply)
+    assert "3 of 3" in said
+    assert "next one expires" in said
+    assert slack_date_of(NOW - timedelta(days=8) + VALIDITY) in said
+    assert bot.slack.calls("views.open") == []
+    assert bot.slack.current_modal("UACME1") is None
+    assert len(registrations(bot)) == 3
+    bot.slack.assert_clean()
+
+
+def test_registrations_past_their_validity_free_the_quota(bot: Bot) -> None:
+    seed_registrations(bot, "acme", [16, 20, 30])  # all past valid_until, not yet swept
+
+    open_form(bot)
+    submit(bot, "UACME1", CUSTOMER)
+
+    assert "Pre-registered until" in shown(bot)
+    assert ("acme", "preregistered", EMAIL) in registrations(bot)
+    bot.slack.assert_clean()
+
+
+def test_quota_full_of_pending_reviews_says_places_free_up_as_reviewers_decide(
+    bot: Bot,
+) -> None:
+    with bot.context.uow() as uow:
+        for n in range(3):
+            customer = Customer(f"Seeded {n}", "FR", email=f"seeded{n}@acme.example")
+            uow.registrations.add(
+                Registration.pending_review("acme", customer, (), "ours", NOW, REVIEW_DUE)
+            )
+        uow.commit()
+
+    said = bot.text_of(command_reply(bot, "UACME1"))
+
+    assert "3 of 3" in said
+    assert "waiting for a reviewer's decision" in said
+    assert bot.slack.calls("views.open") == []
+    bot.slack.assert_clean()
+
+
+def test_quota_is_checked_again_at_submission_and_the_form_keeps_what_was_typed(
+    bot: Bot,
+) -> None:
+    open_form(bot)
+    seed_registrations(bot, "acme", [1, 1])  # meanwhile, from elsewhere,
+    open_form(bot, "UACME2")  # and a colleague takes the last place in another request
+    submit(bot, "UACME2", {**CUSTOMER, "Customer name": "Other AG", "Email": "it@other.de"})
+    typed = {
+        **CUSTOMER,
+        "Mobile": "030 1234567",
+        "Industry": "Retail & consumer goods",
+        "Notes": "Met at a fair",
+    }
+
+    answer = submit(bot, "UACME1", typed)
+
+    assert answer.json["response_action"] == "update"
+    form = bot.modal("UACME1")
+    assert form["callback_id"] == "preregister"  # the form again, to submit once a place frees
+    said = bot.text_of(form)
+    assert "3 of 3" in said and "Nothing was saved" in said
+    assert "Pre-registered" not in said
+    kept = {f.label: f.element.get("initial_value") for f in fields_of(form) if f.element}
+    assert kept["Customer name"] == "Kunde GmbH"
+    assert kept["Email"] == "IT@Kunde.de"  # as typed, not as normalized
+    assert kept["Mobile"] == "030 1234567"
+    assert kept["Notes"] == "Met at a fair"
+    assert EMAIL not in [email for _, _, email in registrations(bot)]
+    assert len(registrations(bot)) == 3
+    bot.slack.assert_clean()
+
+
+def test_quota_is_checked_again_when_the_justification_arrives(bot: Bot) -> None:
+    open_form(bot)
+    submit(bot, "UACME1", {**CUSTOMER, "Country / region": "FR"})
+    seed_registrations(bot, "acme", [1, 1, 1])
+
+    answer = submit(bot, "UACME1", {"Justification": "Ours."})
+
+    # The review step stays, with the justification as written, the words under it.
+    assert answer.json["response_action"] == "errors"
+    assert "3 of 3" in answer.json["errors"]["justification"]
+    assert bot.modal("UACME1")["callback_id"] == "preregister_review"
+    assert len(registrations(bot)) == 3
+    assert review_posts(bot) == []
+    bot.slack.assert_clean()
