@@ -1,4 +1,5 @@
-"""The Bolt app: one Web API client, one middleware that injects our services, one error handler.
+"""The Bolt app: one Web API client, one middleware that injects our services, one error
+handler (bot.slack_errors).
 
 Listeners are registered by `bot.handlers.register`; they receive, by name, `services` (the
 use-case `Context`), `review_channel_id` and `reviewer_user_ids`, besides Bolt's own arguments.
@@ -6,16 +7,13 @@ use-case `Context`), `review_channel_id` and `reviewer_user_ids`, besides Bolt's
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
-from slack_bolt.context.respond import Respond
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -25,14 +23,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot import handlers
-from bot.redact import bounded, redact
 from bot.services.context import Context
-from bot.services.errors import BUSY, NOT_STORABLE, ServiceBusy, ValueNotStorable
 from bot.settings import Settings, SettingsError
+from bot.slack_errors import handle_error
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again."
 # Listeners run on this many threads. With process_before_response=False a command's ack waits
 # for a free thread, so the pool must be larger than the bursts we expect (Slack waits 3 s).
 LISTENER_THREADS = 32
@@ -40,9 +36,6 @@ LISTENER_THREADS = 32
 # answered "busy, try again" at once (bot.web.shedding) instead of after Slack gave up.
 LISTENER_BACKLOG = 32
 WEB_API_TIMEOUT = 10  # seconds per Web API call, before the retry handlers step in
-
-# Refusals that can meet any listener (they come from the unit of work), answered here in words.
-ANSWERED = {ServiceBusy: BUSY, ValueNotStorable: NOT_STORABLE}
 
 
 def build_web_client(settings: Settings) -> WebClient:
@@ -166,105 +159,3 @@ class _StickyAck(Ack):
     def response(self, value: BoltResponse | None) -> None:
         if value is not None or self._given is None:
             self._given = value
-
-
-def handle_error(
-    error: Exception,
-    body: dict[str, Any],
-    context: BoltContext,
-    respond: Respond | None,
-    client: WebClient,
-    response: BoltResponse | None = None,
-) -> None:
-    """Log what failed, where and for whom (redacted); answer the user in words when we can.
-
-    `response` is the HTTP answer when the listener failed before its ack: it becomes a polite
-    answer (never a 500, which Slack shows as a bare error)."""
-    user_id, channel_id = context.user_id, context.channel_id
-    words = next((text for kind, text in ANSWERED.items() if isinstance(error, kind)), None)
-    if words is not None:
-        log.warning(
-            "refused: %s user=%s: %s (%s)",
-            describe(body),
-            user_id,
-            type(error).__name__,
-            redact(str(getattr(error, "cause", ""))),
-        )
-    else:
-        words = APOLOGY
-        log.error(
-            "listener failed: %s team=%s user=%s channel=%s: %s\n%s",
-            describe(body),
-            context.team_id,
-            user_id,
-            channel_id,
-            redact(f"{type(error).__name__}: {error}"),
-            redact("".join(traceback.format_exception(error)).rstrip()),
-        )
-    if response is not None and _answer_in_response(response, body, words):
-        return
-    if not user_id or body.get("type") == "event_callback":
-        return  # nobody asked: an event is not answered in the conversation
-    try:
-        if respond is not None and respond.response_url:
-            respond(text=words, response_type="ephemeral", replace_original=False)
-        elif channel_id:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, text=words)
-    except Exception as apology_failed:
-        log.warning("could not answer user=%s: %s", user_id, redact(repr(apology_failed)))
-
-
-def _answer_in_response(response: BoltResponse, body: dict[str, Any], words: str) -> bool:
-    """Turn the unacknowledged answer into words; True when the answer itself says them."""
-    answer: dict[str, Any] | None = None
-    if body.get("type") == "view_submission":
-        # Under the form's first field, so that what the user typed stays for the next try.
-        view: dict[str, Any] = body["view"] if isinstance(body.get("view"), dict) else {}
-        inputs = [b.get("block_id") for b in view.get("blocks") or [] if _is_input(b)]
-        if inputs and isinstance(inputs[0], str):
-            answer = {"response_action": "errors", "errors": {inputs[0]: words}}
-        else:
-            answer = {"response_action": "push", "view": _notice(words)}
-    elif "command" in body:
-        answer = {"response_type": "ephemeral", "text": words}
-    response.status = 200
-    response.body = json.dumps(answer) if answer else ""
-    response.headers["content-type"] = [
-        "application/json;charset=utf-8" if answer else "text/plain;charset=utf-8"
-    ]
-    return answer is not None
-
-
-def _is_input(block: Any) -> bool:
-    return isinstance(block, dict) and block.get("type") == "input"
-
-
-def _notice(words: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Please try again"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": words}}],
-    }
-
-
-def describe(body: dict[str, Any]) -> str:
-    """What Slack sent, in a few words: `command=/preregister`, `event=app_home_opened`…"""
-    try:
-        return bounded(_describe(body), 200)
-    except Exception:  # a shape the edge let through: say so rather than fail while logging
-        return "unrecognised request"
-
-
-def _describe(body: dict[str, Any]) -> str:
-    if "command" in body:
-        return f"command={body['command']}"
-    kind = body.get("type", "unknown")
-    if kind == "event_callback":
-        return f"event={body.get('event', {}).get('type')}"
-    if kind == "block_actions":
-        actions = ",".join(str(a.get("action_id")) for a in body.get("actions", []))
-        return f"block_actions={actions}"
-    if kind in ("view_submission", "view_closed"):
-        return f"{kind}={body.get('view', {}).get('callback_id')}"
-    return f"type={kind}"

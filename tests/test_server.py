@@ -33,7 +33,8 @@ from bot.scheduler import JOBS, Job, build_scheduler
 from bot.services import registrations as uc
 from bot.services.partners import AddPartner, add_partner
 from bot.settings import Settings, SettingsError
-from bot.slack_app import APOLOGY, build_slack_app
+from bot.slack_app import build_slack_app
+from bot.slack_errors import APOLOGY
 from bot.web import create_web_app
 from tests.conftest import Clock
 from tests.serving import PROXIES, SIGNING_SECRET, server_env, standin_settings
