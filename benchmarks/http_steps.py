@@ -52,8 +52,8 @@ class Driver(SlackDriver):
 
     last_trigger = ""
 
-    def trigger_id(self, user_id: str) -> str:
-        self.last_trigger = super().trigger_id(user_id)
+    def trigger_id(self, user_id: str, age: float = 0.0) -> str:
+        self.last_trigger = super().trigger_id(user_id, age)
         return self.last_trigger
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.redact import bounded, redact
 from bot.services.errors import BUSY, NOT_STORABLE, ServiceBusy, ValueNotStorable
@@ -24,6 +25,11 @@ APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Plea
 
 # Refusals that can meet any listener (they come from the unit of work), answered here in words.
 ANSWERED = {ServiceBusy: BUSY, ValueNotStorable: NOT_STORABLE}
+
+# Slack opens a form only with a trigger_id used once and within 3 s of the click: when it
+# refuses one, nothing of ours failed and the user need only try again.
+TRIGGER_REFUSED = frozenset({"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"})
+FORM_NOT_OPENED = "Slack did not let prereg open the form in time. Please try again."
 
 
 def handle_error(
@@ -39,14 +45,14 @@ def handle_error(
     `response` is the HTTP answer when the listener failed before its ack: it becomes a polite
     answer (never a 500, which Slack shows as a bare error)."""
     user_id, channel_id = context.user_id, context.channel_id
-    words = next((text for kind, text in ANSWERED.items() if isinstance(error, kind)), None)
+    words = _words_for(error)
     if words is not None:
         log.warning(
             "refused: %s user=%s: %s (%s)",
             describe(body),
             user_id,
             type(error).__name__,
-            redact(str(getattr(error, "cause", ""))),
+            redact(_detail(error)),
         )
     else:
         words = APOLOGY
@@ -70,6 +76,19 @@ def handle_error(
             client.chat_postEphemeral(channel=channel_id, user=user_id, text=words)
     except Exception as apology_failed:
         log.warning("could not answer user=%s: %s", user_id, redact(repr(apology_failed)))
+
+
+def _words_for(error: Exception) -> str | None:
+    """The words for a failure that is no fault of ours; None for one that is."""
+    if isinstance(error, SlackApiError) and error.response.get("error") in TRIGGER_REFUSED:
+        return FORM_NOT_OPENED
+    return next((text for kind, text in ANSWERED.items() if isinstance(error, kind)), None)
+
+
+def _detail(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error"))  # Slack's code, e.g. expired_trigger_id
+    return str(getattr(error, "cause", ""))
 
 
 def _answer_in_response(response: BoltResponse, body: dict[str, Any], words: str) -> bool:

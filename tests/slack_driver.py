@@ -357,9 +357,10 @@ class SlackDriver:
             name = self.standin.user(user_id)["name"]
         return {"id": user_id, "username": name, "name": name, "team_id": self.team["id"]}
 
-    def trigger_id(self, user_id: str) -> str:
+    def trigger_id(self, user_id: str, age: float = 0.0) -> str:
+        """A trigger_id as Slack sends it; ``age`` seconds old (the stand-in refuses past 3)."""
         if self.standin is not None:
-            return self.standin.triggers.issue(user_id)
+            return self.standin.triggers.issue(user_id, age=age)
         return f"{int(time.time())}.{secrets.randbelow(10**10)}.{secrets.token_hex(16)}"
 
     def response_url(self, channel: str, user_id: str, message_ts: str | None = None) -> str:
@@ -400,6 +401,7 @@ class SlackDriver:
         channel_id: str = "C0GENERAL",
         channel_name: str = "general",
         signature: Signature = "valid",
+        trigger_age: float = 0.0,
     ) -> Reply:
         fields = {
             "token": VERIFICATION_TOKEN,
@@ -414,7 +416,7 @@ class SlackDriver:
             "api_app_id": self.app_id,
             "is_enterprise_install": "false",
             "response_url": self.response_url(channel_id, user_id),
-            "trigger_id": self.trigger_id(user_id),
+            "trigger_id": self.trigger_id(user_id, trigger_age),
         }
         reply = self.send(
             urlencode(fields), "application/x-www-form-urlencoded", signature=signature

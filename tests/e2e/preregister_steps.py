@@ -157,7 +157,7 @@ def review_posts(bot: Bot) -> list[Any]:
     return bot.slack.calls("chat.postMessage", lambda c: c.args.get("channel") == REVIEW_CHANNEL)
 
 
-def _mrkdwn_in(node: Any) -> list[str]:
+def mrkdwn_in(node: Any) -> list[str]:
     if isinstance(node, str):
         try:
             node = json.loads(node)
@@ -165,9 +165,9 @@ def _mrkdwn_in(node: Any) -> list[str]:
             return []
     if isinstance(node, dict):
         own = [node["text"]] if node.get("type") == "mrkdwn" and "text" in node else []
-        return own + [t for value in node.values() for t in _mrkdwn_in(value)]
+        return own + [t for value in node.values() for t in mrkdwn_in(value)]
     if isinstance(node, list):
-        return [t for item in node for t in _mrkdwn_in(item)]
+        return [t for item in node for t in mrkdwn_in(item)]
     return []
 
 
@@ -181,7 +181,7 @@ def markup_everywhere(bot: Bot) -> list[str]:
         if "text" in surface and isinstance(surface["text"], str):
             found.append(surface["text"])
         for key in ("blocks", "view", "attachments"):
-            found += _mrkdwn_in(surface.get(key))
+            found += mrkdwn_in(surface.get(key))
     return found
 
 

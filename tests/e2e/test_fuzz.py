@@ -246,5 +246,6 @@ def test_fuzzed_signed_payloads_are_answered_in_time_and_change_nothing(
         f" slowest {slowest:.2f} s, listener failures {dict(failures)}"
     )
     assert bad == []
+    assert failures == Counter()  # Slack refusing a made-up trigger id is answered, not a failure
     assert len(sent) == EXAMPLES  # bounded: exactly this many, every run
     assert state(bot) == before

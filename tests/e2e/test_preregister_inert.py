@@ -11,11 +11,11 @@ from tests.e2e.preregister_steps import (
     CUSTOMER,
     INJECTION,
     INJECTION_NOTES,
-    _mrkdwn_in,
     assert_inert,
     command_reply,
     database_state,
     initial,
+    mrkdwn_in,
     open_form,
     seed_facts,
     shown,
@@ -66,7 +66,7 @@ def test_injected_name_and_notes_are_inert_when_preregistered(bot: Bot) -> None:
 
     result = bot.modal("UACME1")
     assert "Pre-registered until" in bot.text_of(result)
-    assert any("&amp; co" in piece for piece in _mrkdwn_in(result))
+    assert any("&amp; co" in piece for piece in mrkdwn_in(result))
     [registration] = stored(bot)
     assert registration.customer.name == INJECTION  # stored as typed, escaped when shown
     assert_inert(bot)
@@ -81,7 +81,7 @@ def test_injected_name_is_inert_when_blocked(bot: Bot) -> None:
 
     result = bot.modal("UACME1")
     assert "can't be pre-registered" in bot.text_of(result)
-    assert any("&amp; co" in piece for piece in _mrkdwn_in(result))
+    assert any("&amp; co" in piece for piece in mrkdwn_in(result))
     assert_inert(bot)
     bot.slack.assert_clean()
 
@@ -105,7 +105,7 @@ def test_injected_name_notes_and_justification_are_inert_on_the_review_card(bot:
     assert "Reviewers answer by" in shown(bot)
     card = bot.slack.wait_for("chat.postMessage", lambda c: c.args.get("channel") == REVIEW_CHANNEL)
     assert card.ok, card.response
-    card_markup = [*_mrkdwn_in(card.args.get("blocks")), card.args["text"]]
+    card_markup = [*mrkdwn_in(card.args.get("blocks")), card.args["text"]]
     assert any("&amp; co" in piece for piece in card_markup)
     assert any("Trust us &lt;!here&gt; &amp; &lt;@UBETA1&gt;" in piece for piece in card_markup)
     assert_inert(bot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.model import Customer, Registration
+from bot.slack_errors import APOLOGY, FORM_NOT_OPENED
 from tests.e2e.conftest import Bot
 from tests.e2e.preregister_steps import (
     CUSTOMER,
@@ -12,6 +13,7 @@ from tests.e2e.preregister_steps import (
     NOW,
     REVIEW_DUE,
     VALIDITY,
+    assert_nothing_stored,
     block_id,
     command_reply,
     database_state,
@@ -247,3 +249,17 @@ def test_quota_is_checked_again_when_the_justification_arrives(bot: Bot) -> None
     assert len(registrations(bot)) == 3
     assert review_posts(bot) == []
     bot.slack.assert_clean()
+
+
+def test_a_form_slack_will_not_open_in_time_is_answered_try_again_not_sorry(bot: Bot) -> None:
+    # Slack refuses views.open with a trigger_id older than 3 s (a slow network, a busy bot).
+    mark = bot.slack.mark()
+    assert bot.driver.slash_command("UACME1", trigger_age=3.5).status == 200
+
+    refused = bot.slack.wait_for("views.open", after=mark)
+    assert refused.response.get("error") == "expired_trigger_id"
+    bot.wait_until(lambda: bool(bot.slack.ephemerals("UACME1")))
+    assert [e["text"] for e in bot.slack.ephemerals("UACME1")] == [FORM_NOT_OPENED]
+    assert FORM_NOT_OPENED != APOLOGY
+    assert bot.slack.modal_stack("UACME1") == []
+    assert_nothing_stored(bot)

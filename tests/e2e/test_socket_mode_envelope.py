@@ -198,10 +198,11 @@ def test_fuzzed_payloads_over_socket_mode_raise_nothing_and_change_nothing(
         send()
     refused = grown["text"].count("refused malformed request")
     failed = [line for line in grown["text"].splitlines() if "listener failed" in line]
+    untriggered = grown["text"].count("(invalid_trigger_id)")
     logging.getLogger(__name__).info(  # the figures, for the record (in the suite's log)
         f"fuzzed {EXAMPLES} payloads over Socket Mode: {refused} refused before Bolt, "
         f"statuses {dict(Counter(socket.statuses))}, slowest {socket.slowest:.2f} s, "
-        f"{len(failed)} listeners failed on Slack's refusal of the made-up trigger id"
+        f"{untriggered} answered try-again on Slack's refusal of the made-up trigger id"
     )
     assert socket.raised == []
     assert refused + len(socket.statuses) >= EXAMPLES
@@ -209,6 +210,6 @@ def test_fuzzed_payloads_over_socket_mode_raise_nothing_and_change_nothing(
     assert socket.slowest < 3
     assert all(envelope.problem(body) is None for body in socket.reached)
     assert "Failed to run" not in grown["text"]
-    # A listener may only fail where Slack (the stand-in) refuses the fuzz's trigger id.
-    assert all("invalid_trigger_id" in line for line in failed), failed[:1]
+    # Slack (the stand-in) refusing the fuzz's made-up trigger id is answered, not a failure.
+    assert failed == [], failed[:1]
     assert state(bot) == before
