@@ -4,19 +4,13 @@ The partial unique indexes on email and mobile keep exclusivity, but a query who
 `status IN (…)` is bound as parameters cannot use them (SQLite never, PostgreSQL not
 in a generic plan), so every submission scanned the registrations table.
 
-Revision ID: 0006
-Revises: 0003
 Create Date: 2026-12-01
 """
-
-from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = "0006"
 down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,19 +1,13 @@
 """the reviewers' workbench: a question to the partner; the waiting list
 
-Revision ID: 0008
-Revises: 0007
 Create Date: 2026-12-01
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
 down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,19 +1,13 @@
 """opportunities carry amount, currency, close date, stage and notes; request keys
 
-Revision ID: 0010
-Revises: 0009
 Create Date: 2026-12-01
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
 down_revision: str | None = "0009"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

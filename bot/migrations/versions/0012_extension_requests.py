@@ -1,19 +1,13 @@
 """extension requests to the reviewers; the reviewer's queue filter; decisions by reviewer
 
-Revision ID: 0012
-Revises: 0011
 Create Date: 2026-12-01
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
 down_revision: str | None = "0011"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 WHEN = sa.DateTime(timezone=True)
 
