@@ -39,7 +39,7 @@ from bot.web import create_web_app
 from tests.conftest import Clock
 from tests.serving import PROXIES, SIGNING_SECRET, server_env, standin_settings
 from tests.slack_driver import SlackDriver
-from tests.slack_standin import PATIENCE, SlackStandin
+from tests.slack_standin import PATIENCE, PATIENT_TRIGGER_TTL, SlackStandin
 
 PREREG = Path(sys.executable).with_name("prereg")
 PARTNER_USER = "U0ACMESALES"
@@ -132,7 +132,7 @@ def stop_server(served: Served, timeout: float = 10.0) -> int:
 
 @pytest.fixture(scope="module")
 def slack() -> Iterator[SlackStandin]:
-    with SlackStandin() as standin:
+    with SlackStandin(trigger_ttl=PATIENT_TRIGGER_TTL) as standin:
         yield standin
 
 

@@ -25,7 +25,7 @@ from bot.settings import Settings
 from tests.conftest import Clock
 from tests.schema_template import migrated
 from tests.slack_driver import SlackDriver
-from tests.slack_standin import PATIENCE, SlackStandin
+from tests.slack_standin import PATIENCE, PATIENT_TRIGGER_TTL, SlackStandin
 from tests.smtp_catcher import Catcher, smtp_catcher
 
 SECRET = "e2e-signing-secret"
@@ -112,7 +112,7 @@ def _quick_server_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def slack() -> Iterator[SlackStandin]:
-    with SlackStandin() as standin:
+    with SlackStandin(trigger_ttl=PATIENT_TRIGGER_TTL) as standin:
         yield standin
 
 

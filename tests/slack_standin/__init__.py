@@ -35,6 +35,7 @@ from tests.slack_standin.identity import (
     BOT_ID,
     BOT_USER_ID,
     DEFAULT_TOKEN,
+    PATIENT_TRIGGER_TTL,
     TEAM_DOMAIN,
     TEAM_ID,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "BOT_USER_ID",
     "DEFAULT_TOKEN",
     "PATIENCE",
+    "PATIENT_TRIGGER_TTL",
     "TEAM_DOMAIN",
     "TEAM_ID",
     "ApiError",
