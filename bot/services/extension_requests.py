@@ -9,43 +9,36 @@ from bot.domain import extension_requests as rules
 from bot.domain.errors import NotAReviewer
 from bot.domain.extension_requests import ExtensionRequest, ExtensionRequestPending
 from bot.domain.model import Registration
+from bot.services.commands import OnExtensionRequest, OnRegistration, OnReview
 from bot.services.context import Context
 from bot.services.errors import JustificationRequired, RegistrationNotFound
 from bot.services.ports import Conflict, UnitOfWork
-from bot.services.records import audit, own_as, partner_of
+from bot.services.records import audit, own_as
+from bot.services.reviews import decidable
 
 
 @dataclass(frozen=True)
-class CheckCanRequestExtension:
+class CheckCanRequestExtension(OnRegistration):
     """Before the partner types a justification: may it ask, now?"""
 
-    user_id: str
-    registration_id: int
-
 
 @dataclass(frozen=True)
-class RequestExtension:
-    user_id: str
-    registration_id: int
+class RequestExtension(OnRegistration):
     justification: str
 
 
 @dataclass(frozen=True)
-class CheckCanDecideExtension:
-    reviewer: str
-    request_id: int
+class CheckCanDecideExtension(OnExtensionRequest):
+    pass
 
 
 @dataclass(frozen=True)
-class ApproveExtension:
-    reviewer: str
-    request_id: int
+class ApproveExtension(OnExtensionRequest):
+    pass
 
 
 @dataclass(frozen=True)
-class RejectExtension:
-    reviewer: str
-    request_id: int
+class RejectExtension(OnExtensionRequest):
     reason: str
 
 
@@ -64,7 +57,7 @@ class Requested:
 
 def check_can_request(cmd: CheckCanRequestExtension, ctx: Context) -> Registration:
     with ctx.uow() as uow:
-        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
+        _, registration = own_as(uow, cmd)
     rules.check_request(registration, ctx.now(), ctx.policy)
     return registration
 
@@ -83,7 +76,7 @@ def request_extension(cmd: RequestExtension, ctx: Context) -> Requested:
 def _request(cmd: RequestExtension, justification: str, ctx: Context) -> Requested:
     now = ctx.now()
     with ctx.uow() as uow:
-        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
+        _, registration = own_as(uow, cmd)
         waiting = uow.extension_requests.pending_for(registration.id or 0)
         if waiting is not None:
             if waiting.requested_by == cmd.user_id and waiting.justification == justification:
@@ -107,7 +100,7 @@ def check_can_decide_extension(
     cmd: CheckCanDecideExtension, ctx: Context
 ) -> tuple[ExtensionRequest, Registration]:
     with ctx.uow() as uow:
-        asked, registration = _decidable(uow, cmd.request_id, cmd.reviewer, ctx)
+        asked, registration = _decidable(uow, cmd, ctx)
     if not asked.pending:
         raise rules.ExtensionRequestDecided(asked)
     return asked, registration
@@ -117,7 +110,7 @@ def approve_extension(cmd: ApproveExtension, ctx: Context) -> ExtensionRequest:
     """A reservation that ended while the request waited is not brought back: it lapses."""
     now = ctx.now()
     with ctx.uow() as uow:
-        asked, registration = _decidable(uow, cmd.request_id, cmd.reviewer, ctx)
+        asked, registration = _decidable(uow, cmd, ctx)
         if rules.has_lapsed(asked, registration, now):
             _lapse(uow, asked, registration, ctx)
         else:
@@ -130,7 +123,7 @@ def approve_extension(cmd: ApproveExtension, ctx: Context) -> ExtensionRequest:
 def reject_extension(cmd: RejectExtension, ctx: Context) -> ExtensionRequest:
     now, reason = ctx.now(), cmd.reason.strip()
     with ctx.uow() as uow:
-        asked, registration = _decidable(uow, cmd.request_id, cmd.reviewer, ctx)
+        asked, registration = _decidable(uow, cmd, ctx)
         if rules.has_lapsed(asked, registration, now):
             _lapse(uow, asked, registration, ctx)
         else:
@@ -156,19 +149,15 @@ def lapse_extension_requests(cmd: LapseExtensionRequests, ctx: Context) -> list[
 
 
 def _decidable(
-    uow: UnitOfWork, request_id: int, reviewer: str, ctx: Context
+    uow: UnitOfWork, cmd: OnExtensionRequest, ctx: Context
 ) -> tuple[ExtensionRequest, Registration]:
-    """The review cards' rules: reviewers only, never for their own company."""
-    if reviewer not in ctx.reviewers:
+    """The review cards' rules (reviews.decidable): reviewers only, never for their own company."""
+    if cmd.reviewer not in ctx.reviewers:
         raise NotAReviewer()  # before any read: a non-reviewer learns nothing
-    asked = uow.extension_requests.get(request_id, lock=True)
+    asked = uow.extension_requests.get(cmd.request_id, lock=True)
     if asked is None:
         raise RegistrationNotFound()
-    partner_of(uow, asked.partner_id).check_reviewer(reviewer, ctx.reviewers)
-    registration = uow.registrations.get(asked.registration_id, lock=True)
-    if registration is None:
-        raise RegistrationNotFound()
-    return asked, registration
+    return asked, decidable(uow, OnReview(cmd.reviewer, asked.registration_id), ctx)
 
 
 def _lapse(

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from bot.domain.invite_email import check_cooldown
 from bot.domain.model import Registration, Status
+from bot.services.commands import OnRegistration
 from bot.services.context import Context
 from bot.services.errors import (
     EmailLimitReached,
@@ -19,12 +20,11 @@ from bot.services.errors import (
     InvitingNotConfigured,
     NoEmailOnFile,
     NotInvitable,
-    RegistrationNotFound,
 )
 from bot.services.idempotency import remember, replayed
 from bot.services.invite_links import Invites
 from bot.services.ports import UnitOfWork
-from bot.services.records import company_of, note
+from bot.services.records import note, own_as
 
 EMAIL_USE_CASE = "email_invitation"
 EMAILS_PER_DAY = 5
@@ -66,28 +66,24 @@ class Invitation:
 
 
 @dataclass(frozen=True)
-class ShowInvitation:
-    user_id: str
-    registration_id: int
+class ShowInvitation(OnRegistration):
+    pass
 
 
 @dataclass(frozen=True)
-class SendQrCode:
-    user_id: str
-    registration_id: int
+class SendQrCode(OnRegistration):
+    pass
 
 
 @dataclass(frozen=True)
-class EmailInvitation:
-    user_id: str
-    registration_id: int
+class EmailInvitation(OnRegistration):
     request_key: str | None = None
 
 
 def show_invitation(cmd: ShowInvitation, ctx: Context) -> Invitation:
     invites, now = _invites(ctx), ctx.now()
     with ctx.read() as uow:
-        registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=False)
+        registration = _invitable(uow, cmd, now, lock=False)
         return _invitation(uow, invites, registration, cmd.user_id, now)
 
 
@@ -105,7 +101,7 @@ def send_qr_code(cmd: SendQrCode, ctx: Context) -> Invitation:
     """The QR code of the link goes to the partner's DM through the outbox (at once)."""
     invites, now = _invites(ctx), ctx.now()
     with ctx.uow() as uow:
-        registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=True)
+        registration = _invitable(uow, cmd, now, lock=True)
         link = invites.link(cmd.registration_id, cmd.user_id)
         registration.invite_by_qr_code(cmd.user_id, link, now)
         uow.registrations.touched(registration)  # nothing stored: its event is the message
@@ -120,7 +116,7 @@ def email_invitation(cmd: EmailInvitation, ctx: Context) -> Invitation:
     registration's row is locked while the earlier sends are read."""
     invites, now = _invites(ctx), ctx.now()
     with ctx.uow() as uow:
-        registration = _invitable(uow, cmd.user_id, cmd.registration_id, now, lock=True)
+        registration = _invitable(uow, cmd, now, lock=True)
         if replayed(uow, EMAIL_USE_CASE, cmd.request_key) is not None:
             return _invitation(uow, invites, registration, cmd.user_id, now)
         if not invites.email:
@@ -151,13 +147,8 @@ def _invites(ctx: Context) -> Invites:
     return ctx.invites
 
 
-def _invitable(
-    uow: UnitOfWork, user_id: str, registration_id: int, now: datetime, *, lock: bool
-) -> Registration:
-    partner = company_of(uow, user_id)
-    registration = uow.registrations.get(registration_id, lock=lock)
-    if registration is None or registration.partner_id != partner.id:
-        raise RegistrationNotFound()
+def _invitable(uow: UnitOfWork, cmd: OnRegistration, now: datetime, *, lock: bool) -> Registration:
+    _, registration = own_as(uow, cmd, lock=lock)
     if not invitable(registration, now):
         status = Status.EXPIRED if registration.is_due_to_expire(now) else registration.status
         raise NotInvitable(status.value)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from bot.domain.events import OpportunityChanged
 from bot.domain.model import Registration
 from bot.domain.opportunities import Opportunity, Stage, checked
+from bot.services.commands import OnRegistration
 from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
 from bot.services.idempotency import remember, replayed
@@ -25,9 +26,7 @@ MOVE = "move_opportunity"
 
 
 @dataclass(frozen=True)
-class CreateOpportunity:
-    user_id: str
-    registration_id: int
+class CreateOpportunity(OnRegistration):
     name: str
     amount: Decimal
     currency: str
@@ -46,9 +45,8 @@ class MoveOpportunity:
 
 
 @dataclass(frozen=True)
-class GetOpportunities:
-    user_id: str
-    registration_id: int
+class GetOpportunities(OnRegistration):
+    pass
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ def create_opportunity(cmd: CreateOpportunity, ctx: Context) -> Opportunity:
     """Only for a preregistered (within validity) or associated customer of the company."""
     now = ctx.now()
     with ctx.uow() as uow:
-        partner, registration = own_as(uow, cmd.user_id, cmd.registration_id)
+        partner, registration = own_as(uow, cmd)
         first = replayed(uow, CREATE, cmd.request_key)
         if first is not None:
             return _opportunity(uow, int(first["opportunity_id"]))
@@ -112,10 +110,7 @@ def move_opportunity(cmd: MoveOpportunity, ctx: Context) -> Opportunity:
 
 def customer_opportunities(cmd: GetOpportunities, ctx: Context) -> CustomerOpportunities:
     with ctx.uow() as uow:
-        partner = company_of(uow, cmd.user_id)
-        registration = uow.registrations.get(cmd.registration_id)
-        if registration is None or registration.partner_id != partner.id:
-            raise RegistrationNotFound()
+        _, registration = own_as(uow, cmd, lock=False)
         found = uow.opportunities.of_registrations([cmd.registration_id])
         return CustomerOpportunities(registration, found.get(cmd.registration_id, ()))
 

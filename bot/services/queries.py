@@ -8,10 +8,11 @@ from datetime import datetime
 
 from bot.domain.model import ACTIVE_STATUSES, Opportunity, Partner, Registration, Status
 from bot.domain.policy import QuotaUse, check_preconditions, quota_use
+from bot.services.commands import OnRegistration
 from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
 from bot.services.ports import UnitOfWork
-from bot.services.records import company_of, own
+from bot.services.records import company_of, own_as
 
 MAY_HAVE_OPPORTUNITIES = frozenset({Status.PREREGISTERED, Status.ASSOCIATED, Status.EXPIRED})
 """Statuses whose registrations can carry opportunities (made while it was held)."""
@@ -33,9 +34,8 @@ class ListRegistrations:
 
 
 @dataclass(frozen=True)
-class GetOwnRegistration:
-    user_id: str
-    registration_id: int
+class GetOwnRegistration(OnRegistration):
+    pass
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,7 @@ def list_registrations(query: ListRegistrations, ctx: Context) -> Listing:
 def own_registration(query: GetOwnRegistration, ctx: Context) -> Registration:
     """One of the company's registrations; another company's is as if it did not exist."""
     with ctx.read() as uow:
-        partner = company_of(uow, query.user_id)
-        return own(uow, query.registration_id, partner.id)
+        return own_as(uow, query)[1]
 
 
 def get_registration(query: GetRegistration, ctx: Context) -> Registration:

@@ -7,38 +7,29 @@ from dataclasses import dataclass
 from bot.domain import questions
 from bot.domain.errors import TransitionNotAllowed
 from bot.domain.model import Registration, Status
+from bot.services.commands import OnRegistration, OnReview
 from bot.services.context import Context
 from bot.services.records import audit, own_as
 from bot.services.reviews import CheckCanDecide, check_can_decide, decidable
 
 
 @dataclass(frozen=True)
-class AskPartner:
-    reviewer: str
-    registration_id: int
+class AskPartner(OnReview):
     question: str
 
 
 @dataclass(frozen=True)
-class CheckCanAsk:
+class CheckCanAsk(OnReview):
     """Before a reviewer types a question: may they decide it, and is none waiting already?"""
 
-    reviewer: str
-    registration_id: int
-
 
 @dataclass(frozen=True)
-class CheckCanAnswer:
+class CheckCanAnswer(OnRegistration):
     """Before a partner types an answer: is it theirs, and is a question waiting?"""
 
-    user_id: str
-    registration_id: int
-
 
 @dataclass(frozen=True)
-class AnswerQuestion:
-    user_id: str
-    registration_id: int
+class AnswerQuestion(OnRegistration):
     answer: str
 
 
@@ -57,7 +48,7 @@ def check_can_ask(cmd: CheckCanAsk, ctx: Context) -> Registration:
 def ask_partner(cmd: AskPartner, ctx: Context) -> Registration:
     now, text = ctx.now(), cmd.question.strip()
     with ctx.uow() as uow:
-        registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        registration = decidable(uow, cmd, ctx)
         before = registration.status
         questions.ask(
             registration, cmd.reviewer, text, now, ctx.calendar, ctx.policy.review_sla_days
@@ -70,7 +61,7 @@ def ask_partner(cmd: AskPartner, ctx: Context) -> Registration:
 
 def check_can_answer(cmd: CheckCanAnswer, ctx: Context) -> Registration:
     with ctx.uow() as uow:
-        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
+        _, registration = own_as(uow, cmd)
     _answerable(registration)
     return registration
 
@@ -78,7 +69,7 @@ def check_can_answer(cmd: CheckCanAnswer, ctx: Context) -> Registration:
 def answer_question(cmd: AnswerQuestion, ctx: Context) -> Registration:
     now, text = ctx.now(), cmd.answer.strip()
     with ctx.uow() as uow:
-        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
+        _, registration = own_as(uow, cmd)
         before = registration.status
         questions.answer(registration, cmd.user_id, text, now, ctx.calendar)
         uow.registrations.save(registration)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.model import Partner, Reason, Registration, Status
+from bot.services.commands import OnRegistration
 from bot.services.errors import RegistrationNotFound, UnknownPartner
 from bot.services.ports import AuditEntry, UnitOfWork
 
@@ -24,18 +25,23 @@ def company_of(uow: UnitOfWork, user_id: str, lock: bool = False) -> Partner:
     return partner
 
 
-def own(uow: UnitOfWork, registration_id: int, partner_id: str) -> Registration:
-    """One of the company's registrations, locked; another company's is as if it did not exist."""
-    registration = uow.registrations.get(registration_id, lock=True)
+def own(
+    uow: UnitOfWork, registration_id: int, partner_id: str, *, lock: bool = True
+) -> Registration:
+    """One of the company's registrations, locked unless told otherwise; another company's is
+    as if it did not exist."""
+    registration = uow.registrations.get(registration_id, lock=lock)
     if registration is None or registration.partner_id != partner_id:
         raise RegistrationNotFound()
     return registration
 
 
-def own_as(uow: UnitOfWork, user_id: str, registration_id: int) -> tuple[Partner, Registration]:
-    """The Slack user's company and one of its registrations, locked (see `own`)."""
-    partner = company_of(uow, user_id)
-    return partner, own(uow, registration_id, partner.id)
+def own_as(
+    uow: UnitOfWork, cmd: OnRegistration, *, lock: bool = True
+) -> tuple[Partner, Registration]:
+    """The acting user's company and the registration the command names (see `own`)."""
+    partner = company_of(uow, cmd.user_id)
+    return partner, own(uow, cmd.registration_id, partner.id, lock=lock)
 
 
 def audit(

@@ -12,6 +12,7 @@ from bot.domain.eligibility import Decision, Outcome, decide, registration_for
 from bot.domain.errors import Refusal
 from bot.domain.model import Customer, Partner, Registration
 from bot.domain.policy import check_preconditions
+from bot.services.commands import OnRegistration
 from bot.services.context import Context
 from bot.services.errors import ExtensionNeedsReview, JustificationRequired, OpenOpportunities
 from bot.services.idempotency import remember, replayed
@@ -43,18 +44,14 @@ class RequestReview:
 
 
 @dataclass(frozen=True)
-class Extend:
-    user_id: str
-    registration_id: int
+class Extend(OnRegistration):
     request_key: str | None = None
     seen: int | None = None
     """The extensions taken when the button was shown: a click on an older copy is stale."""
 
 
 @dataclass(frozen=True)
-class Delete:
-    user_id: str
-    registration_id: int
+class Delete(OnRegistration):
     request_key: str | None = None
     warned_open: int = 0
     """How many open opportunities the confirmation named: more now, and it is refused."""
@@ -156,7 +153,7 @@ def extend(cmd: Extend, ctx: Context) -> Registration:
     """
     now = ctx.now()
     with ctx.uow() as uow:
-        partner, registration = own_as(uow, cmd.user_id, cmd.registration_id)
+        partner, registration = own_as(uow, cmd)
         if replayed(uow, EXTEND, cmd.request_key) is not None:
             return registration
         registration.check_extension(now, ctx.policy, cmd.seen)
@@ -182,7 +179,7 @@ def extend(cmd: Extend, ctx: Context) -> Registration:
 def delete(cmd: Delete, ctx: Context) -> Registration:
     now = ctx.now()
     with ctx.uow() as uow:
-        _, registration = own_as(uow, cmd.user_id, cmd.registration_id)
+        _, registration = own_as(uow, cmd)
         if replayed(uow, DELETE, cmd.request_key) is not None:
             return registration
         before = registration.status

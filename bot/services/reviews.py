@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.errors import NotAReviewer, TransitionNotAllowed
 from bot.domain.model import Registration, Status
+from bot.services.commands import OnReview
 from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
 from bot.services.idempotency import remember, replayed
@@ -14,16 +15,12 @@ from bot.services.records import audit, partner_of
 
 
 @dataclass(frozen=True)
-class Approve:
-    reviewer: str
-    registration_id: int
+class Approve(OnReview):
     request_key: str | None = None
 
 
 @dataclass(frozen=True)
-class Reject:
-    reviewer: str
-    registration_id: int
+class Reject(OnReview):
     reason: str
     preset: str | None = None
     """Which of the reject modal's preset reasons, if one was chosen."""
@@ -31,17 +28,14 @@ class Reject:
 
 
 @dataclass(frozen=True)
-class CheckCanDecide:
+class CheckCanDecide(OnReview):
     """Before a reviewer types a rejection reason: may they, and is it still undecided?"""
-
-    reviewer: str
-    registration_id: int
 
 
 def approve(cmd: Approve, ctx: Context) -> Registration:
     now = ctx.now()
     with ctx.uow() as uow:
-        registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        registration = decidable(uow, cmd, ctx)
         if replayed(uow, "approve", cmd.request_key) is not None:
             return registration
         before = registration.status
@@ -57,7 +51,7 @@ def reject(cmd: Reject, ctx: Context) -> Registration:
     now = ctx.now()
     reason = cmd.reason.strip()
     with ctx.uow() as uow:
-        registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        registration = decidable(uow, cmd, ctx)
         if replayed(uow, "reject", cmd.request_key) is not None:
             return registration
         before = registration.status
@@ -72,18 +66,19 @@ def reject(cmd: Reject, ctx: Context) -> Registration:
 
 def check_can_decide(cmd: CheckCanDecide, ctx: Context) -> Registration:
     with ctx.uow() as uow:
-        registration = decidable(uow, cmd.registration_id, cmd.reviewer, ctx)
+        registration = decidable(uow, cmd, ctx)
     if registration.status is not Status.PENDING_REVIEW:
         raise TransitionNotAllowed("decide", registration.status, registration)
     return registration
 
 
-def decidable(uow: UnitOfWork, registration_id: int, reviewer: str, ctx: Context) -> Registration:
-    if reviewer not in ctx.reviewers:
+def decidable(uow: UnitOfWork, cmd: OnReview, ctx: Context) -> Registration:
+    """The registration, locked, when the reviewer may decide it: never for their own company."""
+    if cmd.reviewer not in ctx.reviewers:
         # Before any read: someone who is no reviewer learns nothing, not even whether it exists.
         raise NotAReviewer()
-    registration = uow.registrations.get(registration_id, lock=True)
+    registration = uow.registrations.get(cmd.registration_id, lock=True)
     if registration is None:
         raise RegistrationNotFound()
-    partner_of(uow, registration.partner_id).check_reviewer(reviewer, ctx.reviewers)
+    partner_of(uow, registration.partner_id).check_reviewer(cmd.reviewer, ctx.reviewers)
     return registration
