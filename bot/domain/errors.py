@@ -2,12 +2,16 @@
 
 Every refusal is a `Refusal`; the rules of the domain itself are `DomainError`s. Each edge
 (Slack, web, command line) maps them to answers in one table.
+
+Most refusals are declared as a dataclass: its fields are what the answer may tell, and
+`said` the line its `str()` gives (for logs and the command line), filled from the fields.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from bot.domain.policy import QuotaUse
@@ -16,44 +20,55 @@ if TYPE_CHECKING:
 class Refusal(Exception):
     """Base of everything a use case refuses to do; nothing was changed."""
 
+    said: ClassVar[str] = ""
+    """The refusal in a line, `str.format`ted with its fields; empty: the arguments as given."""
+
+    def __str__(self) -> str:
+        if self.said:
+            return self.said.format_map(vars(self))
+        return super().__str__()
+
 
 class DomainError(Refusal):
     """A rule of the domain said no."""
 
 
+@dataclass(eq=False)
 class TransitionNotAllowed(DomainError):
-    def __init__(self, action: str, status: str, registration: Any = None) -> None:
-        super().__init__(f"cannot {action} a registration that is {status}")
-        self.action = action
-        self.status = status
-        self.registration = registration
-        """The registration as it stands now, so that the answer can tell the current truth."""
+    said = "cannot {action} a registration that is {status}"
+
+    action: str
+    status: str
+    registration: Any = None
+    """The registration as it stands now, so that the answer can tell the current truth."""
 
 
+@dataclass(eq=False)
 class IdentityMismatch(DomainError):
     """The customer confirmed another email (or mobile) than the one pre-registered."""
 
-    def __init__(self, field: str = "email") -> None:
-        super().__init__(f"the {field} is not the one that was pre-registered")
-        self.field = field
+    said = "the {field} is not the one that was pre-registered"
+
+    field: str = "email"
 
 
+@dataclass(eq=False)
 class EmailMismatch(IdentityMismatch):
-    def __init__(self) -> None:
-        super().__init__("email")
+    pass
 
 
+@dataclass(eq=False)
 class NoContactOnFile(DomainError):
-    def __init__(self) -> None:
-        super().__init__("the partner company has neither a mobile number nor an email on file")
+    said = "the partner company has neither a mobile number nor an email on file"
 
 
+@dataclass(eq=False)
 class QuotaReached(DomainError):
     """The company holds as many active registrations as the quota allows."""
 
-    def __init__(self, use: QuotaUse) -> None:
-        super().__init__(f"quota reached: {use.held} of {use.quota} active registrations held")
-        self.use = use
+    said = "quota reached: {use.held} of {use.quota} active registrations held"
+
+    use: QuotaUse
 
     @property
     def held(self) -> int:
@@ -91,28 +106,31 @@ class OpportunityNotAllowed(DomainError):
     """Opportunities only for preregistered or associated customers."""
 
 
+@dataclass(eq=False)
 class ExtensionsUsedUp(DomainError):
     """The partner has taken every extension the policy allows; more only through a review."""
 
-    def __init__(self, limit: int, registration: Any = None) -> None:
-        super().__init__(f"no extensions left: at most {limit} per registration")
-        self.limit = limit
-        self.registration = registration
+    said = "no extensions left: at most {limit} per registration"
+
+    limit: int
+    registration: Any = None
 
 
+@dataclass(eq=False)
 class AlreadyExtended(DomainError):
     """The button was for an earlier state: someone extended it since (a double click, or a
     colleague's copy of the same reminder). Nothing more is taken."""
 
-    def __init__(self, registration: Any = None) -> None:
-        super().__init__("already extended since this button was shown")
-        self.registration = registration
+    said = "already extended since this button was shown"
+
+    registration: Any = None
 
 
+@dataclass(eq=False)
 class ExtensionNotOpen(DomainError):
     """Too early: extensions open only in the first reminder's window before the end."""
 
-    def __init__(self, opens_at: datetime | None, registration: Any = None) -> None:
-        super().__init__("an extension is possible only shortly before the end")
-        self.opens_at = opens_at
-        self.registration = registration
+    said = "an extension is possible only shortly before the end"
+
+    opens_at: datetime | None
+    registration: Any = None

@@ -32,20 +32,20 @@ class SelfExtensionLeft(DomainError):
     """The partner may still extend it itself: no reviewer is needed for this one."""
 
 
+@dataclass(eq=False)
 class ExtensionRequestPending(DomainError):
     """A request for this registration already waits for a reviewer: one at a time."""
 
-    def __init__(self, request: ExtensionRequest | None = None) -> None:
-        super().__init__("an extension request is already waiting for a reviewer")
-        self.request = request
+    said = "an extension request is already waiting for a reviewer"
+    request: ExtensionRequest | None = None
 
 
+@dataclass(eq=False)
 class ExtensionRequestDecided(DomainError):
     """Decided already (or lapsed): the second click learns who decided and how."""
 
-    def __init__(self, request: ExtensionRequest) -> None:
-        super().__init__(f"the extension request is {request.status.value} already")
-        self.request = request
+    said = "the extension request is {request.status.value} already"
+    request: ExtensionRequest
 
 
 @dataclass

@@ -9,6 +9,7 @@ concurrent clicks are decided one after the other.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.errors import DomainError
@@ -17,14 +18,14 @@ EMAIL_COOLDOWN = timedelta(minutes=1)
 """After an invitation email, no other one to the same customer for this long."""
 
 
+@dataclass(eq=False)
 class EmailJustSent(DomainError):
     """An invitation email went to this address a moment ago."""
 
-    def __init__(self, address: str, sent_at: datetime, next_at: datetime) -> None:
-        super().__init__(f"an invitation email went to {address} a moment ago")
-        self.address = address
-        self.sent_at = sent_at
-        self.next_at = next_at
+    said = "an invitation email went to {address} a moment ago"
+    address: str
+    sent_at: datetime
+    next_at: datetime
 
 
 def check_cooldown(

@@ -66,12 +66,12 @@ class InvalidOpportunity(DomainError):
         return next(iter(self.problems))
 
 
+@dataclass(eq=False)
 class StageUnchanged(DomainError):
     """The opportunity is already at that stage."""
 
-    def __init__(self, stage: Stage) -> None:
-        super().__init__(f"already {stage.value}")
-        self.stage = stage
+    said = "already {stage.value}"
+    stage: Stage
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ class QuestionOpen(DomainError):
     """The partner has not answered the last question yet: one question at a time."""
 
 
+@dataclass(eq=False)
 class NoOpenQuestion(DomainError):
     """There is no question waiting for an answer (answered already, or never asked)."""
 
-    def __init__(self, registration: Registration) -> None:
-        super().__init__("no question is waiting for an answer")
-        self.registration = registration
+    said = "no question is waiting for an answer"
+    registration: Registration
 
 
 @dataclass(frozen=True)

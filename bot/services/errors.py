@@ -1,33 +1,43 @@
-"""Refusals of the use cases, beside the domain's own (bot.domain.errors)."""
+"""Refusals of the use cases, beside the domain's own (bot.domain.errors).
+
+Each is a row: its name, the facts the answer may tell (its fields), and `said`, the line
+its `str()` gives, filled from those facts.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.errors import Refusal
 from bot.domain.model import Reason, Registration
 
+BUSY = "The service is busy right now and nothing was saved. Please try again in a moment."
+NOT_STORABLE = (
+    "Something you typed is too long or contains a character that cannot be stored "
+    "(such as a NUL). Nothing was saved: please shorten or correct it and try again."
+)
 
+
+@dataclass(eq=False)
 class UnknownPartner(Refusal):
     """The Slack user (or id) is linked to no partner company."""
 
-    def __init__(self, who: str) -> None:
-        super().__init__(f'"{who}" belongs to no partner company')
-        self.who = who
+    said = '"{who}" belongs to no partner company'
+    who: str
 
 
 class RegistrationNotFound(Refusal):
     """No such registration, or not one this partner may see."""
 
 
+@dataclass(eq=False)
 class OpenOpportunities(Refusal):
     """The customer has more open opportunities than the partner was warned of."""
 
-    def __init__(self, count: int, registration: Registration) -> None:
-        super().__init__(f"{count} open opportunities")
-        self.count = count
-        self.registration = registration
+    said = "{count} open opportunities"
+    count: int
+    registration: Registration
 
 
 class JustificationRequired(Refusal):
@@ -38,12 +48,12 @@ class InvitingNotConfigured(Refusal):
     """INVITE_SECRET is not set: no invitation can be signed or checked."""
 
 
+@dataclass(eq=False)
 class NotInvitable(Refusal):
     """Only a customer pre-registered and still within its validity can be invited."""
 
-    def __init__(self, status: str) -> None:
-        super().__init__(f"a registration that is {status} cannot be invited")
-        self.status = status
+    said = "a registration that is {status} cannot be invited"
+    status: str
 
 
 class EmailNotConfigured(Refusal):
@@ -54,25 +64,25 @@ class NoEmailOnFile(Refusal):
     """The customer was pre-registered by mobile only: there is no address to write to."""
 
 
+@dataclass(eq=False)
 class EmailLimitReached(Refusal):
     """As many invitation emails in the last day as a customer may receive."""
 
-    def __init__(self, limit: int, next_at: datetime) -> None:
-        super().__init__(f"{limit} invitation emails sent in the last day")
-        self.limit = limit
-        self.next_at = next_at
+    said = "{limit} invitation emails sent in the last day"
+    limit: int
+    next_at: datetime
 
 
 class InvalidInvitation(Refusal):
     """The token does not verify (tampered, foreign, malformed) or names nothing."""
 
 
+@dataclass(eq=False)
 class InvitationEnded(Refusal):
     """The pre-registration the link belongs to expired, was deleted or ended otherwise."""
 
-    def __init__(self, status: str) -> None:
-        super().__init__(f"the invitation's pre-registration is {status}")
-        self.status = status
+    said = "the invitation's pre-registration is {status}"
+    status: str
 
 
 class AlreadyAssociated(Refusal):
@@ -87,42 +97,35 @@ class TooManyAttempts(Refusal):
         self.retry_at = retry_at
 
 
+@dataclass(eq=False)
 class WrongIdentity(Refusal):
     """The customer typed another email (or mobile) than the one pre-registered."""
 
-    def __init__(self, field: str, attempts_left: int) -> None:
-        super().__init__(f"the {field} is not the one that was pre-registered")
-        self.field = field
-        self.attempts_left = attempts_left
+    said = "the {field} is not the one that was pre-registered"
+    field: str
+    attempts_left: int
 
 
+@dataclass(eq=False)
 class ExtensionNeedsReview(Refusal):
     """The rules, run again, no longer let the customer through at once: no extension."""
 
-    def __init__(self, reasons: Sequence[Reason], registration: Registration) -> None:
-        super().__init__("the rules now send this customer to review or block it")
-        self.reasons = tuple(reasons)
-        self.registration = registration
+    said = "the rules now send this customer to review or block it"
+    reasons: tuple[Reason, ...]
+    registration: Registration
 
 
-BUSY = "The service is busy right now and nothing was saved. Please try again in a moment."
-NOT_STORABLE = (
-    "Something you typed is too long or contains a character that cannot be stored "
-    "(such as a NUL). Nothing was saved: please shorten or correct it and try again."
-)
-
-
+@dataclass(eq=False)
 class ServiceBusy(Refusal):
     """The database did not answer in time (locked, unreachable, full): nothing was saved."""
 
-    def __init__(self, cause: str = "") -> None:
-        super().__init__(BUSY)
-        self.cause = cause
+    said = BUSY
+    cause: str = ""
 
 
+@dataclass(eq=False)
 class ValueNotStorable(Refusal):
     """A value the database cannot hold (too long, a NUL character): nothing was saved."""
 
-    def __init__(self, cause: str = "") -> None:
-        super().__init__(NOT_STORABLE)
-        self.cause = cause
+    said = NOT_STORABLE
+    cause: str = ""

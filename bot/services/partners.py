@@ -36,25 +36,25 @@ class InvalidPartner(Refusal):
         self.problems = tuple(problems)
 
 
+@dataclass(eq=False)
 class PartnerExists(Refusal):
-    def __init__(self, partner_id: str) -> None:
-        super().__init__(f'a partner with id "{partner_id}" already exists')
-        self.partner_id = partner_id
+    said = 'a partner with id "{partner_id}" already exists'
+    partner_id: str
 
 
+@dataclass(eq=False)
 class NoSuchPartner(Refusal):
-    def __init__(self, partner_id: str) -> None:
-        super().__init__(f'no partner with id "{partner_id}" (see `prereg partners list`)')
-        self.partner_id = partner_id
+    said = 'no partner with id "{partner_id}" (see `prereg partners list`)'
+    partner_id: str
 
 
+@dataclass(eq=False)
 class SlackUserTaken(Refusal):
     """A Slack user belongs to at most one partner company."""
 
-    def __init__(self, user_id: str, partner_id: str) -> None:
-        super().__init__(f'Slack user {user_id} already belongs to partner "{partner_id}"')
-        self.user_id = user_id
-        self.partner_id = partner_id
+    said = 'Slack user {user_id} already belongs to partner "{partner_id}"'
+    user_id: str
+    partner_id: str
 
 
 @dataclass(frozen=True)
