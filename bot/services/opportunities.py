@@ -18,8 +18,8 @@ from bot.services.commands import OnRegistration
 from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
 from bot.services.idempotency import remember, replayed
-from bot.services.ports import AuditEntry, UnitOfWork
-from bot.services.records import company_of, own, own_as
+from bot.services.ports import UnitOfWork
+from bot.services.records import company_of, note, own, own_as
 
 CREATE = "create_opportunity"
 MOVE = "move_opportunity"
@@ -59,7 +59,7 @@ def create_opportunity(cmd: CreateOpportunity, ctx: Context) -> Opportunity:
     """Only for a preregistered (within validity) or associated customer of the company."""
     now = ctx.now()
     with ctx.uow() as uow:
-        partner, registration = own_as(uow, cmd)
+        _, registration = own_as(uow, cmd)
         first = replayed(uow, CREATE, cmd.request_key)
         if first is not None:
             return _opportunity(uow, int(first["opportunity_id"]))
@@ -79,9 +79,8 @@ def create_opportunity(cmd: CreateOpportunity, ctx: Context) -> Opportunity:
             )
         )
         facts = _facts(opportunity)
-        _audit(uow, opportunity, partner.id, cmd.user_id, "opportunity_created", facts)
+        _recorded(uow, registration, opportunity, now, cmd.user_id, "opportunity_created", facts)
         remember(uow, CREATE, cmd.request_key, now, opportunity_id=opportunity.id)
-        _refresh_home(uow, registration, now)
         uow.commit()
         return opportunity
 
@@ -101,9 +100,8 @@ def move_opportunity(cmd: MoveOpportunity, ctx: Context) -> Opportunity:
         moved = before.moved(cmd.stage, now)
         uow.opportunities.save(moved)
         detail = {"from_stage": before.stage.value, "to_stage": moved.stage.value}
-        _audit(uow, moved, partner.id, cmd.user_id, "opportunity_moved", detail)
+        _recorded(uow, registration, moved, now, cmd.user_id, "opportunity_moved", detail)
         remember(uow, MOVE, cmd.request_key, now, opportunity_id=moved.id)
-        _refresh_home(uow, registration, now)
         uow.commit()
         return moved
 
@@ -133,29 +131,19 @@ def _facts(opportunity: Opportunity) -> dict[str, object]:
     }
 
 
-def _audit(
+def _recorded(
     uow: UnitOfWork,
+    registration: Registration,
     opportunity: Opportunity,
-    partner_id: str,
+    now: datetime,
     actor: str,
     action: str,
     detail: Mapping[str, object],
 ) -> None:
-    uow.audit.record(
-        AuditEntry(
-            at=opportunity.updated_at or opportunity.created_at,
-            action=action,
-            actor=actor,
-            partner_id=partner_id,
-            registration_id=opportunity.registration_id,
-            detail={"opportunity_id": opportunity.id, **detail},
-        )
-    )
-
-
-def _refresh_home(uow: UnitOfWork, registration: Registration, now: datetime) -> None:
-    """Every colleague's App Home shows the opportunity under the customer (an event, so the
-    outbox rows come from bot.services.messages at commit)."""
+    """In the audit trail under its customer; and every colleague's App Home shows it there
+    (an event, so the outbox rows come from bot.services.messages at commit)."""
+    at = opportunity.updated_at or opportunity.created_at
+    note(uow, registration, at, actor, action, {"opportunity_id": opportunity.id, **detail})
     registration.note(OpportunityChanged(now))
     uow.registrations.touched(registration)
 

@@ -15,7 +15,8 @@ from bot.domain.model import Partner
 from bot.services.context import Context
 from bot.services.errors import ServiceBusy
 from bot.services.partners import InvalidPartner, SlackUserTaken, locked, slack_user_problems
-from bot.services.ports import AuditEntry, Conflict, UnitOfWork
+from bot.services.ports import Conflict, UnitOfWork
+from bot.services.records import note_company
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,5 @@ def _audit(
     users: tuple[str, ...],
     now: datetime,
 ) -> None:
-    uow.audit.record(
-        AuditEntry(
-            at=now,
-            action=action,
-            actor=operator,
-            partner_id=partner.id,
-            detail={"users": list(users), "now_linked": list(partner.slack_user_ids)},
-        )
-    )
+    detail = {"users": list(users), "now_linked": list(partner.slack_user_ids)}
+    note_company(uow, partner.id, now, operator, action, detail)

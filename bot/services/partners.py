@@ -17,8 +17,8 @@ from bot.domain.identity import (
 )
 from bot.domain.model import Partner
 from bot.services.context import Context
-from bot.services.ports import AuditEntry, Conflict, UnitOfWork
-from bot.services.records import company_of
+from bot.services.ports import Conflict, UnitOfWork
+from bot.services.records import company_of, note_company
 
 # Lengths are the database's column widths: PostgreSQL refuses longer values, SQLite not.
 _PARTNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -120,7 +120,7 @@ def add_partner(cmd: AddPartner, ctx: Context) -> Partner:
         except Conflict:  # another operator added the same id meanwhile
             raise PartnerExists(partner.id) from None
         added = {"name": partner.name, "users": list(partner.slack_user_ids)}
-        uow.audit.record(AuditEntry(now, "partner_added", cmd.operator, partner.id, detail=added))
+        note_company(uow, partner.id, now, cmd.operator, "partner_added", added)
         uow.commit()
     return partner
 
@@ -150,10 +150,8 @@ def update_partner(cmd: UpdatePartner, ctx: Context) -> Updated:
         changed = partner.amend(wanted, now)
         if changed:
             uow.partners.save(partner)
-            entry = AuditEntry(
-                now, "partner_updated", cmd.operator, partner.id, detail={"changed": changed}
-            )
-            uow.audit.record(entry)
+            detail = {"changed": changed}
+            note_company(uow, partner.id, now, cmd.operator, "partner_updated", detail)
             uow.commit()
         return Updated(partner, changed)
 
@@ -213,14 +211,7 @@ def set_contact(cmd: SetContact, ctx: Context) -> Partner:
         before = (partner.email, partner.mobile)
         partner.set_contact(cmd.email, cmd.mobile)
         uow.partners.save(partner)
-        uow.audit.record(
-            AuditEntry(
-                at=now,
-                action="contact_updated",
-                actor=cmd.user_id,
-                partner_id=partner.id,
-                detail={"before": list(before), "after": [cmd.email, cmd.mobile]},
-            )
-        )
+        detail = {"before": list(before), "after": [cmd.email, cmd.mobile]}
+        note_company(uow, partner.id, now, cmd.user_id, "contact_updated", detail)
         uow.commit()
         return partner

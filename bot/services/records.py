@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.domain.model import Partner, Reason, Registration, Status
@@ -78,6 +79,18 @@ def note(
     """An audit entry about a registration whose status stays as it is."""
     where = (registration.partner_id, registration.id)
     uow.audit.record(AuditEntry(now, action, actor, *where, detail=detail or {}))
+
+
+def note_company(
+    uow: UnitOfWork,
+    partner_id: str,
+    now: datetime,
+    actor: str | None,
+    action: str,
+    detail: Mapping[str, object],
+) -> None:
+    """An audit entry about the company itself, not one of its registrations."""
+    uow.audit.record(AuditEntry(now, action, actor, partner_id, detail=dict(detail)))
 
 
 def reason_json(reason: Reason) -> dict[str, object]:

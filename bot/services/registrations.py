@@ -16,9 +16,9 @@ from bot.services.commands import OnRegistration
 from bot.services.context import Context
 from bot.services.errors import ExtensionNeedsReview, JustificationRequired, OpenOpportunities
 from bot.services.idempotency import remember, replayed
-from bot.services.ports import AuditEntry, Conflict, UnitOfWork
+from bot.services.ports import Conflict, UnitOfWork
 from bot.services.queries import quota_of
-from bot.services.records import audit, company_of, own_as, reason_json
+from bot.services.records import audit, company_of, note_company, own_as, reason_json
 
 # A lost race against another transaction is retried this many times; the rules then
 # see the winner's registration and answer accordingly.
@@ -122,20 +122,13 @@ def _submit(cmd: Preregister, ctx: Context) -> Submission:
         # partner may then edit the details and try again; the audit keeps both attempts).
         attempt = {Outcome.BLOCK: "blocked", Outcome.REVIEW: "review_needed"}.get(decision.outcome)
         if attempt is not None and registration is None:
-            uow.audit.record(
-                AuditEntry(
-                    at=now,
-                    action=attempt,
-                    actor=cmd.user_id,
-                    partner_id=partner.id,
-                    detail={
-                        "reasons": [reason_json(r) for r in decision.reasons],
-                        "email": cmd.customer.email,
-                        "mobile": cmd.customer.mobile,
-                        "country": cmd.customer.country,
-                    },
-                )
-            )
+            detail = {
+                "reasons": [reason_json(r) for r in decision.reasons],
+                "email": cmd.customer.email,
+                "mobile": cmd.customer.mobile,
+                "country": cmd.customer.country,
+            }
+            note_company(uow, partner.id, now, cmd.user_id, attempt, detail)
         if registration is not None and registration.id is None:
             uow.registrations.add(registration)
             audit(uow, registration, now, cmd.user_id, registration.status.value, None)

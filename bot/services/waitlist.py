@@ -8,8 +8,8 @@ from datetime import datetime
 from bot.domain.model import Customer
 from bot.domain.waitlist import NotHeldByAnother, NotWaiting, WaitEntry
 from bot.services.context import Context
-from bot.services.ports import AuditEntry
-from bot.services.records import company_of
+from bot.services.ports import UnitOfWork
+from bot.services.records import company_of, note_company
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def join_waitlist(cmd: JoinWaitlist, ctx: Context) -> WaitEntry:
                 stale.lapse(now)
                 uow.waitlist.save(stale)
         entry = uow.waitlist.add(WaitEntry(partner.id, cmd.user_id, cmd.customer, now))
-        uow.audit.record(_audit(entry, "waitlist_joined", cmd.user_id, now))
+        _audit(uow, entry, "waitlist_joined", cmd.user_id, now)
         uow.commit()
         return entry
 
@@ -52,18 +52,16 @@ def leave_waitlist(cmd: LeaveWaitlist, ctx: Context) -> WaitEntry:
             raise NotWaiting()
         entry.leave(now)
         uow.waitlist.save(entry)
-        uow.audit.record(_audit(entry, "waitlist_left", cmd.user_id, now))
+        _audit(uow, entry, "waitlist_left", cmd.user_id, now)
         uow.commit()
         return entry
 
 
-def _audit(entry: WaitEntry, action: str, actor: str, now: datetime) -> AuditEntry:
+def _audit(uow: UnitOfWork, entry: WaitEntry, action: str, actor: str, now: datetime) -> None:
     customer = entry.customer
     detail: dict[str, object] = {
         "entry": entry.id,
         "email": customer.email,
         "mobile": customer.mobile,
     }
-    return AuditEntry(
-        at=now, action=action, actor=actor, partner_id=entry.partner_id, detail=detail
-    )
+    note_company(uow, entry.partner_id, now, actor, action, detail)
