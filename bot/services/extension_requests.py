@@ -29,12 +29,12 @@ class RequestExtension(OnRegistration):
 
 @dataclass(frozen=True)
 class CheckCanDecideExtension(OnExtensionRequest):
-    pass
+    """Before a reviewer types a rejection reason: may they, and is it still undecided?"""
 
 
 @dataclass(frozen=True)
 class ApproveExtension(OnExtensionRequest):
-    pass
+    """One more validity, unless the reservation ended while the request waited."""
 
 
 @dataclass(frozen=True)

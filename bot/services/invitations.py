@@ -67,12 +67,12 @@ class Invitation:
 
 @dataclass(frozen=True)
 class ShowInvitation(OnRegistration):
-    pass
+    """The link, its QR code and whether it may be emailed, for the partner to hand on."""
 
 
 @dataclass(frozen=True)
 class SendQrCode(OnRegistration):
-    pass
+    """The link as a QR code, to the partner user's DM."""
 
 
 @dataclass(frozen=True)

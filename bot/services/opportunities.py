@@ -46,7 +46,7 @@ class MoveOpportunity:
 
 @dataclass(frozen=True)
 class GetOpportunities(OnRegistration):
-    pass
+    """One of the company's customers with its opportunities."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ class ListRegistrations:
 
 @dataclass(frozen=True)
 class GetOwnRegistration(OnRegistration):
-    pass
+    """One of the company's registrations; another company's is as if it did not exist."""
 
 
 @dataclass(frozen=True)
