@@ -94,3 +94,8 @@ def test_the_quota_lookup_uses_an_index(seeded: Runtime) -> None:
     assert_no_scan(
         seeded, lambda uow: uow.registrations.of_partner("P00007", tuple(ACTIVE_STATUSES))
     )
+
+
+def test_the_quota_count_uses_an_index(seeded: Runtime) -> None:
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    assert_no_scan(seeded, lambda uow: uow.registrations.quota_held("P00007", now))

@@ -15,7 +15,7 @@ from bot.handlers import manage
 from bot.handlers.payloads import user_of
 from bot.handlers.refusals import answered
 from bot.services.context import Context
-from bot.services.queries import GetCompany, GetStanding, company, standing
+from bot.services.queries import GetCompany, GetStanding, company, ready_to_preregister
 
 
 class SlashCommand(BaseModel):
@@ -65,9 +65,7 @@ def open_form(
     cmd: SlashCommand, client: WebClient, services: Context, name: str | None = None
 ) -> None:
     """Preconditions first, so nobody types a form for nothing."""
-    now_standing = standing(GetStanding(cmd.user_id), services)
-    now_standing.check()
-    country = now_standing.partner.country
+    country = ready_to_preregister(GetStanding(cmd.user_id), services).country
     view = preregister_modal(country, FormValues(country=country, customer_name=name))
     client.views_open(trigger_id=cmd.trigger_id, view=view)
 

@@ -21,7 +21,7 @@ from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.dashboard import GetDashboard, Section, dashboard
 from bot.services.home_publish import HomeChanged, HomeShown, Publish, PublishHome, publish_home
-from bot.services.queries import GetStanding, standing
+from bot.services.queries import GetStanding, ready_to_preregister
 from bot.services.review_queue import ChooseQueueFilter, choose_queue_filter
 
 
@@ -80,9 +80,8 @@ def view_for(user_id: str, services: Context, shown: HomeShown) -> dict[str, Any
 def open_form(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
     ack()
     user_id = payloads.user_of(body)
-    held = standing(GetStanding(user_id), services)
-    held.check()  # preconditions first, so nobody types a form for nothing
-    client.views_open(trigger_id=body["trigger_id"], view=preregister_modal(held.partner.country))
+    partner = ready_to_preregister(GetStanding(user_id), services)  # nobody types for nothing
+    client.views_open(trigger_id=body["trigger_id"], view=preregister_modal(partner.country))
 
 
 @answered

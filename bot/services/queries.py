@@ -68,6 +68,16 @@ def standing(query: GetStanding, ctx: Context) -> Standing:
     return Standing(partner, quota_use(active, ctx.policy, now), active)
 
 
+def ready_to_preregister(query: GetStanding, ctx: Context) -> Partner:
+    """The company, once the preconditions of a new registration hold: raises UnknownPartner,
+    NoContactOnFile or QuotaReached. Reads two rows, where `standing` loads every active one."""
+    with ctx.read() as uow:
+        partner = company_of(uow, query.user_id)
+        use = quota_of(uow, partner.id, ctx)
+    check_preconditions(partner, use)
+    return partner
+
+
 def company(query: GetCompany, ctx: Context) -> Partner:
     with ctx.read() as uow:
         return company_of(uow, query.user_id)
@@ -104,8 +114,9 @@ def get_registration(query: GetRegistration, ctx: Context) -> Registration:
 
 
 def quota_of(uow: UnitOfWork, partner_id: str, ctx: Context) -> QuotaUse:
-    held = uow.registrations.of_partner(partner_id, tuple(ACTIVE_STATUSES))
-    return quota_use(held, ctx.policy, ctx.now())
+    """As `quota_use` over the company's active registrations, counted by the database."""
+    held, soonest = uow.registrations.quota_held(partner_id, ctx.now())
+    return QuotaUse(held, ctx.policy.quota, soonest)
 
 
 def _soonest_end(registration: Registration) -> tuple[int, datetime]:

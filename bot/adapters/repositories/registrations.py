@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -82,6 +82,20 @@ class SqlRegistrations:
             .with_for_update()
         )
         return self._loaded(query)
+
+    def quota_held(self, partner_id: str, now: datetime) -> tuple[int, datetime | None]:
+        # Counted here rather than loaded: it runs inside every submission's write, and a
+        # company holds up to its quota (100) of rows.
+        row = RegistrationRow
+        active = or_(
+            row.status == Status.PENDING_REVIEW.value,
+            and_(row.status == Status.PREREGISTERED.value, row.valid_until > now),
+        )
+        query = select(func.count(), func.min(row.valid_until)).where(
+            row.partner_id == partner_id, active
+        )
+        held, soonest = self.session.execute(query).one()
+        return int(held), soonest
 
     def of_partner(
         self, partner_id: str, statuses: Sequence[Status] | None = None

@@ -97,6 +97,11 @@ class Registrations(Protocol):
         """Active-status registrations sharing the customer's email or mobile, locked."""
         ...
 
+    def quota_held(self, partner_id: str, now: datetime) -> tuple[int, datetime | None]:
+        """How many of the company's registrations are active at `now` (as
+        `Registration.is_active` says), and the soonest `valid_until` among them."""
+        ...
+
     def of_partner(
         self, partner_id: str, statuses: Sequence[Status] | None = None
     ) -> Sequence[Registration]: ...
