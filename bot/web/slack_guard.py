@@ -39,26 +39,37 @@ def refusal(
 ) -> Response | None:
     """The answer to a request that must not reach Bolt, or None to let Bolt handle it.
     `busy`: the listeners have as much waiting as they may (bot.web.shedding)."""
+    return screen(request, secret, now, busy)[0]
+
+
+def screen(
+    request: Request,
+    secret: str,
+    now: Callable[[], float] = time.time,
+    busy: Callable[[], bool] = lambda: False,
+) -> tuple[Response | None, dict[str, Any] | None]:
+    """As `refusal`, with the body as parsed here (None when refused before it was): Bolt
+    is handed it rather than parsing a submission's form-encoded view a second time."""
     raw = request.get_data(cache=True)
     if not signed(request, raw, secret, now()):
         log.info("refused unsigned request: %s", summary(request, raw))
-        return _status(401, "invalid request")
+        return _status(401, "invalid request"), None
     try:
         body = parse(raw, (request.headers.get("Content-Type") or "").split(";")[0])
     except ValueError as malformed:
         log.warning("refused malformed request: %s (%s)", malformed, summary(request, raw))
-        return _status(400, "malformed request")
+        return _status(400, "malformed request"), None
     why = envelope.problem(body)
     if why is not None:
         log.warning("refused malformed request: %s (%s)", why, summary(request, raw))
-        return _status(400, "malformed request")
+        return _status(400, "malformed request"), None
     nul = _nul_answer(body, request, raw)
     if nul is None and busy():
         shed = busy_answer(body)
         if shed is not None:
             log.warning("busy: answered at once, not queued: %s", summary(request, raw))
-        return shed
-    return nul
+        return shed, body
+    return nul, body
 
 
 def signed(request: Request, raw: bytes, secret: str, now: float) -> bool:
