@@ -15,11 +15,11 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 from flask import Request, Response, jsonify
 
 from bot.web import envelope
+from bot.web.form_decode import form_fields
 from bot.web.shedding import busy_answer
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def parse(raw: bytes, content_type: str | None) -> Any:
         raise ValueError("the body is not UTF-8") from None
     if content_type == "application/json" or text.startswith("{"):
         return _json(text, "the JSON body")
-    form = dict(parse_qsl(text, keep_blank_values=True))
+    form = form_fields(text)  # parse_qsl's answer, at C speed for what Slack sends
     if "payload" in text:
         return _json(form["payload"], "the payload field") if "payload" in form else {}
     return form
