@@ -8,7 +8,13 @@ from pydantic import BaseModel
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.preregister import NAME_MAX, OPEN_PROFILE, FormValues, preregister_modal
+from bot.blocks.preregister import (
+    NAME_MAX,
+    OPEN_PROFILE,
+    FormValues,
+    empty_form,
+    preregister_modal,
+)
 from bot.blocks.profile import profile_modal
 from bot.blocks.replies import help_message
 from bot.handlers import manage
@@ -66,7 +72,11 @@ def open_form(
 ) -> None:
     """Preconditions first, so nobody types a form for nothing."""
     country = ready_to_preregister(GetStanding(cmd.user_id), services).country
-    view = preregister_modal(country, FormValues(country=country, customer_name=name))
+    view = (
+        empty_form(country)
+        if name is None
+        else preregister_modal(country, FormValues(country=country, customer_name=name))
+    )
     client.views_open(trigger_id=cmd.trigger_id, view=view)
 
 

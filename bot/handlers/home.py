@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.dashboard import OPEN_FORM, PAGE, SEARCH, home_view
-from bot.blocks.preregister import preregister_modal
+from bot.blocks.preregister import empty_form
 from bot.blocks.review_queue import OPEN_CARD, QUEUE_FILTER
 from bot.domain.errors import NotAReviewer
 from bot.handlers import payloads
@@ -81,7 +81,7 @@ def open_form(ack: Ack, body: dict[str, Any], client: WebClient, services: Conte
     ack()
     user_id = payloads.user_of(body)
     partner = ready_to_preregister(GetStanding(user_id), services)  # nobody types for nothing
-    client.views_open(trigger_id=body["trigger_id"], view=preregister_modal(partner.country))
+    client.views_open(trigger_id=body["trigger_id"], view=empty_form(partner.country))
 
 
 @answered
