@@ -13,7 +13,7 @@ from bot.adapters.outbox_worker import LaneWorkers
 from bot.bootstrap import Runtime
 from bot.services.delivery import DeliverDue, deliver_due
 from bot.services.lanes import Pacer
-from bot.services.ports import REVIEWERS, Delivery
+from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
 from tests.conftest import Clock
 from tests.test_delivery import FakeSender, add, row
 
@@ -97,3 +97,23 @@ def test_a_conversation_gets_a_message_a_second_and_the_rest_waits_its_turn(
     assert [d.id for d in sender.sent][-1] == third and report.sent == 1
     assert time.slept == [1.0, 1.0]
     assert row(runtime, third).attempts == 1
+
+
+def test_a_message_changed_in_place_is_not_paced_and_does_not_move_the_next_post(
+    runtime: Runtime, clock: Clock
+) -> None:
+    context = runtime.context
+    with context.uow() as uow:
+        uow.outbox.add(Notification(Kind.REVIEW_REQUEST, REVIEWERS), context.now())
+        for _ in range(3):  # the card decided, changed in place each time
+            uow.outbox.add(Notification(Kind.REVIEW_DECIDED, REVIEWERS), context.now())
+        uow.outbox.add(Notification(Kind.REVIEW_REQUEST, REVIEWERS), context.now())
+        uow.commit()
+    time = FakeTime()
+    sender = FakeSender()
+
+    deliver_due(DeliverDue(sender, pacer=Pacer(clock=time.clock, sleep=time.sleep)), context)
+
+    kinds = [d.notification.kind for d in sender.sent]
+    assert kinds == [Kind.REVIEW_REQUEST, *[Kind.REVIEW_DECIDED] * 3, Kind.REVIEW_REQUEST]
+    assert time.slept == [1.0], "only the second post waits, a second after the first"

@@ -26,8 +26,19 @@ ROUND_PACE = 1.0
 and claimed again in the next batch, so that a busy conversation (the reviewers' channel in
 a rush of requests) never holds up the others' messages for long."""
 
-UNPACED = frozenset({Kind.HOME_REFRESH})
-"""An App Home publish posts no message: Slack limits it per user, not per conversation."""
+UNPACED = frozenset(
+    {
+        Kind.HOME_REFRESH,
+        Kind.MESSAGES_REFRESH,
+        Kind.REVIEW_DECIDED,
+        Kind.REVIEW_UPDATED,
+        Kind.EXTENSION_DECIDED,
+    }
+)
+"""What posts no message: an App Home publish (Slack limits it per user), and a message
+changed in place (chat.update: a card decided, a DM brought up to date), which Slack limits
+per method, not per conversation. Pacing those behind the reviewers' channel made every
+batch of decisions wait its second there, and the decision DMs behind it."""
 
 
 def lanes(claimed: Sequence[Delivery]) -> list[list[Delivery]]:
