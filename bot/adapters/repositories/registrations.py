@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -17,6 +17,18 @@ from bot.domain.model import ACTIVE_STATUSES, Customer, Registration, Status
 from bot.services.ports import Conflict
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
+
+_QUOTA = select(func.count(), func.min(RegistrationRow.valid_until)).where(
+    RegistrationRow.partner_id == bindparam("partner_id"),
+    or_(
+        RegistrationRow.status == Status.PENDING_REVIEW.value,
+        and_(
+            RegistrationRow.status == Status.PREREGISTERED.value,
+            RegistrationRow.valid_until > bindparam("now"),
+        ),
+    ),
+)
+"""The company's registrations active at `now` (as `Registration.is_active` says)."""
 
 
 class SqlRegistrations:
@@ -84,17 +96,10 @@ class SqlRegistrations:
         return self._loaded(query)
 
     def quota_held(self, partner_id: str, now: datetime) -> tuple[int, datetime | None]:
-        # Counted here rather than loaded: it runs inside every submission's write, and a
-        # company holds up to its quota (100) of rows.
-        row = RegistrationRow
-        active = or_(
-            row.status == Status.PENDING_REVIEW.value,
-            and_(row.status == Status.PREREGISTERED.value, row.valid_until > now),
-        )
-        query = select(func.count(), func.min(row.valid_until)).where(
-            row.partner_id == partner_id, active
-        )
-        held, soonest = self.session.execute(query).one()
+        # Counted here rather than loaded (it runs inside every submission's write, and a
+        # company holds up to its quota, 100, of rows), by a statement built once.
+        found = self.session.connection().execute(_QUOTA, {"partner_id": partner_id, "now": now})
+        held, soonest = found.one()
         return int(held), soonest
 
     def of_partner(
