@@ -101,9 +101,17 @@ def _sqlite_engine(url: str) -> Engine:
         # What is left of this unit of work's wait, after its turn in the queue (WriterTurn).
         left = getattr(_deadline, "at", None)
         wait = _wait() if left is None else max(left - time.monotonic(), 0.05)
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait * 1000)}")
+        # Set only when it changes (to the 100 ms below), on the driver's own connection (it
+        # cannot fail): a writer runs this inside its turn, where each statement through
+        # SQLAlchemy's execution machinery was CPU the other writers waited for.
+        timeout = max(int(wait * 10) * 100, 50)
+        kept = connection.connection.info
+        if kept.get("busy_timeout") != timeout:
+            connection.connection.dbapi_connection.execute(f"PRAGMA busy_timeout={timeout}")
+            kept["busy_timeout"] = timeout
         # A reader marked prereg_read_only (the exports) takes no write lock: in WAL mode
         # it sees one snapshot however long it reads, and writers carry on meanwhile.
+        # (Through SQLAlchemy: a lock held by another process fails it as OperationalError.)
         read_only = connection.get_execution_options().get("prereg_read_only", False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
