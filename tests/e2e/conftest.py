@@ -110,6 +110,13 @@ def _quick_server_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(bot_server.WAITRESS, "asyncore_loop_timeout", 0.05)
 
 
+# Bolt gives up on a listener that has not acked within 3 s (Slack's budget) and answers 404.
+# How soon the bot acks is the benchmark's to measure (benchmarks/http_paths.py); here a busy
+# test machine must not turn a slow ack into a failed test. Answers within 3 s are asserted
+# where they are the point (hostile and forged requests, the fuzz, a full listener pool).
+PATIENT_ACK_SECONDS = 30
+
+
 @pytest.fixture
 def slack() -> Iterator[SlackStandin]:
     with SlackStandin(trigger_ttl=PATIENT_TRIGGER_TTL) as standin:
@@ -152,6 +159,8 @@ def bot(
             uow.partners.add(partner, clock.now)
         uow.commit()
     stack = http_stack(runtime, "127.0.0.1", 0)
+    for listener in stack.slack_app._listeners:
+        listener.ack_timeout = PATIENT_ACK_SECONDS
     serving = threading.Thread(target=stack.server.run, name="waitress", daemon=True)
     serving.start()
     stack.outbox.start()
