@@ -21,7 +21,7 @@ from bot.blocks.extension_requests import (
     REQUEST_MODAL,
 )
 from bot.handlers import payloads
-from bot.handlers.modals import opens_modal, typed_text
+from bot.handlers.modals import opens_modal, submits_text
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.extension_requests import (
@@ -55,17 +55,12 @@ def request_view(user_id: str, registration_id: int, services: Context) -> dict[
 request_clicked = opens_modal(request_view)
 
 
-@answered
+@submits_text(JUSTIFICATION, "Tell the reviewers why.", JUSTIFICATION_MAX)
 def request_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
-) -> None:
-    why = "Tell the reviewers why."
-    justification = typed_text(ack, view, JUSTIFICATION, why, JUSTIFICATION_MAX)
-    if justification is None:
-        return
-    cmd = RequestExtension(payloads.user_of(body), payloads.metadata_id(view), justification)
-    done = request_extension(cmd, services)
-    ack(response_action="update", view=request_sent_modal(done.request))
+    user: str, registration_id: int, justification: str, services: Context
+) -> dict[str, Any] | None:
+    done = request_extension(RequestExtension(user, registration_id, justification), services)
+    return request_sent_modal(done.request)
 
 
 @answered
@@ -84,14 +79,10 @@ reject_clicked = opens_modal(
 )
 
 
-@answered
+# The modal's metadata names the extension request.
+@submits_text(REASON_BLOCK, "Tell the partner why.", REASON_MAX)
 def reject_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
-) -> None:
-    reason = typed_text(ack, view, REASON_BLOCK, "Tell the partner why.", REASON_MAX)
-    if reason is None:
-        return
-    reject_extension(
-        RejectExtension(payloads.user_of(body), payloads.metadata_id(view), reason), services
-    )
-    ack()
+    user: str, request_id: int, reason: str, services: Context
+) -> dict[str, Any] | None:
+    reject_extension(RejectExtension(user, request_id, reason), services)
+    return None

@@ -17,6 +17,7 @@ from bot.blocks.invite import (
     invite_modal,
 )
 from bot.handlers import opportunities, payloads
+from bot.handlers.modals import Listener, opens_modal
 from bot.handlers.refusals import answered
 from bot.handlers.request_keys import action_key
 from bot.services.context import Context
@@ -41,41 +42,44 @@ def register(app: App) -> None:
     app.action(CREATE_OPPORTUNITY)(opportunity_clicked)
 
 
-@answered
-def invite_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    ack()
-    click = payloads.click(body)
-    open_invitation(click.user_id, click.registration_id, click.trigger_id, client, services)
-
-
-def open_invitation(
-    user_id: str, registration_id: int, trigger_id: str, client: WebClient, services: Context
-) -> None:
+def invitation_view(user_id: str, registration_id: int, services: Context) -> dict[str, Any]:
     """From a message, App Home or the list: a modal with the link and the buttons."""
-    view = invite_modal(show_invitation(ShowInvitation(user_id, registration_id), services))
-    client.views_open(trigger_id=trigger_id, view=view)
+    return invite_modal(show_invitation(ShowInvitation(user_id, registration_id), services))
 
 
-@answered
-def qr_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    ack()
-    click = payloads.click(body)
-    cmd = SendQrCode(click.user_id, click.registration_id)
-    _answer(body, click, lambda: send_qr_code(cmd, services), QR_SENT, client, respond)
+invite_clicked = opens_modal(invitation_view)
+opportunity_clicked = opens_modal(opportunities.create_view)
 
 
-@answered
-def email_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    ack()
-    click = payloads.click(body)
-    cmd = EmailInvitation(click.user_id, click.registration_id, action_key(body))
-    _answer(body, click, lambda: email_invitation(cmd, services), EMAIL_QUEUED, client, respond)
+def answers_with_invitation(
+    done: str, run: Callable[[payloads.Click, dict[str, Any], Context], Invitation]
+) -> Listener:
+    """A button that acts on the invitation, `run(click, body, services)`, then shows it
+    with `done` said (see `_answer`)."""
+
+    @answered
+    def clicked(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
+    ) -> None:
+        ack()
+        click = payloads.click(body)
+        _answer(body, click, lambda: run(click, body, services), done, client, respond)
+
+    return clicked
+
+
+qr_clicked = answers_with_invitation(
+    QR_SENT,
+    lambda click, _body, services: send_qr_code(
+        SendQrCode(click.user_id, click.registration_id), services
+    ),
+)
+email_clicked = answers_with_invitation(
+    EMAIL_QUEUED,
+    lambda click, body, services: email_invitation(
+        EmailInvitation(click.user_id, click.registration_id, action_key(body)), services
+    ),
+)
 
 
 def _answer(
@@ -98,14 +102,3 @@ def _answer(
         client.views_update(view_id=str(view.get("id")), view=shown)
     else:
         client.views_push(trigger_id=click.trigger_id, view=shown)
-
-
-@answered
-def opportunity_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
-    ack()
-    click = payloads.click(body)
-    opportunities.open_create(
-        click.user_id, click.registration_id, click.trigger_id, client, services
-    )

@@ -20,10 +20,11 @@ from bot.blocks.manage import (
 from bot.blocks.notice import notice_modal
 from bot.blocks.refusals import answer
 from bot.blocks.reminders import extended_message
-from bot.blocks.rows import EXTEND
+from bot.blocks.rows import DELETE, EXTEND
 from bot.blocks.text import escape
 from bot.handlers import extension_requests, invite, opportunities, payloads
 from bot.handlers.forms import state_values
+from bot.handlers.modals import ViewFor
 from bot.handlers.refusals import answered
 from bot.handlers.request_keys import action_key, submission_key
 from bot.services.context import Context
@@ -54,21 +55,30 @@ def open_delete_many(user_id: str, trigger_id: str, client: WebClient, services:
     client.views_open(trigger_id=trigger_id, view=delete_many_modal(listing.registrations))
 
 
+def delete_view(user_id: str, registration_id: int, services: Context) -> dict[str, Any]:
+    """Re-read now: the list may be older than the registration."""
+    found = customer_opportunities(GetOpportunities(user_id, registration_id), services)
+    found.registration.check_deletable(services.now())
+    still_open = sum(1 for o in found.opportunities if o.is_open)
+    return delete_confirm_modal(found.registration, still_open)
+
+
+# The menu's options that open a modal, each checked first (a refusal answers instead).
+MODALS: dict[str, ViewFor] = {
+    ids.INVITE: invite.invitation_view,
+    REQUEST_EXTENSION: extension_requests.request_view,
+    ids.OPPORTUNITY: opportunities.create_view,
+    ids.OPPORTUNITIES: opportunities.list_view,
+    DELETE: delete_view,
+}
+
+
 @answered
 def menu_chosen(
     ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
 ) -> None:
     ack()
     choice = payloads.menu_choice(body)
-    if choice.action == ids.INVITE:
-        invite.open_invitation(
-            choice.user_id, choice.registration_id, choice.trigger_id, client, services
-        )
-        return
-    if choice.action == REQUEST_EXTENSION:
-        view = extension_requests.request_view(choice.user_id, choice.registration_id, services)
-        client.views_open(trigger_id=choice.trigger_id, view=view)
-        return
     if choice.action == EXTEND:
         cmd = Extend(choice.user_id, choice.registration_id, action_key(body), choice.seen)
         extended = extend(cmd, services)
@@ -78,25 +88,8 @@ def menu_chosen(
         else:
             respond(replace_original=False, response_type="ephemeral", **said.as_kwargs())
         return
-    if choice.action == ids.OPPORTUNITY:
-        opportunities.open_create(
-            choice.user_id, choice.registration_id, choice.trigger_id, client, services
-        )
-        return
-    if choice.action == ids.OPPORTUNITIES:
-        opportunities.open_list(
-            choice.user_id, choice.registration_id, choice.trigger_id, client, services
-        )
-        return
-    # Re-read now: the list may be older than the registration.
-    found = customer_opportunities(
-        GetOpportunities(choice.user_id, choice.registration_id), services
-    )
-    found.registration.check_deletable(services.now())
-    still_open = sum(1 for o in found.opportunities if o.is_open)
-    client.views_open(
-        trigger_id=choice.trigger_id, view=delete_confirm_modal(found.registration, still_open)
-    )
+    view = MODALS[choice.action](choice.user_id, choice.registration_id, services)
+    client.views_open(trigger_id=choice.trigger_id, view=view)
 
 
 @answered

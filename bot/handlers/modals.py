@@ -1,5 +1,5 @@
-"""Two shapes several listeners share: a button that opens a modal once the click is checked,
-and a modal's one text field, required and bounded."""
+"""Shapes several listeners share: a button that opens a modal once the click is checked, and
+a modal whose one text field, required and bounded, is all the use case needs."""
 
 from __future__ import annotations
 
@@ -14,10 +14,15 @@ from bot.handlers.forms import state_values
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 
-ClickListener = Callable[..., None]
+Listener = Callable[..., None]
+# (user, registration id, services) -> the modal; raises a refusal when the click is stale.
+ViewFor = Callable[[str, int, Context], dict[str, Any]]
+# (user, the id in the modal's metadata, the text, services) -> the modal to show next, or
+# None to close it.
+TextSubmitted = Callable[[str, int, str, Context], dict[str, Any] | None]
 
 
-def opens_modal(view_for: Callable[[str, int, Context], dict[str, Any]]) -> ClickListener:
+def opens_modal(view_for: ViewFor) -> Listener:
     """A listener for a registration's button: `view_for(user, registration id, services)`
     checks the click (raising a refusal) and builds the modal it opens."""
 
@@ -31,6 +36,31 @@ def opens_modal(view_for: Callable[[str, int, Context], dict[str, Any]]) -> Clic
         client.views_open(trigger_id=click.trigger_id, view=view)
 
     return clicked
+
+
+def submits_text(
+    block_id: str, missing: str, limit: int, too_long: str = "This is too long."
+) -> Callable[[TextSubmitted], Listener]:
+    """A listener for a modal with one text field (see `typed_text`): once the text is good,
+    `run(user, metadata id, text, services)` acts and says which modal replaces this one."""
+
+    def listener(run: TextSubmitted) -> Listener:
+        @answered
+        def submitted(
+            ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
+        ) -> None:
+            text = typed_text(ack, view, block_id, missing, limit, too_long)
+            if text is None:
+                return
+            shown = run(payloads.user_of(body), payloads.metadata_id(view), text, services)
+            if shown is None:
+                ack()
+            else:
+                ack(response_action="update", view=shown)
+
+        return submitted
+
+    return listener
 
 
 def typed_text(

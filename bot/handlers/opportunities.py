@@ -37,23 +37,16 @@ def register(app: App) -> None:
     app.action(ids.STAGE_MENU)(stage_chosen)
 
 
-def open_create(
-    user_id: str, registration_id: int, trigger_id: str, client: WebClient, services: Context
-) -> None:
+def create_view(user_id: str, registration_id: int, services: Context) -> dict[str, Any]:
     """Re-read now: the list may be older than the registration."""
     registration = own_registration(GetOwnRegistration(user_id, registration_id), services)
     registration.check_opportunity(services.now())
-    view = opportunity_modal(registration, business_today(services))
-    client.views_open(trigger_id=trigger_id, view=view)
+    return opportunity_modal(registration, business_today(services))
 
 
-def open_list(
-    user_id: str, registration_id: int, trigger_id: str, client: WebClient, services: Context
-) -> None:
+def list_view(user_id: str, registration_id: int, services: Context) -> dict[str, Any]:
     found = customer_opportunities(GetOpportunities(user_id, registration_id), services)
-    client.views_open(
-        trigger_id=trigger_id, view=opportunities_modal(found.registration, found.opportunities)
-    )
+    return opportunities_modal(found.registration, found.opportunities)
 
 
 def _text(values: dict[str, Any], block_id: str) -> str:

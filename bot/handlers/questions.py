@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from bot.blocks.questions import (
     ANSWER_BLOCK,
@@ -19,9 +19,7 @@ from bot.blocks.questions import (
     answer_sent_modal,
     ask_modal,
 )
-from bot.handlers import payloads
-from bot.handlers.modals import opens_modal, typed_text
-from bot.handlers.refusals import answered
+from bot.handlers.modals import opens_modal, submits_text
 from bot.services.context import Context
 from bot.services.questions import (
     AnswerQuestion,
@@ -48,17 +46,15 @@ need_info_clicked = opens_modal(
     )
 )
 
+ASKING = "Ask the partner something."
 
-@answered
+
+@submits_text(QUESTION_BLOCK, ASKING, TEXT_MAX, too_long=ASKING)
 def question_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
-) -> None:
-    asking = "Ask the partner something."
-    question = typed_text(ack, view, QUESTION_BLOCK, asking, TEXT_MAX, too_long=asking)
-    if question is None:
-        return
-    ask_partner(AskPartner(payloads.user_of(body), payloads.metadata_id(view), question), services)
-    ack()
+    user: str, registration_id: int, question: str, services: Context
+) -> dict[str, Any] | None:
+    ask_partner(AskPartner(user, registration_id, question), services)
+    return None
 
 
 reply_clicked = opens_modal(
@@ -67,15 +63,12 @@ reply_clicked = opens_modal(
     )
 )
 
+ANSWERING = "Write your answer here."
 
-@answered
+
+@submits_text(ANSWER_BLOCK, ANSWERING, TEXT_MAX, too_long=ANSWERING)
 def answer_submitted(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
-) -> None:
-    asking = "Write your answer here."
-    answer = typed_text(ack, view, ANSWER_BLOCK, asking, TEXT_MAX, too_long=asking)
-    if answer is None:
-        return
-    cmd = AnswerQuestion(payloads.user_of(body), payloads.metadata_id(view), answer)
-    registration = answer_question(cmd, services)
-    ack(response_action="update", view=answer_sent_modal(registration))
+    user: str, registration_id: int, answer: str, services: Context
+) -> dict[str, Any] | None:
+    registration = answer_question(AnswerQuestion(user, registration_id, answer), services)
+    return answer_sent_modal(registration)
