@@ -18,7 +18,7 @@ R = TypeVar("R")
 
 
 class ById(Generic[M, R]):
-    """get (optionally locked) and save, through the model's row mapping."""
+    """get (optionally locked), insert and save, through the model's row mapping."""
 
     def __init__(
         self,
@@ -35,6 +35,14 @@ class ById(Generic[M, R]):
     def get(self, id: int, *, lock: bool = False) -> M | None:
         row = self.session.get(self._row_type, id, with_for_update=lock)
         return self._from_row(row) if row else None
+
+    def _insert(self, model: M) -> int:
+        """The new row's id. In a savepoint: when a unique constraint refuses the row
+        (IntegrityError, for the caller to answer), the transaction goes on."""
+        row: Any = self._to_row(model, self._row_type())
+        with self.session.begin_nested():
+            self.session.add(row)
+        return int(row.id)
 
     def save(self, model: M) -> None:
         assert model.id is not None

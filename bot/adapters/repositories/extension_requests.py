@@ -22,13 +22,10 @@ class SqlExtensionRequests(ById[ExtensionRequest, ExtensionRequestRow]):
         super().__init__(session, ExtensionRequestRow, _from_row, _to_row)
 
     def add(self, request: ExtensionRequest) -> ExtensionRequest:
-        row = _to_row(request, ExtensionRequestRow())
         try:
-            with self.session.begin_nested():
-                self.session.add(row)
+            request.id = self._insert(request)
         except IntegrityError as lost:  # another one is pending for the registration
             raise Conflict(str(lost.orig)) from lost
-        request.id = row.id
         return request
 
     def pending_for(self, registration_id: int) -> ExtensionRequest | None:

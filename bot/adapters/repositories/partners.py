@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -84,47 +84,15 @@ class SqlPartners:
     def get_many(self, partner_ids: Collection[str]) -> dict[str, Partner]:
         """Two queries, however many companies: the periodic jobs notify thousands."""
         ids = sorted(set(partner_ids))
-        users: dict[str, list[str]] = {}
-        links = (
-            select(PartnerUserRow.partner_id, PartnerUserRow.slack_user_id)
-            .where(PartnerUserRow.partner_id.in_(ids))
-            .order_by(PartnerUserRow.slack_user_id)
-        )
-        for partner_id, user_id in self.session.execute(links):
-            users.setdefault(partner_id, []).append(user_id)
+        users = _users(self.session, PartnerUserRow.partner_id.in_(ids))
         rows = self.session.scalars(select(PartnerRow).where(PartnerRow.id.in_(ids)))
-        return {
-            row.id: Partner(
-                id=row.id,
-                name=row.name,
-                country=row.country,
-                email=row.email,
-                mobile=row.mobile,
-                slack_user_ids=tuple(users.get(row.id, ())),
-            )
-            for row in rows
-        }
+        return {row.id: _partner(row, users.get(row.id, ())) for row in rows}
 
     def list(self) -> Sequence[Partner]:
         """Two queries, however many companies (not one more per company)."""
-        users: dict[str, list[str]] = {}
-        links = select(PartnerUserRow.partner_id, PartnerUserRow.slack_user_id).order_by(
-            PartnerUserRow.slack_user_id
-        )
-        for partner_id, user_id in self.session.execute(links):
-            users.setdefault(partner_id, []).append(user_id)
+        users = _users(self.session)
         rows = self.session.scalars(select(PartnerRow).order_by(PartnerRow.id))
-        return [
-            Partner(
-                id=row.id,
-                name=row.name,
-                country=row.country,
-                email=row.email,
-                mobile=row.mobile,
-                slack_user_ids=tuple(users.get(row.id, ())),
-            )
-            for row in rows
-        ]
+        return [_partner(row, users.get(row.id, ())) for row in rows]
 
     def _link_users(self, partner: Partner) -> None:
         """New links only: a user linked to another company makes the insert fail."""
@@ -142,13 +110,30 @@ class SqlPartners:
             .where(PartnerUserRow.partner_id == row.id)
             .order_by(PartnerUserRow.slack_user_id)
         )
-        partner = Partner(
-            id=row.id,
-            name=row.name,
-            country=row.country,
-            email=row.email,
-            mobile=row.mobile,
-            slack_user_ids=tuple(users),
-        )
+        partner = _partner(row, users)
         self.known[partner.id] = partner
         return partner
+
+
+def _partner(row: PartnerRow, slack_user_ids: Iterable[str]) -> Partner:
+    return Partner(
+        id=row.id,
+        name=row.name,
+        country=row.country,
+        email=row.email,
+        mobile=row.mobile,
+        slack_user_ids=tuple(slack_user_ids),
+    )
+
+
+def _users(session: Session, which: ColumnElement[bool] | None = None) -> dict[str, list[str]]:
+    """The Slack users of the companies `which` picks (else of all), by company, in order."""
+    users: dict[str, list[str]] = {}
+    links = select(PartnerUserRow.partner_id, PartnerUserRow.slack_user_id).order_by(
+        PartnerUserRow.slack_user_id
+    )
+    if which is not None:
+        links = links.where(which)
+    for partner_id, user_id in session.execute(links):
+        users.setdefault(partner_id, []).append(user_id)
+    return users

@@ -22,14 +22,11 @@ class SqlWaitlist(ById[WaitEntry, WaitEntryRow]):
         super().__init__(session, WaitEntryRow, _from_row, _to_row)
 
     def add(self, entry: WaitEntry) -> WaitEntry:
-        row = _to_row(entry, WaitEntryRow())
         try:
-            with self.session.begin_nested():
-                self.session.add(row)
+            entry.id = self._insert(entry)
         except IntegrityError:
             # Already waiting (a replayed click, a colleague): that entry stands.
             return self._waiting(entry.customer, entry.partner_id)[0]
-        entry.id = row.id
         return entry
 
     def waiting_for(self, customer: Customer, now: datetime) -> Sequence[WaitEntry]:
