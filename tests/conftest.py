@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -19,6 +20,7 @@ from bot.server import log_handler
 from bot.services.context import Context
 from bot.settings import Settings
 from tests.schema_template import migrated
+from tests.slack_standin import SlackStandin
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 _SKIPS: Counter[str] = Counter()
@@ -76,17 +78,39 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'prereg.db'}"
+def missing(reason: str, *, required: bool) -> NoReturn:
+    """Something the test needs is not on this machine: a skip that says why, or a failure
+    where the run requires it (CI)."""
+    if required:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'prereg.db'}"
+
+
+def postgres_url() -> str:
+    """The suite's PostgreSQL (TEST_POSTGRES_URL), its schema emptied."""
     if not POSTGRES_URL:
-        reason = "PostgreSQL not available: set TEST_POSTGRES_URL (.ci/run does)"
-        if POSTGRES_REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(
+            "PostgreSQL not available: set TEST_POSTGRES_URL (.ci/run does)",
+            required=POSTGRES_REQUIRED,
+        )
     reset_postgres(POSTGRES_URL)
     return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return sqlite_url(tmp_path) if request.param == "sqlite" else postgres_url()
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandin]:
+    """The Slack Web API stand-in, on loopback (tests/slack_standin)."""
+    with SlackStandin() as standin:
+        yield standin
 
 
 @pytest.fixture

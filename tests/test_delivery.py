@@ -4,7 +4,7 @@ the Slack stand-in. The dispatcher tests run on SQLite and PostgreSQL, with a ha
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -388,12 +388,6 @@ def approved(registration_id: int = 7) -> Registration:
 
 def delivery(kind: Kind, recipient: str = REVIEWERS, outbox_id: int = 42) -> Delivery:
     return Delivery(outbox_id, Notification(kind, recipient, 7), 1)
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandin]:
-    with SlackStandin() as standin:
-        yield standin
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ the post and answers after the client gave up.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -19,12 +19,6 @@ from bot.services.ports import Kind
 from bot.services.subjects import Subject
 from tests.slack_standin import PATIENCE, SlackStandin
 from tests.test_delivery import ACME, delivery, pending
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandin]:
-    with SlackStandin() as standin:
-        yield standin
 
 
 def test_a_post_answered_after_the_timeout_is_left_for_later_not_repeated(

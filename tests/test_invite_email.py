@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
-
-import pytest
 
 from bot.bootstrap import Runtime, build
 from bot.domain.model import Customer, Partner
@@ -21,13 +20,11 @@ from tests.smtp_catcher import free_port, smtp_catcher
 ACME = Partner("acme", "Acme <Cloud> & Co", "DE", email="s@acme.de", slack_user_ids=("UACME",))
 
 
-@pytest.fixture
-def slack() -> Iterator[SlackStandin]:
-    with SlackStandin() as standin:
-        yield standin
-
-
-def running(database_url: str, clock: Clock, slack: SlackStandin, smtp_url: str) -> Runtime:
+@contextmanager
+def running(
+    database_url: str, clock: Clock, slack: SlackStandin, smtp_url: str
+) -> Iterator[Runtime]:
+    """The bot's runtime with Acme on file, mailing through `smtp_url`; closed after."""
     settings = Settings(
         _env_file=None,
         database_url=database_url,
@@ -43,7 +40,10 @@ def running(database_url: str, clock: Clock, slack: SlackStandin, smtp_url: str)
     with runtime.context.uow() as uow:
         uow.partners.add(ACME, clock.now)
         uow.commit()
-    return runtime
+    try:
+        yield runtime
+    finally:
+        runtime.close()
 
 
 def emailed(ctx: Context) -> int:
@@ -66,16 +66,12 @@ def dm_texts(slack: SlackStandin) -> list[str]:
 def test_the_invitation_email_arrives_with_both_parts_and_the_inline_qr(
     database_url: str, clock: Clock, slack: SlackStandin
 ) -> None:
-    with smtp_catcher() as (catcher, url):
-        runtime = running(database_url, clock, slack, url)
-        try:
-            emailed(runtime.context)
-            report = runtime.deliver_outbox()
-            assert report.errors == []
-            (got,) = catcher.wait_for(1)
-            follow_up = runtime.deliver_outbox()  # the partner hears that it went out
-        finally:
-            runtime.close()
+    with smtp_catcher() as (catcher, url), running(database_url, clock, slack, url) as runtime:
+        emailed(runtime.context)
+        report = runtime.deliver_outbox()
+        assert report.errors == []
+        (got,) = catcher.wait_for(1)
+        follow_up = runtime.deliver_outbox()  # the partner hears that it went out
     assert follow_up.sent == 1
     assert got.mail_from == "invitations@prereg.example.com"
     assert got.rcpt_tos == ["it@kunde.de"]
@@ -115,8 +111,7 @@ def decode_qr(png: bytes) -> str:
 def test_smtp_down_is_retried_through_the_outbox_then_a_dead_letter(
     database_url: str, clock: Clock, slack: SlackStandin
 ) -> None:
-    runtime = running(database_url, clock, slack, f"smtp://127.0.0.1:{free_port()}")
-    try:
+    with running(database_url, clock, slack, f"smtp://127.0.0.1:{free_port()}") as runtime:
         rid = emailed(runtime.context)
         first = runtime.deliver_outbox()
         assert first.retried == 1 and "ConnectionRefusedError" in first.errors[0]
@@ -125,8 +120,6 @@ def test_smtp_down_is_retried_through_the_outbox_then_a_dead_letter(
             runtime.deliver_outbox()
         with runtime.context.uow() as uow:
             (row,) = [e for e in uow.outbox.entries(True, 10) if e.kind == "invite_email"]
-    finally:
-        runtime.close()
     assert (row.status, row.attempts, row.registration_id) == ("dead", MAX_ATTEMPTS, rid)
     assert row.last_error is not None and "gave up" in row.last_error
     assert outbox_rows(runtime)["invite_email_failed"][0] == "sent"
@@ -138,13 +131,10 @@ def test_a_refused_recipient_is_a_dead_letter_at_once(
 ) -> None:
     with smtp_catcher() as (catcher, url):
         catcher.refuse_with = "550 5.1.1 No such user here"
-        runtime = running(database_url, clock, slack, url)
-        try:
+        with running(database_url, clock, slack, url) as runtime:
             emailed(runtime.context)
             report = runtime.deliver_outbox()
             runtime.deliver_outbox()
-        finally:
-            runtime.close()
     assert report.dead == 1 and "550" in report.errors[0]
     assert outbox_rows(runtime)["invite_email"] == ("dead", 1)
     assert catcher.received == []
@@ -155,14 +145,10 @@ def test_a_refused_recipient_is_a_dead_letter_at_once(
 def test_email_to_a_customer_deleted_meanwhile_is_skipped(
     database_url: str, clock: Clock, slack: SlackStandin
 ) -> None:
-    with smtp_catcher() as (catcher, url):
-        runtime = running(database_url, clock, slack, url)
-        try:
-            rid = emailed(runtime.context)
-            uc.delete(uc.Delete("UACME", rid), runtime.context)
-            report = runtime.deliver_outbox()
-        finally:
-            runtime.close()
+    with smtp_catcher() as (catcher, url), running(database_url, clock, slack, url) as runtime:
+        rid = emailed(runtime.context)
+        uc.delete(uc.Delete("UACME", rid), runtime.context)
+        report = runtime.deliver_outbox()
     # The email and the pre-registration DM both: neither applies any more.
     assert report.skipped == 2 and catcher.received == []
     assert outbox_rows(runtime)["invite_email"] == ("skipped", 1)

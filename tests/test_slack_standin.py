@@ -42,12 +42,6 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def slack() -> Iterator[SlackStandin]:
-    with SlackStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
 def client(slack: SlackStandin) -> WebClient:
     return slack.web_client()
 

@@ -119,6 +119,7 @@ PATIENT_ACK_SECONDS = 30
 
 @pytest.fixture
 def slack() -> Iterator[SlackStandin]:
+    """The stand-in serving the whole bot: a trigger_id lives longer (PATIENT_TRIGGER_TTL)."""
     with SlackStandin(trigger_ttl=PATIENT_TRIGGER_TTL) as standin:
         yield standin
 

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.services.errors import BUSY
-from tests.conftest import POSTGRES_REQUIRED, POSTGRES_URL, reset_postgres
+from tests.conftest import POSTGRES_REQUIRED, missing, postgres_url, reset_postgres, sqlite_url
 from tests.e2e.conftest import Bot
 from tests.e2e.preregister_steps import CUSTOMER, database_state, open_form, registrations
 from tests.e2e.test_hostile_requests import health
@@ -40,10 +40,9 @@ connection.execute("ROLLBACK")
 def own_postgres() -> Iterator[ThrowawayPostgres]:
     bin_dir = find_bin()
     if bin_dir is None:
-        reason = "PostgreSQL's binaries (initdb, pg_ctl) are not installed"
-        if POSTGRES_REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(
+            "PostgreSQL's binaries (initdb, pg_ctl) are not installed", required=POSTGRES_REQUIRED
+        )
     server = ThrowawayPostgres(bin_dir)
     try:
         yield server
@@ -54,17 +53,11 @@ def own_postgres() -> Iterator[ThrowawayPostgres]:
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'prereg.db'}"
+        return sqlite_url(tmp_path)
     if request.param == "full-disk":
         return str(request.getfixturevalue("full_disk_url"))
     if request.param == "postgresql":
-        if not POSTGRES_URL:
-            reason = "PostgreSQL not available: set TEST_POSTGRES_URL (.ci/run does)"
-            if POSTGRES_REQUIRED:
-                pytest.fail(reason)
-            pytest.skip(reason)
-        reset_postgres(POSTGRES_URL)
-        return POSTGRES_URL
+        return postgres_url()
     server: ThrowawayPostgres = request.getfixturevalue("own_postgres")
     reset_postgres(server.url)
     return server.url

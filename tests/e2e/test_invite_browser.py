@@ -19,6 +19,7 @@ from bot.services import registrations as uc
 from bot.services.invitations import ShowInvitation, show_invitation
 from bot.services.queries import GetRegistration, get_registration
 from tests import seeding
+from tests.conftest import missing
 from tests.e2e.conftest import CALL_FAILED, Bot
 
 pw = pytest.importorskip("playwright.sync_api")
@@ -39,10 +40,10 @@ EMAIL = "it@kunde.de"
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        reason = f"Chromium not found at {CHROMIUM} (.ci/run installs Debian's chromium)"
-        if os.environ.get("PREREG_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(
+            f"Chromium not found at {CHROMIUM} (.ci/run installs Debian's chromium)",
+            required=os.environ.get("PREREG_REQUIRE_BROWSER") == "1",
+        )
     with pw.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
