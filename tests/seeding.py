@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.domain.model import Customer, Registration, Status
 from bot.services.context import Context
 from bot.services.registrations import Preregister, preregister
@@ -12,6 +14,12 @@ def hold(context: Context, email: str, user: str = "UACME1") -> Registration:
     done = preregister(Preregister(user, Customer("Kunde GmbH", "DE", email=email)), context)
     assert done.registration is not None and done.registration.status is Status.PREREGISTERED
     return done.registration
+
+
+def ends(registration: Registration) -> datetime:
+    """When a held registration ends: a pre-registered one always has its end."""
+    assert registration.valid_until is not None
+    return registration.valid_until
 
 
 def ask_review(context: Context, email: str) -> Registration:

@@ -188,9 +188,7 @@ def expiry_dm(days: int) -> list[tuple[str, str, dict[str, object]]]:
 def test_each_expiry_reminder_is_sent_once_to_every_company_user(
     context: Context, runtime: Runtime, clock: Clock
 ) -> None:
-    registration = hold(context)
-    assert registration.valid_until is not None
-    end = registration.valid_until
+    end = seeding.ends(hold(context))
 
     clock.now = end - 3 * DAY - TICK
     assert [remind(context) for _ in range(3)] == [0, 0, 0]
@@ -215,10 +213,9 @@ def test_each_expiry_reminder_is_sent_once_to_every_company_user(
 def test_after_downtime_past_both_marks_only_the_last_reminder_is_sent(
     context: Context, runtime: Runtime, clock: Clock
 ) -> None:
-    registration = hold(context)
-    assert registration.valid_until is not None
+    end = seeding.ends(hold(context))
 
-    clock.now = registration.valid_until - DAY + timedelta(hours=2)
+    clock.now = end - DAY + timedelta(hours=2)
     assert [remind(context) for _ in range(2)] == [1, 0]
 
     assert messages(runtime) == expiry_dm(1)
@@ -231,9 +228,8 @@ def test_after_downtime_past_the_end_no_reminder_at_all(
     context: Context, runtime: Runtime, clock: Clock
 ) -> None:
     registration = hold(context)
-    assert registration.valid_until is not None
 
-    clock.now = registration.valid_until + timedelta(hours=1)
+    clock.now = seeding.ends(registration) + timedelta(hours=1)
     assert remind(context) == 0  # before the expiry job has run: still nothing
     assert [r.id for r in expire_due(ExpireDue(), context)] == [registration.id]
     assert remind(context) == 0
@@ -247,14 +243,13 @@ def test_an_extension_starts_the_reminders_over(
     context: Context, runtime: Runtime, clock: Clock
 ) -> None:
     registration = hold(context)
-    assert registration.id is not None and registration.valid_until is not None
-    clock.now = registration.valid_until - 3 * DAY
+    assert registration.id is not None
+    end = seeding.ends(registration)
+    clock.now = end - 3 * DAY
     assert remind(context) == 1
 
-    extended = extend(Extend("UACME1", registration.id), context)
-    assert extended.valid_until is not None
-    new_end = extended.valid_until
-    assert new_end == registration.valid_until + context.policy.validity
+    new_end = seeding.ends(extend(Extend("UACME1", registration.id), context))
+    assert new_end == end + context.policy.validity
     assert remind(context) == 0
 
     clock.now = new_end - 3 * DAY

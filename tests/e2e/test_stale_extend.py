@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.blocks.reminders import EXTEND
+from tests import seeding
 from tests.e2e.conftest import Bot
 from tests.e2e.rows import registration
 from tests.e2e.test_time import DAY, at, dms_to, hold
@@ -21,8 +22,7 @@ def bot_settings() -> dict[str, Any]:
 
 def test_a_double_click_on_extend_extends_once_and_says_so(bot: Bot) -> None:
     held = hold(bot)
-    end = held.valid_until
-    assert end is not None
+    end = seeding.ends(held)
     at(bot, end - DAY)
     (reminder,) = [m for m in dms_to(bot, "UACME1") if "Extend" in bot.text_of(m)][-1:]
     for _ in range(2):  # the same copy clicked twice: each click has its own action_ts
@@ -38,8 +38,7 @@ def test_a_double_click_on_extend_extends_once_and_says_so(bot: Bot) -> None:
 
 def test_a_fresh_copy_may_take_the_second_extension(bot: Bot) -> None:
     held = hold(bot)
-    end = held.valid_until
-    assert end is not None
+    end = seeding.ends(held)
     at(bot, end - DAY)
     reminder = [m for m in dms_to(bot, "UACME1") if "Extend" in bot.text_of(m)][-1]
     assert bot.driver.click("UACME1", message=reminder, action_id=EXTEND).status == 200

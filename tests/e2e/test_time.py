@@ -246,8 +246,7 @@ def test_each_expiry_reminder_reaches_every_company_user_once_and_extend_adds_th
     bot: Bot,
 ) -> None:
     held = hold(bot)
-    end = held.valid_until
-    assert end is not None
+    end = seeding.ends(held)
     validity = bot.context.policy.validity
 
     at(bot, end - 3 * DAY - TICK)
@@ -311,8 +310,7 @@ def test_each_expiry_reminder_reaches_every_company_user_once_and_extend_adds_th
 
 def test_two_users_extending_at_once_extend_once(bot: Bot) -> None:
     held = hold(bot)
-    end = held.valid_until
-    assert end is not None
+    end = seeding.ends(held)
     at(bot, end - DAY)
     first, second = (dms_to(bot, user)[-1] for user in ACME_USERS)
 
@@ -353,8 +351,7 @@ def test_extend_is_refused_in_plain_words_when_the_rules_now_say_no_and_the_end_
     bot: Bot,
 ) -> None:
     held = hold(bot)
-    end = held.valid_until
-    assert end is not None
+    end = seeding.ends(held)
     # Down over both marks: only the 1-day reminder is sent.
     at(bot, end - DAY + timedelta(hours=3))
     (reminder,) = dms_to(bot, "UACME1")
