@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.blocks.invite import (
     CREATE_OPPORTUNITY,
@@ -16,9 +15,8 @@ from bot.blocks.invite import (
     INVITE_QR,
     invite_modal,
 )
-from bot.handlers import opportunities, payloads
-from bot.handlers.modals import Listener, opens_modal
-from bot.handlers.refusals import answered
+from bot.handlers import opportunities
+from bot.handlers.modals import Clicked, Listener, on_click, opens_modal
 from bot.handlers.request_keys import action_key
 from bot.services.context import Context
 from bot.services.invitations import (
@@ -51,54 +49,33 @@ invite_clicked = opens_modal(invitation_view)
 opportunity_clicked = opens_modal(opportunities.create_view)
 
 
-def answers_with_invitation(
-    done: str, run: Callable[[payloads.Click, dict[str, Any], Context], Invitation]
-) -> Listener:
-    """A button that acts on the invitation, `run(click, body, services)`, then shows it
-    with `done` said (see `_answer`)."""
+def answers_with_invitation(done: str, run: Callable[[Clicked], Invitation]) -> Listener:
+    """A button that acts on the invitation, `run(clicked)`, then shows it with `done` said:
+    in the invitation modal, in place; in another modal (the result view), the invitation
+    modal on top; in a message, an ephemeral reply."""
 
-    @answered
-    def clicked(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-    ) -> None:
-        ack()
-        click = payloads.click(body)
-        _answer(body, click, lambda: run(click, body, services), done, client, respond)
+    def act(clicked: Clicked) -> None:
+        view = clicked.body.get("view") if isinstance(clicked.body.get("view"), dict) else None
+        if view is None:
+            run(clicked)  # a refusal is answered by @answered, ephemerally
+            clicked.respond(text=done, response_type="ephemeral", replace_original=False)
+            return
+        shown = invite_modal(run(clicked), notice=done)  # a refusal takes the modal's place
+        if view.get("callback_id") == INVITE_MODAL:
+            clicked.client.views_update(view_id=str(view.get("id")), view=shown)
+        else:
+            clicked.client.views_push(trigger_id=clicked.click.trigger_id, view=shown)
 
-    return clicked
+    return on_click(act)
 
 
 qr_clicked = answers_with_invitation(
     QR_SENT,
-    lambda click, _body, services: send_qr_code(
-        SendQrCode(click.user_id, click.registration_id), services
-    ),
+    lambda c: send_qr_code(SendQrCode(c.click.user_id, c.click.registration_id), c.services),
 )
 email_clicked = answers_with_invitation(
     EMAIL_QUEUED,
-    lambda click, body, services: email_invitation(
-        EmailInvitation(click.user_id, click.registration_id, action_key(body)), services
+    lambda c: email_invitation(
+        EmailInvitation(c.click.user_id, c.click.registration_id, action_key(c.body)), c.services
     ),
 )
-
-
-def _answer(
-    body: dict[str, Any],
-    click: payloads.Click,
-    run: Callable[[], Invitation],
-    done: str,
-    client: WebClient,
-    respond: Respond,
-) -> None:
-    """In the invitation modal: it shows the outcome in place. In another modal (the
-    result view): the invitation modal on top. In a message: an ephemeral reply."""
-    view = body.get("view") if isinstance(body.get("view"), dict) else None
-    if view is None:
-        run()  # a refusal is answered by @answered, ephemerally
-        respond(text=done, response_type="ephemeral", replace_original=False)
-        return
-    shown = invite_modal(run(), notice=done)  # a refusal takes the modal's place (@answered)
-    if view.get("callback_id") == INVITE_MODAL:
-        client.views_update(view_id=str(view.get("id")), view=shown)
-    else:
-        client.views_push(trigger_id=click.trigger_id, view=shown)

@@ -1,9 +1,11 @@
-"""Shapes several listeners share: a button that opens a modal once the click is checked, and
-a modal whose one text field, required and bounded, is all the use case needs."""
+"""Shapes several listeners share: a registration's button, one that opens a modal once the
+click is checked, and a modal whose one text field, required and bounded, is all its use case
+needs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -22,20 +24,41 @@ ViewFor = Callable[[str, int, Context], dict[str, Any]]
 TextSubmitted = Callable[[str, int, str, Context], dict[str, Any] | None]
 
 
-def opens_modal(view_for: ViewFor) -> Listener:
-    """A listener for a registration's button: `view_for(user, registration id, services)`
-    checks the click (raising a refusal) and builds the modal it opens."""
+@dataclass(frozen=True)
+class Clicked:
+    """A registration's button, read: which one who clicked, and where to answer."""
+
+    click: payloads.Click
+    body: dict[str, Any]
+    client: WebClient
+    respond: Respond
+    services: Context
+
+
+def on_click(act: Callable[[Clicked], None]) -> Listener:
+    """A listener for a button whose value names a registration: acknowledged at once, then
+    `act(clicked)`; a refusal is answered by @answered."""
 
     @answered
     def clicked(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
     ) -> None:
         ack()
-        click = payloads.click(body)
-        view = view_for(click.user_id, click.registration_id, services)
-        client.views_open(trigger_id=click.trigger_id, view=view)
+        act(Clicked(payloads.click(body), body, client, respond, services))
 
     return clicked
+
+
+def opens_modal(view_for: ViewFor) -> Listener:
+    """A listener for a registration's button: `view_for(user, registration id, services)`
+    checks the click (raising a refusal) and builds the modal it opens."""
+
+    def open_view(clicked: Clicked) -> None:
+        click = clicked.click
+        view = view_for(click.user_id, click.registration_id, clicked.services)
+        clicked.client.views_open(trigger_id=click.trigger_id, view=view)
+
+    return on_click(open_view)
 
 
 def submits_text(
