@@ -16,7 +16,7 @@ from bot.blocks.extension_requests import (
     REQUEST_MODAL,
     name_of,
 )
-from bot.blocks.kit import modal, plain, section, text_input
+from bot.blocks.kit import modal, one_text_modal, plain, section
 from bot.blocks.text import duration_words, slack_date
 from bot.domain.extension_requests import ExtensionRequest
 from bot.domain.model import Registration
@@ -41,22 +41,16 @@ def request_modal(registration: Registration, policy: Policy) -> dict[str, Any]:
         f" ({duration_words(policy.validity)} later). Meanwhile it stays reserved until its"
         " current end; if that comes first, the request lapses."
     )
-    return modal(
+    return one_text_modal(
         REQUEST_MODAL,
         REQUEST_LABEL,
-        [
-            section(intro),
-            text_input(
-                JUSTIFICATION,
-                "Justification",
-                max_length=JUSTIFICATION_MAX,
-                optional=False,
-                multiline=True,
-                hint="Why do you need longer? The reviewers read exactly this.",
-            ),
-        ],
+        [section(intro)],
+        JUSTIFICATION,
+        "Justification",
+        max_length=JUSTIFICATION_MAX,
+        hint="Why do you need longer? The reviewers read exactly this.",
         submit="Send request",
-        metadata=str(registration.id),
+        about=registration.id,
     )
 
 
@@ -69,26 +63,17 @@ def request_sent_modal(asked: ExtensionRequest) -> dict[str, Any]:
 
 
 def reject_modal(asked: ExtensionRequest, registration: Registration) -> dict[str, Any]:
-    return modal(
+    question = plain(
+        f"Reject the extension of {registration.customer.name}? It then ends on its current date."
+    )
+    return one_text_modal(
         REJECT_MODAL,
         "Reject extension",
-        [
-            {
-                "type": "section",
-                "text": plain(
-                    f"Reject the extension of {registration.customer.name}? It then ends on its"
-                    " current date."
-                ),
-            },
-            text_input(
-                REASON_BLOCK,
-                "Reason",
-                max_length=REASON_MAX,
-                optional=False,
-                multiline=True,
-                hint="The partner's users receive these words.",
-            ),
-        ],
+        [{"type": "section", "text": question}],
+        REASON_BLOCK,
+        "Reason",
+        max_length=REASON_MAX,
+        hint="The partner's users receive these words.",
         submit="Reject",
-        metadata=str(asked.id),
+        about=asked.id,
     )

@@ -69,6 +69,26 @@ def modal(
     return view
 
 
+def one_text_modal(
+    callback_id: str,
+    title: str,
+    intro: list[Block],
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    hint: str | None = None,
+    submit: str,
+    about: int | None,
+) -> dict[str, Any]:
+    """A modal about one record (`about`, its id, comes back as metadata) that asks for one
+    required text: what bot/handlers/modals.py `submits_text` reads."""
+    asked = text_input(
+        block_id, label, max_length=max_length, optional=False, multiline=True, hint=hint
+    )
+    return modal(callback_id, title, [*intro, asked], submit=submit, metadata=str(about))
+
+
 def _input(
     block_id: str,
     label: str,

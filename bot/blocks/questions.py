@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks import limits
-from bot.blocks.kit import context, modal, plain, section, text_input
+from bot.blocks.kit import context, modal, one_text_modal, plain, section
 from bot.blocks.message import Block, Message
 from bot.blocks.text import clip, escape_clip, slack_date, user_ref
 from bot.domain.model import Registration, Status
@@ -23,44 +23,36 @@ NAME_LIMIT = 200
 
 
 def ask_modal(registration: Registration) -> dict[str, Any]:
-    return modal(
+    question = plain(f"What do you need to know about {registration.customer.name}?")
+    return one_text_modal(
         ASK_MODAL,
         "Ask the partner",
-        [
-            {
-                "type": "section",
-                "text": plain(f"What do you need to know about {registration.customer.name}?"),
-            },
-            text_input(
-                QUESTION_BLOCK,
-                "Question for the partner",
-                max_length=TEXT_MAX,
-                optional=False,
-                multiline=True,
-                hint="Every user of the partner company gets it by DM. The deadline pauses "
-                "until they answer.",
-            ),
-        ],
+        [{"type": "section", "text": question}],
+        QUESTION_BLOCK,
+        "Question for the partner",
+        max_length=TEXT_MAX,
+        hint="Every user of the partner company gets it by DM. The deadline pauses "
+        "until they answer.",
         submit="Ask",
-        metadata=str(registration.id),
+        about=registration.id,
     )
 
 
 def answer_modal(registration: Registration) -> dict[str, Any]:
     question = registration.question
     asked = question.text if question else ""
-    return modal(
+    return one_text_modal(
         ANSWER_MODAL,
         "Answer the reviewers",
         [
             {"type": "section", "text": plain(f"About {registration.customer.name}:")},
             {"type": "section", "text": plain(f"“{clip(asked, 2900)}”")},
-            text_input(
-                ANSWER_BLOCK, "Your answer", max_length=TEXT_MAX, optional=False, multiline=True
-            ),
         ],
+        ANSWER_BLOCK,
+        "Your answer",
+        max_length=TEXT_MAX,
         submit="Send",
-        metadata=str(registration.id),
+        about=registration.id,
     )
 
 
