@@ -13,7 +13,6 @@ from typing import Any
 from bot.blocks.kit import actions, button
 from bot.blocks.message import Block
 from bot.blocks.preregister import FormValues
-from bot.domain.model import Customer
 
 ANOTHER = "next_preregister_another"
 EDIT_TYPED = "next_edit_details"
@@ -65,15 +64,4 @@ def typed_from(value: str | None, fallback_country: str) -> FormValues:
         email=text.get("email"),
         mobile=text.get("mobile"),
         industry=text.get("industry"),
-    )
-
-
-def form_of(customer: Customer) -> FormValues:
-    return FormValues(
-        country=customer.country,
-        customer_name=customer.name,
-        email=customer.email,
-        mobile=customer.mobile,
-        industry=customer.industry,
-        notes=customer.notes,
     )

@@ -15,6 +15,7 @@ from bot.blocks.kit import VALUE as VALUE
 from bot.blocks.kit import email_input, modal, plain, section, text_input
 from bot.blocks.message import Block
 from bot.domain.industries import INDUSTRIES
+from bot.domain.model import Customer
 
 # Views' callback_ids.
 PREREGISTER = "preregister"
@@ -51,6 +52,18 @@ class FormValues:
     industry: str | None = None
     notes: str | None = None
     justification: str | None = None
+
+    @classmethod
+    def of(cls, customer: Customer) -> FormValues:
+        """The form filled in with a customer already typed once (nothing to justify yet)."""
+        return cls(
+            country=customer.country,
+            customer_name=customer.name,
+            email=customer.email,
+            mobile=customer.mobile,
+            industry=customer.industry,
+            notes=customer.notes,
+        )
 
 
 # --------------------------------------------------------------------------

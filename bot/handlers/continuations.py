@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.continuations import AGAIN, ANOTHER, EDIT_TYPED, OPEN_LIST, form_of, typed_from
+from bot.blocks.continuations import AGAIN, ANOTHER, EDIT_TYPED, OPEN_LIST, typed_from
 from bot.blocks.preregister import FormValues, preregister_modal
 from bot.handlers import manage, payloads
 from bot.handlers.refusals import answered
@@ -58,7 +58,7 @@ def preregister_again(ack: Ack, body: dict[str, Any], client: WebClient, service
     registration = own_registration(
         GetOwnRegistration(click.user_id, click.registration_id), services
     )
-    _show_form(body, client, services, lambda _country: form_of(registration.customer))
+    _show_form(body, client, services, lambda _country: FormValues.of(registration.customer))
 
 
 @answered

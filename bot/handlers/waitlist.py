@@ -51,12 +51,7 @@ def preregister_clicked(
     user_id, trigger_id, customer = payloads.typed_customer(body)
     now_standing = standing(GetStanding(user_id), services)
     now_standing.check()
-    form = FormValues(
-        country=customer.country,
-        customer_name=customer.name,
-        email=customer.email,
-        mobile=customer.mobile,
-    )
+    form = FormValues.of(customer)
     client.views_open(
         trigger_id=trigger_id, view=preregister_modal(now_standing.partner.country, form)
     )
