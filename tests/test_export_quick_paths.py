@@ -10,8 +10,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from sqlalchemy import insert, update
 
 from bot.adapters.export import (
-    csv_rows,
-    registration_records,
     utc_text,
     write_csv,
     write_csv_rows,
@@ -22,6 +20,7 @@ from bot.bootstrap import Runtime
 from bot.services.partners import AddPartner, add_partner
 from tests import seeding
 from tests.conftest import Clock
+from tests.test_export_csv_rows import quick_csv
 
 
 def _seed(runtime: Runtime, clock: Clock) -> int:
@@ -68,13 +67,7 @@ def test_registrations_quick_path_writes_what_the_records_write(
     runtime: Runtime, clock: Clock
 ) -> None:
     _seed(runtime, clock)
-    with runtime.engine.connect() as connection:
-        quick = io.StringIO()
-        write_csv_rows(csv_rows(connection), quick)
-        by_records = io.StringIO()
-        write_csv(registration_records(connection), by_records)
-    assert quick.getvalue() == by_records.getvalue()
-    text = quick.getvalue()
+    text = quick_csv(runtime)
     assert "'@SUM(A1)" in text and "'-U1" in text
     assert ".001234+00:00" in text and "2026-03-01T07:30:00+00:00" in text
 

@@ -34,6 +34,14 @@ def bot_settings(smtp: tuple[Catcher, str]) -> dict[str, Any]:
     return {"smtp_url": smtp[1], "mail_from": "invite@prereg.example"}
 
 
+@pytest.fixture
+def registration_id(bot: Bot) -> int:
+    """ACME holds the customer whose invitation its users email."""
+    held = seeding.hold(bot.context, "it@kunde.de").id
+    assert held is not None
+    return held
+
+
 def invitation_modal(bot: Bot, user: str) -> dict[str, Any]:
     """The user opens the invitation from `/preregister list`."""
     bot.driver.slash_command(user, "list")
@@ -61,11 +69,9 @@ def emails_owed(bot: Bot) -> int:
 
 
 def test_a_double_click_sends_one_email_until_the_cooldown_is_over(
-    bot: Bot, smtp: tuple[Catcher, str]
+    bot: Bot, smtp: tuple[Catcher, str], registration_id: int
 ) -> None:
     catcher, _ = smtp
-    registration_id = seeding.hold(bot.context, "it@kunde.de").id
-    assert registration_id is not None
     modal = invitation_modal(bot, "UACME1")
     mark = bot.slack.mark()
     for _ in range(2):  # two clicks, each its own action_ts, on the same modal
@@ -86,11 +92,9 @@ def test_a_double_click_sends_one_email_until_the_cooldown_is_over(
 
 
 def test_two_colleagues_clicking_at_once_send_one_email(
-    bot: Bot, smtp: tuple[Catcher, str]
+    bot: Bot, smtp: tuple[Catcher, str], registration_id: int
 ) -> None:
     catcher, _ = smtp
-    registration_id = seeding.hold(bot.context, "it@kunde.de").id
-    assert registration_id is not None
     modals = {user: invitation_modal(bot, user) for user in ("UACME1", "UACME2")}
     barrier = threading.Barrier(len(modals))
     replies: list[Reply] = []

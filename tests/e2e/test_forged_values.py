@@ -30,14 +30,21 @@ def unchanged(bot: Bot) -> dict[str, Any]:
     return state
 
 
-def clicked(bot: Bot, user: str, channel: str, action: dict[str, Any]) -> dict[str, Any]:
-    """A click on a message in `channel`, as Slack sends it."""
+def interaction(bot: Bot, kind: str, user: str) -> dict[str, Any]:
+    """What every interaction payload of `kind` from `user` carries, at the least."""
     return {
-        "type": "block_actions",
+        "type": kind,
         "user": bot.driver.user(user),
         "team": {"id": "T0STANDIN", "domain": "standin"},
         "api_app_id": "A0PREREG",
         "trigger_id": bot.driver.trigger_id(user),
+    }
+
+
+def clicked(bot: Bot, user: str, channel: str, action: dict[str, Any]) -> dict[str, Any]:
+    """A click on a message in `channel`, as Slack sends it."""
+    return {
+        **interaction(bot, "block_actions", user),
         "actions": [{"block_id": "b", "action_ts": "1.0", **action}],
         "channel": {"id": channel, "name": channel.lower()},
         "container": {"type": "message", "message_ts": "1.000001", "channel_id": channel},

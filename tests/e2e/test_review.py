@@ -66,6 +66,13 @@ def card(bot: Bot, registration_id: int) -> dict[str, Any]:
     return bot.slack.message(REVIEW_CHANNEL, posted.response["ts"])
 
 
+def requested_card(bot: Bot) -> tuple[int, dict[str, Any]]:
+    """A review request's registration id, and its card as the channel shows it."""
+    request = request_review(bot)
+    assert request.id is not None
+    return request.id, card(bot, request.id)
+
+
 def buttons(message: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """Visible label -> (action_id, value) of every button on the message."""
     return {
@@ -285,9 +292,7 @@ def test_partner_asks_for_review_in_the_modal_and_a_reviewer_approves(bot: Bot) 
 
 
 def test_reject_asks_for_a_reason_and_tells_everyone(bot: Bot) -> None:
-    request = request_review(bot)
-    assert request.id is not None
-    shown = card(bot, request.id)
+    request_id, shown = requested_card(bot)
     settle(bot)
     before = outbox_kinds(bot)
 
@@ -302,7 +307,7 @@ def test_reject_asks_for_a_reason_and_tells_everyone(bot: Bot) -> None:
         assert refused.status == 200
         assert refused.json["response_action"] == "errors"
         assert set(refused.json["errors"]) == {details_input["block_id"]}
-        assert registration(bot, request.id).status is Status.PENDING_REVIEW
+        assert registration(bot, request_id).status is Status.PENDING_REVIEW
         assert outbox_kinds(bot) == before
         assert bot.modal("UREV1")["callback_id"] == REJECT_MODAL  # still open, still typing
 
@@ -310,7 +315,7 @@ def test_reject_asks_for_a_reason_and_tells_everyone(bot: Bot) -> None:
     closed = bot.driver.submit_view("UREV1", other("  Direct sales owns this account.  "))
     assert closed.status == 200 and closed.json is None  # the modal closes
     assert bot.slack.current_modal("UREV1") is None
-    rejected = decided(bot, request.id)
+    rejected = decided(bot, request_id)
 
     assert rejected.status is Status.REJECTED
     assert rejected.decided_by == "UREV1" and rejected.decided_at == bot.clock.now
@@ -390,9 +395,7 @@ def test_what_partners_and_reviewers_typed_pings_nobody(bot: Bot) -> None:
 def test_only_reviewers_outside_the_company_may_decide(
     bot: Bot, user: str, refusal: str, button: str
 ) -> None:
-    request = request_review(bot)
-    assert request.id is not None
-    shown = card(bot, request.id)
+    request_id, shown = requested_card(bot)
     settle(bot)
     before = outbox_kinds(bot)
 
@@ -400,8 +403,8 @@ def test_only_reviewers_outside_the_company_may_decide(
 
     said = ephemeral_for(bot, user)
     assert escape(refusal) in said
-    assert registration(bot, request.id).status is Status.PENDING_REVIEW
-    assert registration(bot, request.id).decided_by is None
+    assert registration(bot, request_id).status is Status.PENDING_REVIEW
+    assert registration(bot, request_id).decided_by is None
     assert outbox_kinds(bot) == before
     assert bot.slack.calls("views.open") == []
     assert card_updates(bot) == []
@@ -416,19 +419,17 @@ def test_only_reviewers_outside_the_company_may_decide(
 
 
 def test_approve_and_reject_at_the_same_moment_one_decision_wins(bot: Bot) -> None:
-    request = request_review(bot)
-    assert request.id is not None
-    shown = card(bot, request.id)
+    request_id, shown = requested_card(bot)
     open_reject_modal(bot, "UREV2", shown)
 
     _, rejecting = race(
         lambda: bot.driver.click("UREV1", message=shown, text="Approve"),
         lambda: bot.driver.submit_view("UREV2", other("Direct sales owns it")),
     )
-    final = decided(bot, request.id)
+    final = decided(bot, request_id)
 
     with bot.context.uow() as uow:
-        actions = [e.action for e in uow.audit.for_registration(request.id)]
+        actions = [e.action for e in uow.audit.for_registration(request_id)]
     assert sorted(a for a in actions if a in ("approved", "rejected")) in (
         ["approved"],
         ["rejected"],
@@ -457,22 +458,20 @@ def test_approve_and_reject_at_the_same_moment_one_decision_wins(bot: Bot) -> No
 
 
 def test_a_double_click_on_approve_decides_once(bot: Bot) -> None:
-    request = request_review(bot)
-    assert request.id is not None
-    shown = card(bot, request.id)
+    request_id, shown = requested_card(bot)
 
     race(
         lambda: bot.driver.click("UREV1", message=shown, text="Approve"),
         lambda: bot.driver.click("UREV1", message=shown, text="Approve"),
     )
-    approved = decided(bot, request.id)
+    approved = decided(bot, request_id)
     # The second click is told, so nobody wonders whether it worked.
     told = ephemeral_for(bot, "UREV1")
     assert "already decided" in told and "Approved by <@UREV1>" in told
 
     assert approved.status is Status.PREREGISTERED
     with bot.context.uow() as uow:
-        actions = [e.action for e in uow.audit.for_registration(request.id)]
+        actions = [e.action for e in uow.audit.for_registration(request_id)]
     assert actions.count("approved") == 1
     assert len(card_updates(bot)) == 1
     assert sorted(user for user, _ in dms(bot)) == sorted(ACME_USERS)
@@ -486,12 +485,10 @@ def test_a_double_click_on_approve_decides_once(bot: Bot) -> None:
 
 
 def test_the_reject_modal_of_a_request_approved_meanwhile_says_so(bot: Bot) -> None:
-    request = request_review(bot)
-    assert request.id is not None
-    shown = card(bot, request.id)
+    request_id, shown = requested_card(bot)
     open_reject_modal(bot, "UREV2", shown)
     assert bot.driver.click("UREV1", message=shown, text="Approve").status == 200
-    approved = decided(bot, request.id)
+    approved = decided(bot, request_id)
     before = outbox_kinds(bot)
 
     reply = bot.driver.submit_view("UREV2", other("Too late"))
@@ -500,7 +497,7 @@ def test_the_reject_modal_of_a_request_approved_meanwhile_says_so(bot: Bot) -> N
     told = bot.text_of(bot.modal("UREV2"))
     assert "already decided" in told and "Approved by <@UREV1>" in told
     settle(bot)
-    assert registration(bot, request.id) == approved
+    assert registration(bot, request_id) == approved
     assert outbox_kinds(bot) == before
     assert len(card_updates(bot)) == 1
     assert len(dms(bot)) == 2
@@ -563,13 +560,11 @@ def test_a_card_to_a_missing_channel_is_a_dead_letter(bot: Bot) -> None:
 
 
 def test_a_dm_that_fails_is_retried_and_each_user_gets_exactly_one(bot: Bot) -> None:
-    request = request_review(bot)
-    assert request.id is not None
-    shown = card(bot, request.id)
+    request_id, shown = requested_card(bot)
     settle(bot)
     bot.slack.fail_next("chat.postMessage", status=500)
     assert bot.driver.click("UREV1", message=shown, text="Approve").status == 200
-    decided(bot, request.id)
+    decided(bot, request_id)
     assert len(dms(bot)) == 1
     failed = [r for r in outbox(bot) if r.status == "pending"]
     assert [(r.kind, r.attempts) for r in failed] == [("decision", 1)]

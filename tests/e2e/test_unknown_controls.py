@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.blocks.refusals import UNKNOWN
 from tests.e2e.conftest import Bot
-from tests.e2e.test_forged_values import answered_in_words, clicked, unchanged
+from tests.e2e.test_forged_values import answered_in_words, clicked, interaction, unchanged
 from tests.e2e.test_manage import seed
 
 
@@ -22,14 +22,7 @@ def submitted(bot: Bot, user: str, callback_id: str) -> dict[str, Any]:
         "hash": "1.a",
         "blocks": [],
     }
-    return {
-        "type": "view_submission",
-        "user": bot.driver.user(user),
-        "team": {"id": "T0STANDIN", "domain": "standin"},
-        "api_app_id": "A0PREREG",
-        "trigger_id": bot.driver.trigger_id(user),
-        "view": view,
-    }
+    return {**interaction(bot, "view_submission", user), "view": view}
 
 
 def test_an_unknown_button_is_answered_at_once_in_words(bot: Bot) -> None:
