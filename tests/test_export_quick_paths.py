@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import DateTime, Text, insert, literal, select, update
+from sqlalchemy.types import TypeEngine
 
-from bot.adapters.export import (
-    utc_text,
-    write_csv,
-    write_csv_rows,
-)
-from bot.adapters.opportunity_export import COLUMNS, opportunity_csv_rows, opportunity_records
+from bot.adapters.export import registration_records, write_csv, write_registrations_csv
+from bot.adapters.export_sql import moment
+from bot.adapters.opportunity_export import COLUMNS, opportunity_records, write_opportunities_csv
 from bot.adapters.orm import OpportunityRow, RegistrationRow
 from bot.bootstrap import Runtime
 from bot.services.partners import AddPartner, add_partner
@@ -97,11 +96,11 @@ def test_opportunities_quick_path_writes_what_the_records_write(
         connection.execute(insert(OpportunityRow), rows)
     with runtime.engine.connect() as connection:
         quick = io.StringIO()
-        write_csv_rows(opportunity_csv_rows(connection), quick, COLUMNS)
+        write_opportunities_csv(connection, quick)
         by_records = io.StringIO()
         write_csv(opportunity_records(connection), by_records, columns=COLUMNS)
         only = io.StringIO()
-        write_csv_rows(opportunity_csv_rows(connection, "nobody"), only, COLUMNS)
+        write_opportunities_csv(connection, only, "nobody")
     assert quick.getvalue() == by_records.getvalue()
     lines = quick.getvalue().splitlines()
     assert len(lines) == 7  # the header, five rows, the second line of a note
@@ -110,10 +109,59 @@ def test_opportunities_quick_path_writes_what_the_records_write(
     assert only.getvalue() == ",".join(COLUMNS) + "\n"
 
 
-def test_a_stored_time_reads_as_the_records_write_it() -> None:
-    aware = datetime(2026, 1, 31, 9, 30, 5, 120, tzinfo=timezone(timedelta(hours=-5)))
-    assert utc_text(aware) == "2026-01-31T14:30:05.000120+00:00"
-    assert utc_text("2026-01-31 09:30:00.000000") == "2026-01-31T09:30:00+00:00"
-    assert utc_text("2026-01-31 09:30:00.000007") == "2026-01-31T09:30:00.000007+00:00"
-    assert utc_text("2026-01-31 09:30:00") == "2026-01-31T09:30:00+00:00"
-    assert utc_text(None) == ""
+def test_a_stored_time_reads_as_the_records_write_it(runtime: Runtime) -> None:
+    """SQLite keeps the text SQLAlchemy wrote; PostgreSQL a time in any offset."""
+    dialect = runtime.engine.dialect.name
+    if dialect == "sqlite":
+        stored: list[object] = [
+            "2026-01-31 09:30:00.000000",
+            "2026-01-31 09:30:00.000007",
+            "2026-01-31 09:30:00",
+            None,
+        ]
+    else:
+        minus_five = timezone(timedelta(hours=-5))
+        stored = [
+            datetime(2026, 1, 31, 4, 30, tzinfo=minus_five),
+            datetime(2026, 1, 31, 9, 30, 0, 7, tzinfo=UTC),
+            datetime(2026, 1, 31, 14, 30, 5, 120, tzinfo=minus_five),
+            None,
+        ]
+    with runtime.engine.connect() as connection:
+        shown = [
+            connection.execute(
+                select(moment(literal(value, _stored_type(dialect)), dialect))
+            ).scalar()
+            for value in stored
+        ]
+    assert shown[:2] == ["2026-01-31T09:30:00+00:00", "2026-01-31T09:30:00.000007+00:00"]
+    if dialect == "sqlite":
+        assert shown[2] == "2026-01-31T09:30:00+00:00"
+    else:
+        assert shown[2] == "2026-01-31T19:30:05.000120+00:00"
+    assert shown[3] is None
+
+
+def _stored_type(dialect: str) -> TypeEngine[Any]:
+    return Text() if dialect == "sqlite" else DateTime(timezone=True)
+
+
+def test_texts_copy_would_quote_otherwise_are_written_as_the_records_write_them(
+    runtime: Runtime, clock: Clock
+) -> None:
+    """A carriage return inside a text, a lone \\., an empty text beside a missing one,
+    digits of another script after a sign: the same bytes as the records' path."""
+    held = _seed(runtime, clock)
+    texts = {"customer_name": "Kunde\rGmbH", "decided_by": "\\.", "mobile": "-\u0663\u0664"}
+    for values in ({"decided_by": ""}, texts):
+        with runtime.engine.begin() as connection:
+            connection.execute(
+                update(RegistrationRow).where(RegistrationRow.id == held).values(**values)
+            )
+        with runtime.engine.connect() as connection:
+            quick = io.StringIO()
+            write_registrations_csv(connection, quick)
+            by_records = io.StringIO()
+            write_csv(registration_records(connection), by_records)
+        assert quick.getvalue() == by_records.getvalue()
+    assert "Kunde\rGmbH" in quick.getvalue() and ",'-\u0663\u0664," in quick.getvalue()

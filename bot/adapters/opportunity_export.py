@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, Text, case, func, select, type_coerce
 
-from bot.adapters.export import (
-    FORMULA_START,
-    Record,
-    _moment,
-    as_stored,
-    guarded,
-    streamed,
-    utc_text,
-)
+from bot.adapters.export import Record, _moment, streamed
+from bot.adapters.export_sql import amount, guarded, moment, number, write_query_csv
 from bot.adapters.orm import OpportunityRow, RegistrationRow
 
 COLUMNS = (
@@ -40,7 +33,7 @@ COLUMNS = (
 
 def opportunity_records(connection: Connection, partner_id: str | None = None) -> Iterator[Record]:
     """In id order, on a read-only transaction that leaves writers alone."""
-    for row in _stored_rows(connection, partner_id, plain=False):
+    for row in _stored_rows(connection, partner_id):
         (id_, registration, partner, customer, name, cents, currency, close, stage, *rest) = row
         notes, by, created, updated = rest
         yield {
@@ -62,46 +55,46 @@ def opportunity_records(connection: Connection, partner_id: str | None = None) -
         }
 
 
-def opportunity_csv_rows(
-    connection: Connection, partner_id: str | None = None
-) -> Iterator[tuple[str, ...]]:
-    """The cells of write_csv(opportunity_records(…), columns=COLUMNS), built straight
-    from the values as the driver hands them over (see export.csv_rows), texts empty
-    instead of NULL already."""
-    s, g, when = FORMULA_START, guarded, utc_text
-    for row in _stored_rows(connection, partner_id, plain=True):
-        (id_, registration, partner, customer, name, cents, currency, close, stage, *rest) = row
-        notes, by, created, updated = rest
-        yield (
-            str(id_),
-            str(registration),
-            g(partner) if partner.startswith(s) else partner,
-            g(customer) if customer.startswith(s) else customer,
-            g(name) if name.startswith(s) else name,
-            _amount(cents),
-            g(currency) if currency.startswith(s) else currency,
-            close if isinstance(close, str) else close.isoformat() if close is not None else "",
-            g(stage) if stage.startswith(s) else stage,
-            "false" if stage in _CLOSED else "true",
-            g(notes) if notes.startswith(s) else notes,
-            g(by) if by.startswith(s) else by,
-            when(created),
-            when(updated),
-        )
+def write_opportunities_csv(
+    connection: Connection, out: TextIO, partner_id: str | None = None
+) -> None:
+    """What write_csv(opportunity_records(…), columns=COLUMNS) writes, the cells made by
+    the database (see export.write_registrations_csv)."""
+    o, r, d = OpportunityRow.__table__.c, RegistrationRow.__table__.c, connection.dialect.name
+    cells = [
+        number(o.id),
+        number(o.registration_id),
+        guarded(r.partner_id, d),
+        guarded(r.customer_name, d),
+        guarded(o.name, d),
+        amount(o.amount_cents),
+        guarded(o.currency, d),
+        func.to_char(o.close_date, "YYYY-MM-DD")
+        if d == "postgresql"
+        else type_coerce(o.close_date, Text),
+        guarded(o.stage, d),
+        case((o.stage.in_(_CLOSED), "false"), else_="true"),
+        guarded(o.notes, d),
+        guarded(o.created_by, d),
+        moment(o.created_at, d),
+        moment(o.updated_at, d),
+    ]
+    query = _picked(
+        select(*(cell.label(name) for cell, name in zip(cells, COLUMNS, strict=True))),
+        partner_id,
+    )
+    texts = [r.partner_id, r.customer_name, o.name, o.currency, o.stage, o.notes, o.created_by]
+    write_query_csv(connection, query, texts, out, COLUMNS, _TYPED)
+
+
+# The cells that hold what a person typed (the stage too: the JSON path guards it alike).
+_TYPED = ("partner_id", "customer_name", "name", "currency", "stage", "notes", "created_by")
 
 
 _CLOSED = ("won", "lost")
 
 
-def _amount(cents: int | None) -> str:
-    """f"{Decimal(cents) / 100:.2f}" with the formula guard, in integers."""
-    if cents is None:
-        return ""
-    whole, hundredths = divmod(abs(cents), 100)
-    return f"'-{whole}.{hundredths:02d}" if cents < 0 else f"{whole}.{hundredths:02d}"
-
-
-def _stored_rows(connection: Connection, partner_id: str | None, plain: bool) -> Iterator[Any]:
+def _stored_rows(connection: Connection, partner_id: str | None) -> Iterator[Any]:
     opp, reg = OpportunityRow.__table__, RegistrationRow.__table__
     columns = [
         opp.c.id,
@@ -118,11 +111,12 @@ def _stored_rows(connection: Connection, partner_id: str | None, plain: bool) ->
         opp.c.created_at,
         opp.c.updated_at,
     ]
-    query = (
-        select(*(as_stored(c, connection.dialect.name) for c in columns) if plain else columns)
-        .join(reg, reg.c.id == opp.c.registration_id)
-        .order_by(opp.c.id)
-    )
+    yield from streamed(connection, _picked(select(*columns), partner_id))
+
+
+def _picked(query: Select[Any], partner_id: str | None) -> Select[Any]:
+    opp, reg = OpportunityRow.__table__, RegistrationRow.__table__
+    query = query.join_from(opp, reg, reg.c.id == opp.c.registration_id).order_by(opp.c.id)
     if partner_id is not None:
         query = query.where(reg.c.partner_id == partner_id)
-    yield from streamed(connection, query, plain)
+    return query

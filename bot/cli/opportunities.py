@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.adapters.export import write_csv_rows, write_json
-from bot.adapters.opportunity_export import COLUMNS, opportunity_csv_rows, opportunity_records
+from bot.adapters.export import write_json
+from bot.adapters.opportunity_export import (
+    COLUMNS,
+    opportunity_records,
+    write_opportunities_csv,
+)
 from bot.cli.common import (
     EXIT_CODES,
     OK,
@@ -49,5 +53,5 @@ def _export(args: argparse.Namespace) -> int:
             if args.format == "json":
                 write_json(opportunity_records(connection, args.partner), sys.stdout)
             else:
-                write_csv_rows(opportunity_csv_rows(connection, args.partner), sys.stdout, COLUMNS)
+                write_opportunities_csv(connection, sys.stdout, args.partner)
     return OK

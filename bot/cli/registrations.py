@@ -57,7 +57,7 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from bot.adapters.export import csv_rows, registration_records, write_csv_rows, write_json
+    from bot.adapters.export import registration_records, write_json, write_registrations_csv
 
     with runtime_for(args) as runtime:
         check_partner(runtime, args.partner)
@@ -66,7 +66,7 @@ def _export(args: argparse.Namespace) -> int:
             if args.format == "json":
                 write_json(registration_records(connection, *picked), sys.stdout)
             else:
-                write_csv_rows(csv_rows(connection, *picked), sys.stdout)
+                write_registrations_csv(connection, sys.stdout, *picked)
     return OK
 
 
