@@ -24,7 +24,6 @@ from bot.adapters.database import (
 )
 from bot.adapters.outbox_worker import LaneWorkers, OutboxWorker
 from bot.adapters.process_identity import current_owner, is_dead
-from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.calendar import WorkingCalendar
 from bot.services.context import Context
 from bot.services.lanes import Pacer
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.adapters.directory_bulk import SqlDirectoryLoad
+    from bot.adapters.unit_of_work import SqlUnitOfWork
     from bot.services.delivery import DeliveryReport, Sender
     from bot.services.invite_links import Invites
 
@@ -131,16 +131,24 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Runtim
     wake = threading.Event()
     context = Context(
         uow=partial(
-            SqlUnitOfWork, session_factory(engine), on_outbox=wake.set, turn=writer_turn(engine)
+            _unit_of_work, session_factory(engine), on_outbox=wake.set, turn=writer_turn(engine)
         ),
         policy=settings.policy(),
         calendar=calendar,
         clock=clock,
         reviewers=frozenset(settings.reviewer_user_ids),
         invites=invites(settings),
-        reader=partial(SqlUnitOfWork, reading_session_factory(engine), read_only=True),
+        reader=partial(_unit_of_work, reading_session_factory(engine), read_only=True),
     )
     return Runtime(settings, engine, context, wake, _sender(settings, context, clock))
+
+
+def _unit_of_work(*args: Any, **kwargs: Any) -> SqlUnitOfWork:
+    # Loaded with the first unit of work: the exports and the directory import read and
+    # write through Core, and start faster without the repositories and their mappings.
+    from bot.adapters.unit_of_work import SqlUnitOfWork
+
+    return SqlUnitOfWork(*args, **kwargs)
 
 
 def upgrade_schema(settings: Settings) -> tuple[str | None, str | None]:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TypeVar
 
-from sqlalchemy import make_url
+from sqlalchemy import make_url, select
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.bootstrap import Runtime, build
@@ -98,8 +98,13 @@ def check_partner(runtime: Runtime, partner_id: str | None) -> None:
     """An export's --partner names a company that exists, or the command is refused."""
     if partner_id is None:
         return
-    with runtime.context.uow() as uow:
-        if uow.partners.get(partner_id) is None:
+    # A plain read: an export needs no unit of work (nor the repositories it loads).
+    from bot.adapters.orm import PartnerRow
+
+    with runtime.engine.connect() as connection:
+        reading = connection.execution_options(prereg_read_only=True)  # no write lock
+        found = reading.execute(select(PartnerRow.id).where(PartnerRow.id == partner_id))
+        if found.first() is None:
             raise Refused(f'no partner with id "{partner_id}"')
 
 
