@@ -149,11 +149,12 @@ def _stored_type(dialect: str) -> TypeEngine[Any]:
 def test_texts_copy_would_quote_otherwise_are_written_as_the_records_write_them(
     runtime: Runtime, clock: Clock
 ) -> None:
-    """A carriage return inside a text, a lone \\., an empty text beside a missing one,
-    digits of another script after a sign: the same bytes as the records' path."""
+    """A carriage return inside a text (COPY would quote it), a lone \\. (COPY quotes it
+    only as a row's one cell), an empty text beside a missing one, digits of another
+    script after a sign: the same bytes as the records' path."""
     held = _seed(runtime, clock)
     texts = {"customer_name": "Kunde\rGmbH", "decided_by": "\\.", "mobile": "-\u0663\u0664"}
-    for values in ({"decided_by": ""}, texts):
+    for values in ({"decided_by": ""}, {"decided_by": "\\."}, texts):
         with runtime.engine.begin() as connection:
             connection.execute(
                 update(RegistrationRow).where(RegistrationRow.id == held).values(**values)

@@ -51,14 +51,13 @@ def guarded_text(text: str) -> str:
 
 
 def guarded(value: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
-    """export.guarded in SQL, NULL for an empty or missing text. On SQLite the text
-    only, empty for NULL: the guard is cheaper in Python there (_guard)."""
+    """guarded_text in SQL, NULL for an empty or missing text. On SQLite the text only,
+    empty for NULL: the guard is cheaper in Python there (_guard)."""
     if dialect == "sqlite":
         return func.coalesce(value, "")
     value = func.nullif(value, "")
     first = func.substr(value, 1, 1)
-    rest = func.substr(value, 2)
-    not_digits = rest.op("GLOB")("*[^0-9]*") if dialect == "sqlite" else rest.op("~")("[^0-9]")
+    not_digits = func.substr(value, 2).op("~")("[^0-9]")
     return case(
         (first.in_(_ALWAYS), "'" + value),
         (and_(first.in_(_SIGNS), or_(func.length(value) == 1, not_digits)), "'" + value),
@@ -76,7 +75,8 @@ def number(value: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def moment(value: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
-    """export.utc_text in SQL: ISO 8601 in UTC, microseconds only when there are some."""
+    """A stored time as the records' path writes it (export._moment): ISO 8601 in UTC,
+    microseconds only when there are some."""
     if dialect == "postgresql":
         utc = func.timezone("UTC", value)
         micro = cast(func.date_part("microseconds", utc), BigInteger) % 1_000_000
@@ -131,9 +131,9 @@ def write_query_csv(
     guard: Sequence[str],
 ) -> None:
     """The header, then the rows of `query` (its cells already as written, but for the
-    guard on SQLite: the cells named by `guarded`): by COPY on PostgreSQL unless a text of
-    the export's rows holds what COPY quotes and csv.writer does not (a carriage return,
-    or a lone `\\.`): those few exports take the batches."""
+    guard on SQLite: the cells named by `guard`): by COPY on PostgreSQL unless a text of
+    the export's rows holds what COPY quotes and csv.writer does not, a carriage return
+    without a line feed: those few exports take the batches."""
     csv.writer(out, lineterminator="\n").writerow(columns)
     if connection.dialect.name == "postgresql":
         # The check and the rows on one snapshot, unless the caller's transaction is open.
@@ -165,7 +165,7 @@ def _copy_would_differ(
     connection: Connection, query: Select[Any], texts: Sequence[ColumnElement[Any]]
 ) -> bool:
     picked = query.with_only_columns(literal(1)).order_by(None)
-    awkward = or_(*(or_(func.strpos(t, "\r") > 0, t == "\\.") for t in texts))
+    awkward = or_(*(func.strpos(t, "\r") > 0 for t in texts))
     return bool(connection.execute(select(exists(picked.where(awkward)))).scalar())
 
 
@@ -210,7 +210,7 @@ def _batches(
 
 
 def _guard(batch: Sequence[Any], at: Sequence[int]) -> list[Any]:
-    """export.guarded on the cells at `at` of the rows that need it (few do)."""
+    """guarded_text on the cells at `at` of the rows that need it (few do)."""
     start = FORMULA_START
     done = []
     for row in batch:
