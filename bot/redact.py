@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import re
 
+from bot.tracebacks import traceback_text
+
 MAX_LINE = 4000
 """Characters kept of one log message; the rest is cut (a log line is a summary, not a copy)."""
 
@@ -87,8 +89,10 @@ class Redacting(logging.Filter):
         except Exception:  # a malformed call (wrong arguments): keep what can be kept
             message = f"{record.msg!r} {record.args!r}"
         record.msg, record.args = redact(bounded(message)), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:  # a library's; ours log traceback_text
+            error = record.exc_info[1]
+            if error is not None:
+                record.exc_text = traceback_text(error)
         if record.exc_text:
             record.exc_text = redact(bounded(record.exc_text, 4 * MAX_LINE))
         record.exc_info = None

@@ -24,6 +24,7 @@ from bot.services.idempotency import PruneRequestKeys, prune_request_keys
 from bot.services.questions import LapseUnanswered, lapse_unanswered
 from bot.services.registrations import ExpireDue, expire_due
 from bot.services.reminders import SendReminders, send_reminders
+from bot.tracebacks import traceback_text
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +133,12 @@ def _guarded(job: Job, runtime: Runtime) -> Callable[[], bool]:
         try:
             job.run(runtime)
             return True
-        except Exception:
-            log.exception("periodic job %s failed; it runs again at its next tick", job.id)
+        except Exception as error:
+            log.error(
+                "periodic job %s failed; it runs again at its next tick\n%s",
+                job.id,
+                traceback_text(error),
+            )
             return False
 
     run.__name__ = f"job_{job.id}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import traceback
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
@@ -18,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.redact import bounded, redact
 from bot.services.errors import BUSY, NOT_STORABLE, ServiceBusy, ValueNotStorable
+from bot.tracebacks import traceback_text
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def handle_error(
             user_id,
             channel_id,
             redact(f"{type(error).__name__}: {error}"),
-            redact("".join(traceback.format_exception(error)).rstrip()),
+            redact(traceback_text(error)),
         )
     if response is not None and _answer_in_response(response, body, words):
         return

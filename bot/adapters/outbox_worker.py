@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.adapters.database import patient, patient_thread
 from bot.services.errors import ServiceBusy
+from bot.tracebacks import traceback_text
 
 if TYPE_CHECKING:  # the delivery itself loads only where the outbox is sent
     from bot.services.delivery import DeliveryReport
@@ -82,19 +83,25 @@ class OutboxWorker:
             try:
                 self.on_start()  # e.g. release what a dead predecessor had claimed
                 self.wake.set()
-            except Exception:
-                log.exception("outbox start-up step failed; claims run out with their lease")
+            except Exception as error:
+                log.error(
+                    "outbox start-up step failed; claims run out with their lease\n%s",
+                    traceback_text(error),
+                )
         while not self._stopping.is_set():
             self.wake.wait(self.poll)
             self.wake.clear()
             try:
                 while not self._stopping.is_set():
                     report = self.deliver()
-                    for error in report.errors:
-                        log.warning("outbox delivery failed: %s", error)
+                    for failed in report.errors:
+                        log.warning("outbox delivery failed: %s", failed)
                     if not report.claimed_all:
                         break
             except ServiceBusy:
                 log.warning("outbox delivery paused: the database is busy; retrying shortly")
-            except Exception:
-                log.exception("outbox delivery crashed; retrying at the next wake-up")
+            except Exception as error:
+                log.error(
+                    "outbox delivery crashed; retrying at the next wake-up\n%s",
+                    traceback_text(error),
+                )

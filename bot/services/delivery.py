@@ -19,6 +19,7 @@ from bot.services.ports import (
     UnitOfWork,
 )
 from bot.services.subjects import Subject, subject_of
+from bot.tracebacks import traceback_text
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,9 @@ def _deliver(
     except Exception as bug:
         # Not a failure the sender knows about (a rendering or database bug): this row is
         # retried with backoff like any transient failure, and the rest of the batch goes on.
-        log.exception("outbox row %s: unexpected error while sending", delivery.id)
+        log.error(
+            "outbox row %s: unexpected error while sending\n%s", delivery.id, traceback_text(bug)
+        )
         _retry(delivery, uow, clock, report, f"{type(bug).__name__}: {bug}", None)
     else:
         with uow() as recording:

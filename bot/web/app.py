@@ -12,6 +12,7 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_bolt.request.internals import build_context
 
+from bot.tracebacks import traceback_text
 from bot.web.slack_guard import screen
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,6 @@ def parsed_request(req: Request, body: dict[str, Any]) -> BoltRequest:
 def _answers(health: Callable[[], bool]) -> bool:
     try:
         return health()
-    except Exception:
-        log.warning("health check failed", exc_info=True)
+    except Exception as error:
+        log.warning("health check failed\n%s", traceback_text(error))
         return False
