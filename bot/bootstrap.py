@@ -20,10 +20,10 @@ from bot.adapters.database import (
     schema_revision,
     session_factory,
     upgrade,
-    writer_turn,
 )
 from bot.adapters.outbox_worker import LaneWorkers, OutboxWorker
 from bot.adapters.process_identity import current_owner, is_dead
+from bot.adapters.waiting import writer_turn
 from bot.domain.calendar import WorkingCalendar
 from bot.services.context import Context
 from bot.services.lanes import Pacer

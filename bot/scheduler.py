@@ -16,7 +16,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.adapters.database import patient
+from bot.adapters.waiting import patient
 from bot.bootstrap import Runtime, utc_now
 from bot.services.extension_chase import ChaseExtensionRequests, chase_extension_requests
 from bot.services.extension_requests import LapseExtensionRequests, lapse_extension_requests

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
-from bot.adapters.database import patient
+from bot.adapters.waiting import patient
 from bot.bootstrap import Runtime, build
 from bot.server import log_handler
 from bot.services.context import Context

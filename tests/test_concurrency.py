@@ -1,7 +1,7 @@
 """Exclusivity and quota hold under concurrency by the database's own guarantees.
 
 The units of work here skip the in-process writer queue that the bot uses on SQLite
-(bot.adapters.database.writer_turn), so only the database keeps the rules, as it must
+(bot.adapters.waiting.writer_turn), so only the database keeps the rules, as it must
 for several processes.
 """
 
@@ -15,8 +15,9 @@ from functools import partial
 
 import pytest
 
-from bot.adapters.database import patient, session_factory
+from bot.adapters.database import session_factory
 from bot.adapters.unit_of_work import SqlUnitOfWork
+from bot.adapters.waiting import patient
 from bot.bootstrap import Runtime
 from bot.domain.eligibility import Outcome
 from bot.domain.errors import ExtensionsUsedUp, QuotaReached

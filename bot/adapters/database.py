@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -17,17 +13,13 @@ from sqlalchemy.pool import NullPool
 
 from bot.adapters.resource_alarm import short_of_resources, watch
 from bot.adapters.schema_head import script_head, stored_revisions
-from bot.services.errors import ServiceBusy
+from bot.adapters.waiting import WAIT_SECONDS, patience_here, time_left
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
-# Slack wants an answer within 3 s, so no unit of work may wait on the database longer than
-# this: past it the use case fails with ServiceBusy ("nothing was saved, try again") instead of
-# committing after Slack gave up, when the user has already been told it failed.
-WAIT_SECONDS = 2.0
 STATEMENT_MS = 2500  # PostgreSQL: the longest a statement may run (migrations excepted)
 
 
@@ -54,7 +46,7 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        patience = getattr(_patience, "wait", None)
+        patience = patience_here()
         if patience:
             # Background work waits longer for locks, and may run long (an export of a
             # million rows): no statement limit.
@@ -99,8 +91,7 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # What is left of this unit of work's wait, after its turn in the queue (WriterTurn).
-        left = getattr(_deadline, "at", None)
-        wait = _wait() if left is None else max(left - time.monotonic(), 0.05)
+        wait = time_left()
         # Set only when it changes (to the 100 ms below), on the driver's own connection (it
         # cannot fail): a writer runs this inside its turn, where each statement through
         # SQLAlchemy's execution machinery was CPU the other writers waited for.
@@ -116,62 +107,6 @@ def _sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
-
-
-def writer_turn(engine: Engine) -> AbstractContextManager[Any] | None:
-    """SQLite has one writer at a time. Threads of one process queue on a lock for their
-    turn instead of polling SQLite's busy handler, whose sleeps of up to 100 ms let
-    unlucky waiters starve for seconds. Other processes still wait on the busy timeout."""
-    return WriterTurn() if engine.dialect.name == "sqlite" else None
-
-
-_deadline = threading.local()  # when the current thread's unit of work must stop waiting
-_patience = threading.local()  # how long background work on this thread may wait instead
-
-
-@contextmanager
-def patient(seconds: float = 30.0) -> Iterator[None]:
-    """Background work (periodic jobs, the command line) answers no one within 3 s: its units
-    of work may wait this long for the database instead of giving up as ServiceBusy."""
-    previous = getattr(_patience, "wait", None)
-    _patience.wait = seconds
-    try:
-        yield
-    finally:
-        _patience.wait = previous
-
-
-def patient_thread(seconds: float = 30.0) -> None:
-    """As `patient`, for the whole life of the calling thread (a pool's initializer)."""
-    _patience.wait = seconds
-
-
-def _wait() -> float:
-    return getattr(_patience, "wait", None) or WAIT_SECONDS
-
-
-class WriterTurn:
-    """A re-entrant lock whose wait is bounded: a queue longer than that is ServiceBusy. The
-    time spent queueing counts against the busy timeout of the transaction that follows."""
-
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-
-    def __enter__(self) -> None:
-        wait = _wait()
-        deadline = time.monotonic() + wait
-        if not self._lock.acquire(timeout=wait):
-            raise ServiceBusy("waited too long for a turn to write")
-        depth = getattr(_deadline, "depth", 0)
-        if depth == 0:
-            _deadline.at = deadline
-        _deadline.depth = depth + 1
-
-    def __exit__(self, *exc: object) -> None:
-        _deadline.depth -= 1
-        if _deadline.depth == 0:
-            _deadline.at = None
-        self._lock.release()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING
 
-from bot.adapters.database import patient, patient_thread
+from bot.adapters.waiting import patient, patient_thread
 from bot.services.errors import ServiceBusy
 from bot.tracebacks import traceback_text
 

@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from bot.adapters.database import patient
+from bot.adapters.waiting import patient
 from bot.bootstrap import utc_now
 from bot.cli import directory, opportunities, outbox, partners, registrations, serving, sweep
 from bot.cli.common import CANNOT_START, REFUSED, CannotStart, fail, parser

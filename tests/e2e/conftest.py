@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot import server as bot_server
-from bot.adapters.database import patient
+from bot.adapters.waiting import patient
 from bot.bootstrap import Runtime, build
 from bot.domain.model import Partner
 from bot.server import HttpStack, http_stack, stop
