@@ -17,4 +17,9 @@ _ONE_AT_A_TIME = threading.Lock()
 
 def traceback_text(error: BaseException) -> str:
     with _ONE_AT_A_TIME:
-        return "".join(traceback.format_exception(error)).rstrip()
+        try:
+            return "".join(traceback.format_exception(error)).rstrip()
+        except SystemError:  # another library's thread was parsing at the same moment
+            frames = traceback.extract_tb(error.__traceback__)
+            where = "; ".join(f"{f.filename}:{f.lineno} in {f.name}" for f in frames)
+            return f"{type(error).__name__}: {error} (at {where})"

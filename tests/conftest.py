@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -31,6 +33,23 @@ LAST = "test_no_log_line_carries_personal_data"  # tests/test_log_privacy.py rea
 # failure seen once is seen again (its seed is the test's name, not a database of past runs).
 hypothesis_settings.register_profile("prereg", derandomize=True, database=None, print_blob=True)
 hypothesis_settings.load_profile("prereg")
+
+
+# pytest formats a failure (and Python 3.11 a traceback, for its ^ carets) with ast.parse,
+# whose recursion counter all threads share: while the bot's threads run in this process,
+# two parses at once can fail with "AST constructor recursion depth mismatch" (CPython
+# gh-106905) and abort the run. The bot formats its own tracebacks one at a time
+# (bot.tracebacks); here every parse of the test process takes its turn too.
+_PARSING = threading.RLock()
+_parse = ast.parse
+
+
+def _parse_in_turn(*args: Any, **kwargs: Any) -> Any:
+    with _PARSING:
+        return _parse(*args, **kwargs)
+
+
+setattr(ast, "parse", _parse_in_turn)  # noqa: B010 - set, not assigned: mypy keeps its type
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
