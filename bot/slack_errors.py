@@ -1,7 +1,8 @@
 """How a listener's failure is logged and answered: in words where the user typed, never a 500.
 
-Refusals that can meet any listener (busy, a value the database cannot store) get their own
-words; anything else is logged with its traceback (redacted) and answered with an apology.
+Refusals that can meet any listener (busy, a value the database cannot store, Slack refusing
+to open a form) get their own words; anything else is logged with its traceback (redacted)
+and answered with an apology.
 """
 
 from __future__ import annotations
