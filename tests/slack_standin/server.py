@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import secrets
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +32,8 @@ from tests.slack_standin.identity import (
 )
 from tests.slack_standin.views import checked_view
 from tests.slack_standin.workspace import with_generated_ids
+
+log = logging.getLogger(__name__)
 
 
 class _HttpHandler(BaseHTTPRequestHandler):
@@ -64,6 +68,14 @@ class _HttpHandler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     standin: SlackStandin
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (the timeout tests) is gone before its answer is written:
+        # nothing to report. Anything else goes to the log, never to stderr, which the test
+        # running by then may be capturing (socketserver prints there by default).
+        if isinstance(sys.exc_info()[1], OSError):  # reset, broken pipe, timed out
+            return
+        log.warning("stand-in: a request from %s failed", client_address, exc_info=True)
 
 
 @dataclass
