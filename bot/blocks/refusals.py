@@ -8,19 +8,25 @@ shows it as a field error, an updated modal or an ephemeral reply.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks import glossary
 from bot.blocks import opportunities as opportunity_ids
 from bot.blocks import preregister as form_ids
 from bot.blocks.invite import EMAIL_WORDS
-from bot.blocks.kit import section
-from bot.blocks.message import Message
-from bot.blocks.reminders import not_extended_message, used_up_words
+from bot.blocks.refusal_answers import (
+    Answer,
+    decided_outcome,
+    extended_since,
+    not_open,
+    stale,
+    used_up,
+    words,
+)
+from bot.blocks.reminders import not_extended_message
 from bot.blocks.replies import no_contact_message, not_linked_message, quota_reached_message
-from bot.blocks.review import NOT_A_REVIEWER, OWN_COMPANY, already_decided_message, refusal_message
-from bot.blocks.text import escape, escape_clip, plain_words, slack_date, user_ref
+from bot.blocks.review import NOT_A_REVIEWER, OWN_COMPANY, refusal_message
+from bot.blocks.text import escape, escape_clip, slack_date
 from bot.domain.errors import (
     AlreadyExtended,
     ExtensionNotOpen,
@@ -39,9 +45,7 @@ from bot.domain.extension_requests import (
     SelfExtensionLeft,
 )
 from bot.domain.invite_email import EmailJustSent
-from bot.domain.model import Registration, Status
 from bot.domain.opportunities import InvalidOpportunity, StageUnchanged
-from bot.domain.policy import Policy
 from bot.domain.questions import NoOpenQuestion, QuestionOpen
 from bot.domain.waitlist import NotHeldByAnother, NotWaiting
 from bot.services.errors import (
@@ -59,11 +63,9 @@ from bot.services.errors import (
 from bot.services.invitations import EmailOption
 
 GONE = "This registration no longer exists, or it is not one of your company's."
-NOT_DELETABLE = "Pending reviews and associated customers can't be deleted."
 JUSTIFY = "Tell the reviewers why this customer should be yours."
 QUESTION_WAITING = "The partner has not answered the last question yet: one question at a time."
 ALREADY_ANSWERED = "This question was already answered; the reviewers have it."
-DECIDED_MEANWHILE = "The reviewers have already decided this request; nothing was changed."
 FREE_NOW = "Nobody else holds this customer now: run `/preregister` to reserve it."
 NOT_WAITING = "You are no longer on that waiting list (told already, left, or lapsed)."
 EXTEND_YOURSELF = "No reviewer is needed: you can still extend this one yourself with Extend."
@@ -88,76 +90,6 @@ UNKNOWN = (
 )
 
 
-@dataclass(frozen=True)
-class Answer:
-    title: str
-    message: Message
-    field: str | None = None
-    """The form input the answer belongs under, when given in that form."""
-
-
-def _words(text: str) -> Message:
-    return Message(plain_words(text), [section(text)])
-
-
-def _stale(refused: TransitionNotAllowed) -> Answer:
-    """An action on a copy older than the registration: say what is true now."""
-    registration: Registration | None = refused.registration
-    decided = registration is not None and registration.status is not Status.PENDING_REVIEW
-    if refused.action in ("approve", "reject", "decide") and decided:
-        assert registration is not None
-        return Answer("Already decided", already_decided_message(registration))
-    name = f"*{escape_clip(registration.customer.name, 200)}*" if registration else "It"
-    if refused.status == Status.DELETED:
-        return Answer("Already deleted", _words(f"{name} is already deleted."))
-    if refused.status == Status.EXPIRED:
-        return Answer(
-            "Expired",
-            _words(f"The pre-registration of {name} has expired: it is free for any partner."),
-        )
-    if refused.action == "delete":
-        return Answer("Not deleted", _words(NOT_DELETABLE))
-    if refused.status == Status.ASSOCIATED:
-        return Answer("Associated", _words(f"{name} has already associated with your company."))
-    if refused.action in ("ask", "answer") and decided:
-        return Answer("Already decided", _words(DECIDED_MEANWHILE))
-    status = glossary.status_word(refused.status)
-    return Answer("Nothing changed", _words(f"Nothing was changed: {name} is {status} now."))
-
-
-def _extended_since(refused: AlreadyExtended) -> Answer:
-    registration: Registration | None = refused.registration
-    until = registration.valid_until if registration else None
-    ends = f" It is now reserved until {slack_date(until)}." if until else ""
-    return Answer(
-        "Not extended", _words(f"Not extended again: it was already extended meanwhile.{ends}")
-    )
-
-
-def _used_up(refused: ExtensionsUsedUp) -> Answer:
-    registration: Registration | None = refused.registration
-    until = registration.valid_until if registration else None
-    ends = f" It is reserved until {slack_date(until)}." if until else ""
-    return Answer("Not extended", _words(f"Not extended.{ends} {used_up_words_for(refused)}"))
-
-
-def used_up_words_for(refused: ExtensionsUsedUp) -> str:
-    return used_up_words(Policy(extensions=refused.limit))
-
-
-def _not_open(refused: ExtensionNotOpen) -> Answer:
-    opens = refused.opens_at
-    when = f" You can extend it from {slack_date(opens)}." if opens else ""
-    return Answer("Not yet", _words(f"It is too early to extend this reservation.{when}"))
-
-
-def _outcome(refused: ExtensionRequestDecided) -> str:
-    asked = refused.request
-    status = asked.status.value
-    who = f" by {user_ref(asked.decided_by)}" if asked.decided_by else ""
-    return f"It is {status}{who}."
-
-
 _Rule = Callable[[Any], Answer]
 
 ANSWERS: dict[type[Refusal], _Rule] = {
@@ -166,52 +98,52 @@ ANSWERS: dict[type[Refusal], _Rule] = {
     QuotaReached: lambda r: Answer("Quota reached", quota_reached_message(r.use)),
     NotAReviewer: lambda r: Answer("Not allowed", refusal_message(NOT_A_REVIEWER)),
     OwnCompanyReview: lambda r: Answer("Not allowed", refusal_message(OWN_COMPANY)),
-    RegistrationNotFound: lambda r: Answer("Not found", _words(GONE)),
-    TransitionNotAllowed: _stale,
+    RegistrationNotFound: lambda r: Answer("Not found", words(GONE)),
+    TransitionNotAllowed: stale,
     OpportunityNotAllowed: lambda r: Answer(
         "Not possible",
-        _words("Opportunities need a pre-registered or associated customer."),
+        words("Opportunities need a pre-registered or associated customer."),
         field=opportunity_ids.NAME,
     ),
     InvalidOpportunity: lambda r: Answer(
         "Check the details",
-        _words(opportunity_ids.problem_words(r.field, r.problems[r.field])),
+        words(opportunity_ids.problem_words(r.field, r.problems[r.field])),
         field=opportunity_ids.BLOCK_OF[r.field],
     ),
     StageUnchanged: lambda r: Answer(
-        "Nothing changed", _words(f"It is at {r.stage.label} already; nothing was changed.")
+        "Nothing changed", words(f"It is at {r.stage.label} already; nothing was changed.")
     ),
     OpenOpportunities: lambda r: Answer(
         "Not deleted",
-        _words(
+        words(
             f"*{escape_clip(r.registration.customer.name, 200)}* now has {r.count} open"
             f" opportunit{'y' if r.count == 1 else 'ies'}, so it was not deleted. Choose"
             " Delete in its own menu, which names them, to confirm."
         ),
     ),
     JustificationRequired: lambda r: Answer(
-        "Justification needed", _words(JUSTIFY), field=form_ids.JUSTIFICATION
+        "Justification needed", words(JUSTIFY), field=form_ids.JUSTIFICATION
     ),
-    UnreadableRequest: lambda r: Answer("Not understood", _words(UNREADABLE)),
-    UnknownControl: lambda r: Answer("Not understood", _words(UNKNOWN)),
+    UnreadableRequest: lambda r: Answer("Not understood", words(UNREADABLE)),
+    UnknownControl: lambda r: Answer("Not understood", words(UNKNOWN)),
     NotInvitable: lambda r: Answer(
         "Can't invite",
-        _words(
+        words(
             f"This customer is {glossary.status_word(r.status)} now, so it can't be invited: only"
             " pre-registered customers within their validity can."
         ),
     ),
     InvitingNotConfigured: lambda r: Answer(
         "Can't invite",
-        _words("Invitations are not configured here (the operators set `INVITE_SECRET`)."),
+        words("Invitations are not configured here (the operators set `INVITE_SECRET`)."),
     ),
     EmailNotConfigured: lambda r: Answer(
-        "No email", _words(EMAIL_WORDS[EmailOption.NOT_CONFIGURED])
+        "No email", words(EMAIL_WORDS[EmailOption.NOT_CONFIGURED])
     ),
-    NoEmailOnFile: lambda r: Answer("No email", _words(EMAIL_WORDS[EmailOption.NO_EMAIL])),
+    NoEmailOnFile: lambda r: Answer("No email", words(EMAIL_WORDS[EmailOption.NO_EMAIL])),
     EmailLimitReached: lambda r: Answer(
         "Email limit reached",
-        _words(
+        words(
             f"{r.limit} invitation emails went to this customer in the last day, the most it"
             f" receives. The next one can go {slack_date(r.next_at)}; meanwhile send the link"
             " or the QR code."
@@ -219,28 +151,28 @@ ANSWERS: dict[type[Refusal], _Rule] = {
     ),
     EmailJustSent: lambda r: Answer(
         "Email just sent",
-        _words(
+        words(
             f"An invitation email went to {escape(r.address)} a moment ago, so no second one"
             " was sent: the customer has that one. Another can go"
             f" {slack_date(r.next_at)}."
         ),
     ),
-    ExtensionsUsedUp: _used_up,
-    AlreadyExtended: _extended_since,
-    ExtensionNotOpen: _not_open,
+    ExtensionsUsedUp: used_up,
+    AlreadyExtended: extended_since,
+    ExtensionNotOpen: not_open,
     ExtensionNeedsReview: lambda r: Answer(
         "Not extended", not_extended_message(r.registration, r.reasons)
     ),
-    QuestionOpen: lambda r: Answer("Question waiting", _words(QUESTION_WAITING)),
-    SelfExtensionLeft: lambda r: Answer("Extend it yourself", _words(EXTEND_YOURSELF)),
-    ExtensionRequestPending: lambda r: Answer("Already requested", _words(REQUEST_WAITING)),
+    QuestionOpen: lambda r: Answer("Question waiting", words(QUESTION_WAITING)),
+    SelfExtensionLeft: lambda r: Answer("Extend it yourself", words(EXTEND_YOURSELF)),
+    ExtensionRequestPending: lambda r: Answer("Already requested", words(REQUEST_WAITING)),
     ExtensionRequestDecided: lambda r: Answer(
         "Already decided",
-        _words(f"This extension request was already decided. {_outcome(r)}"),
+        words(f"This extension request was already decided. {decided_outcome(r)}"),
     ),
-    NoOpenQuestion: lambda r: Answer("Already answered", _words(ALREADY_ANSWERED)),
-    NotHeldByAnother: lambda r: Answer("It's free now", _words(FREE_NOW)),
-    NotWaiting: lambda r: Answer("Not on the list", _words(NOT_WAITING)),
+    NoOpenQuestion: lambda r: Answer("Already answered", words(ALREADY_ANSWERED)),
+    NotHeldByAnother: lambda r: Answer("It's free now", words(FREE_NOW)),
+    NotWaiting: lambda r: Answer("Not on the list", words(NOT_WAITING)),
 }
 
 
@@ -250,4 +182,4 @@ def answer(refused: Refusal) -> Answer:
         rule = ANSWERS.get(kind)
         if rule is not None:
             return rule(refused)
-    return Answer("Not possible", _words(escape(str(refused))))
+    return Answer("Not possible", words(escape(str(refused))))
