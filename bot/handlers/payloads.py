@@ -7,39 +7,26 @@ at once in words.
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from bot.blocks.refusals import UnreadableRequest
 from bot.domain.identity import InvalidEmail, InvalidMobile, normalize_email, normalize_mobile
 from bot.domain.model import Customer
+from bot.handlers.payload_fields import (
+    RegistrationId,
+    Seen,
+    SlackId,
+    User,
+    action,
+    as_shown,
+    digits,
+    json_value,
+    of_action,
+    read,
+)
 from bot.services.review_queue import QueueFilter
-
-# Our ids are database integers; anything longer is not one of ours.
-RegistrationId = Annotated[int, Field(ge=1, le=2**63 - 1, strict=False)]
-M = TypeVar("M", bound=BaseModel)
-SlackId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Z0-9]+$")]
-
-
-class _User(BaseModel):
-    id: SlackId
-
-
-class _Clicked(BaseModel):
-    value: str | None = None
-    selected_option: dict[str, Any] | None = None
-
-
-class _Action(BaseModel):
-    user: _User
-    trigger_id: str = ""
-    actions: list[_Clicked] = Field(min_length=1)
-
-
-# How many extensions a button showed as taken (`12@1`): far beyond any policy's limit.
-Seen = Annotated[int, Field(ge=0, le=999, strict=False)]
 
 
 class Click(BaseModel):
@@ -65,72 +52,29 @@ class MenuChoice(BaseModel):
 
 
 def click(body: dict[str, Any]) -> Click:
-    action = _read(_Action, body)
-    number, seen = _as_shown(action.actions[0].value)
-    return _read(
-        Click,
-        {
-            "user_id": action.user.id,
-            "trigger_id": action.trigger_id,
-            "registration_id": number,
-            "seen": seen,
-        },
-    )
+    clicked = action(body)
+    number, seen = as_shown(clicked.value)
+    return of_action(Click, clicked, registration_id=number, seen=seen)
 
 
 def menu_choice(body: dict[str, Any]) -> MenuChoice:
-    action = _read(_Action, body)
-    option = action.actions[0].selected_option or {}
-    kind, _, value = str(option.get("value") or "").partition(":")
-    number, seen = _as_shown(value)
-    return _read(
-        MenuChoice,
-        {
-            "user_id": action.user.id,
-            "trigger_id": action.trigger_id,
-            "action": kind,
-            "registration_id": number,
-            "seen": seen,
-        },
-    )
+    chosen = action(body)
+    kind, _, value = chosen.option.partition(":")
+    number, seen = as_shown(value)
+    return of_action(MenuChoice, chosen, action=kind, registration_id=number, seen=seen)
 
 
 def metadata_id(view: dict[str, Any]) -> int:
     """The registration a modal is about, as its builder put it in private_metadata."""
-    digits = _digits(view.get("private_metadata") if isinstance(view, dict) else None)
-    return _read(
-        Click, {"user_id": "U", "trigger_id": "", "registration_id": digits}
+    number = digits(view.get("private_metadata") if isinstance(view, dict) else None)
+    return read(
+        Click, {"user_id": "U", "trigger_id": "", "registration_id": number}
     ).registration_id
 
 
 def user_of(body: dict[str, Any]) -> str:
     user = body.get("user") if isinstance(body, dict) else None
-    return _read(_User, user if isinstance(user, dict) else {}).id
-
-
-def _as_shown(value: object) -> tuple[str | None, str | None]:
-    """`12` or `12@1`: the id, and the version it was shown at (None when not given); a
-    malformed version makes the whole value unreadable."""
-    text = value if isinstance(value, str) else None
-    if text is None or "@" not in text:
-        return _digits(text), None
-    number, _, seen = text.partition("@")
-    return (_digits(number), _digits(seen)) if _digits(seen) else (None, None)
-
-
-def _digits(value: object) -> str | None:
-    # Only plain decimal digits: no signs, spaces, exponents or 10**30-long numbers.
-    text = value if isinstance(value, str) else None
-    return (
-        text if text is not None and text.isascii() and text.isdigit() and len(text) <= 19 else None
-    )
-
-
-def _read(model: type[M], data: object) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError:
-        raise UnreadableRequest() from None
+    return read(User, user if isinstance(user, dict) else {}).id
 
 
 def chosen_ids(values: object) -> tuple[int, ...]:
@@ -139,7 +83,7 @@ def chosen_ids(values: object) -> tuple[int, ...]:
         return ()
     if not isinstance(values, list) or len(values) > 100:
         raise UnreadableRequest()
-    ids = [_read(_Chosen, {"id": _digits(value)}).id for value in values]
+    ids = [read(_Chosen, {"id": digits(value)}).id for value in values]
     return tuple(dict.fromkeys(ids))
 
 
@@ -159,11 +103,7 @@ class _ReviewStepFacts(BaseModel):
 
 def review_step_facts(view: dict[str, Any]) -> dict[str, Any]:
     raw = view.get("private_metadata") if isinstance(view, dict) else None
-    try:
-        data = json.loads(raw) if isinstance(raw, str) else None
-    except ValueError:
-        data = None
-    return _read(_ReviewStepFacts, data).model_dump()
+    return read(_ReviewStepFacts, json_value(raw)).model_dump()
 
 
 class HomePage(BaseModel):
@@ -175,28 +115,20 @@ class HomePage(BaseModel):
 
 
 def home_page(body: dict[str, Any]) -> HomePage:
-    action = _read(_Action, body)
-    try:
-        data = json.loads(action.actions[0].value or "")
-    except ValueError:
-        data = None
-    return _read(HomePage, data)
+    return read(HomePage, json_value(action(body).value))
 
 
 def queue_filter(body: dict[str, Any]) -> QueueFilter:
     """The part of the review queue a reviewer chose on App Home."""
-    action = _read(_Action, body)
-    value = (action.actions[0].selected_option or {}).get("value")
     try:
-        return QueueFilter(str(value))
+        return QueueFilter(action(body).option)
     except ValueError:
         raise UnreadableRequest() from None
 
 
 def home_search(body: dict[str, Any]) -> str:
     """What was typed in Home's search box (Enter dispatches it), trimmed."""
-    action = _read(_Action, body)
-    return (action.actions[0].value or "").strip()[:100]
+    return (action(body).value or "").strip()[:100]
 
 
 class TypedCustomer(BaseModel):
@@ -210,19 +142,15 @@ class TypedCustomer(BaseModel):
 
 def typed_customer(body: dict[str, Any]) -> tuple[str, str, Customer]:
     """(user, trigger_id, customer) from a button whose value is a customer; re-normalized."""
-    action = _read(_Action, body)
-    try:
-        data = json.loads(action.actions[0].value or "")
-    except ValueError:
-        raise UnreadableRequest() from None
-    typed = _read(TypedCustomer, data)
+    clicked = action(body)
+    typed = read(TypedCustomer, json_value(clicked.value))
     try:
         email = normalize_email(typed.e) if typed.e else None
         mobile = normalize_mobile(typed.m, typed.c) if typed.m else None
         customer = Customer(typed.n.strip(), typed.c, email=email, mobile=mobile)
     except (ValueError, InvalidEmail, InvalidMobile):
         raise UnreadableRequest() from None
-    return action.user.id, action.trigger_id, customer
+    return clicked.user.id, clicked.trigger_id, customer
 
 
 def view_id(body: dict[str, Any]) -> str:
@@ -238,7 +166,7 @@ def delete_metadata(view: dict[str, Any]) -> tuple[int, int]:
     raw = view.get("private_metadata") if isinstance(view, dict) else None
     number, _, warned = (raw if isinstance(raw, str) else "").partition(":")
     registration_id = metadata_id({"private_metadata": number})
-    count = _digits(warned or "0")
+    count = digits(warned or "0")
     if count is None or int(count) > 10_000:
         raise UnreadableRequest()
     return registration_id, int(count)
@@ -254,15 +182,6 @@ class StageChoice(BaseModel):
 
 
 def stage_choice(body: dict[str, Any]) -> StageChoice:
-    action = _read(_Action, body)
-    option = action.actions[0].selected_option or {}
-    number, _, stage = str(option.get("value") or "").partition(":")
-    return _read(
-        StageChoice,
-        {
-            "user_id": action.user.id,
-            "trigger_id": action.trigger_id,
-            "opportunity_id": _digits(number),
-            "stage": stage,
-        },
-    )
+    chosen = action(body)
+    number, _, stage = chosen.option.partition(":")
+    return of_action(StageChoice, chosen, opportunity_id=digits(number), stage=stage)
