@@ -9,8 +9,11 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import AuditRow
+from bot.adapters.repositories.columns import named
 from bot.domain.model import Status
 from bot.services.ports import AuditEntry
+
+_SAME = ("at", "action", "actor", "partner_id", "registration_id", "detail")
 
 
 class SqlAuditLog:
@@ -22,14 +25,9 @@ class SqlAuditLog:
     def record(self, entry: AuditEntry) -> None:
         self.pending.append(
             {
-                "at": entry.at,
-                "actor": entry.actor,
-                "partner_id": entry.partner_id,
-                "registration_id": entry.registration_id,
-                "action": entry.action,
+                **named(entry, _SAME),
                 "from_status": entry.from_status.value if entry.from_status else None,
                 "to_status": entry.to_status.value if entry.to_status else None,
-                "detail": entry.detail,
             }
         )
 
@@ -70,12 +68,7 @@ class SqlAuditLog:
 
 def _entry(row: AuditRow) -> AuditEntry:
     return AuditEntry(
-        at=row.at,
-        action=row.action,
-        actor=row.actor,
-        partner_id=row.partner_id,
-        registration_id=row.registration_id,
+        **named(row, _SAME),
         from_status=Status(row.from_status) if row.from_status else None,
         to_status=Status(row.to_status) if row.to_status else None,
-        detail=row.detail,
     )

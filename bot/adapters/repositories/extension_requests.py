@@ -11,10 +11,24 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.orm import ExtensionRequestRow, QueueFilterRow
 from bot.adapters.repositories.by_id import ById
+from bot.adapters.repositories.columns import copy_named, named
 from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus
 from bot.services.ports import Conflict
 
 PENDING = ExtensionStatus.PENDING.value
+_SAME = (
+    "registration_id",
+    "partner_id",
+    "requested_by",
+    "justification",
+    "requested_at",
+    "valid_until",
+    "extensions",
+    "review_due",
+    "decided_by",
+    "decided_at",
+    "decision_note",
+)
 
 
 class SqlExtensionRequests(ById[ExtensionRequest, ExtensionRequestRow]):
@@ -80,34 +94,10 @@ class SqlQueueFilters:
 
 
 def _from_row(row: ExtensionRequestRow) -> ExtensionRequest:
-    return ExtensionRequest(
-        registration_id=row.registration_id,
-        partner_id=row.partner_id,
-        requested_by=row.requested_by,
-        justification=row.justification,
-        requested_at=row.requested_at,
-        valid_until=row.valid_until,
-        extensions=row.extensions,
-        review_due=row.review_due,
-        status=ExtensionStatus(row.status),
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        decision_note=row.decision_note,
-        id=row.id,
-    )
+    return ExtensionRequest(**named(row, _SAME), status=ExtensionStatus(row.status), id=row.id)
 
 
 def _to_row(request: ExtensionRequest, row: ExtensionRequestRow) -> ExtensionRequestRow:
-    row.registration_id = request.registration_id
-    row.partner_id = request.partner_id
-    row.requested_by = request.requested_by
-    row.justification = request.justification
-    row.requested_at = request.requested_at
-    row.valid_until = request.valid_until
-    row.extensions = request.extensions
-    row.review_due = request.review_due
+    copy_named(request, row, _SAME)
     row.status = request.status.value
-    row.decided_by = request.decided_by
-    row.decided_at = request.decided_at
-    row.decision_note = request.decision_note
     return row

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OpportunityRow
 from bot.adapters.repositories.by_id import ById
+from bot.adapters.repositories.columns import copy_named, named
 from bot.domain.opportunities import CLOSED, Opportunity, Stage
 
 _CENT = Decimal("0.01")
 _CHUNK = 500  # ids per IN (…): well under every database's parameter limit
+_SAME = ("registration_id", "name", "notes", "created_by", "created_at", "updated_at")
 
 
 class SqlOpportunities(ById[Opportunity, OpportunityRow]):
@@ -51,16 +53,11 @@ class SqlOpportunities(ById[Opportunity, OpportunityRow]):
 
 
 def to_row(opportunity: Opportunity, row: OpportunityRow) -> OpportunityRow:
-    row.registration_id = opportunity.registration_id
-    row.name = opportunity.name
+    copy_named(opportunity, row, _SAME)
     row.amount_cents = int(opportunity.amount * 100)
     row.currency = opportunity.currency
     row.close_date = opportunity.close_date
     row.stage = opportunity.stage.value
-    row.notes = opportunity.notes
-    row.created_by = opportunity.created_by
-    row.created_at = opportunity.created_at
-    row.updated_at = opportunity.updated_at
     return row
 
 
@@ -68,15 +65,10 @@ def from_row(row: OpportunityRow) -> Opportunity:
     # Opportunities from before amounts and dates were asked for have none: zero, and the
     # day they were made.
     return Opportunity(
-        registration_id=row.registration_id,
-        name=row.name,
+        **named(row, _SAME),
         amount=(Decimal(row.amount_cents or 0) * _CENT).quantize(_CENT),
         currency=row.currency or "",
         close_date=row.close_date or row.created_at.date(),
         stage=Stage(row.stage),
-        created_by=row.created_by,
-        created_at=row.created_at,
-        notes=row.notes,
-        updated_at=row.updated_at,
         id=row.id,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import Connection, insert, or_, select
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
+from bot.adapters.repositories.columns import named
 from bot.services.ports import Delivery, Kind, Notification, OutboxEntry, OutboxStatus, Sent
 
 COALESCED = frozenset({Kind.HOME_REFRESH, Kind.MESSAGES_REFRESH})
@@ -127,21 +129,9 @@ class SqlOutbox:
         query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
         if failed_only:
             query = query.where(OutboxRow.status == OutboxStatus.DEAD)
-        return [
-            OutboxEntry(
-                id=row.id,
-                kind=row.kind,
-                recipient=row.recipient,
-                registration_id=row.registration_id,
-                status=row.status,
-                attempts=row.attempts,
-                created_at=row.created_at,
-                next_attempt_at=row.next_attempt_at,
-                sent_at=row.sent_at,
-                last_error=row.last_error,
-            )
-            for row in self.session.scalars(query)
-        ]
+        # An entry is its row's columns of the same names.
+        names = [field.name for field in fields(OutboxEntry)]
+        return [OutboxEntry(**named(row, names)) for row in self.session.scalars(query)]
 
     def revive(self, delivery_id: int, now: datetime) -> bool:
         row = self.session.get(OutboxRow, delivery_id, with_for_update=True)

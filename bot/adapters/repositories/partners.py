@@ -10,8 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import PartnerRow, PartnerUserRow
+from bot.adapters.repositories.columns import copy_named, named
 from bot.domain.model import Partner
 from bot.services.ports import Conflict
+
+_CHANGEABLE = ("name", "country", "email", "mobile")
+"""The columns a company's row shares with it; its id never changes."""
 
 
 class SqlPartners:
@@ -43,14 +47,7 @@ class SqlPartners:
         return self._partner(row) if row else None
 
     def add(self, partner: Partner, now: datetime) -> None:
-        row = PartnerRow(
-            id=partner.id,
-            name=partner.name,
-            country=partner.country,
-            email=partner.email,
-            mobile=partner.mobile,
-            created_at=now,
-        )
+        row = PartnerRow(id=partner.id, **named(partner, _CHANGEABLE), created_at=now)
         try:
             with self.session.begin_nested():
                 self.session.add(row)
@@ -61,8 +58,7 @@ class SqlPartners:
 
     def save(self, partner: Partner) -> None:
         row = self.session.get_one(PartnerRow, partner.id)
-        row.name, row.country = partner.name, partner.country
-        row.email, row.mobile = partner.email, partner.mobile
+        copy_named(partner, row, _CHANGEABLE)
         try:
             with self.session.begin_nested():
                 self._unlink_others(partner)
@@ -116,14 +112,7 @@ class SqlPartners:
 
 
 def _partner(row: PartnerRow, slack_user_ids: Iterable[str]) -> Partner:
-    return Partner(
-        id=row.id,
-        name=row.name,
-        country=row.country,
-        email=row.email,
-        mobile=row.mobile,
-        slack_user_ids=tuple(slack_user_ids),
-    )
+    return Partner(id=row.id, **named(row, _CHANGEABLE), slack_user_ids=tuple(slack_user_ids))
 
 
 def _users(session: Session, which: ColumnElement[bool] | None = None) -> dict[str, list[str]]:

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from bot.adapters.orm import WaitEntryRow
 from bot.adapters.repositories.by_id import ById
+from bot.adapters.repositories.columns import copy_named, customer_from_row, customer_to_row, named
 from bot.domain.model import Customer
 from bot.domain.waitlist import WaitEntry, WaitStatus
 
 WAITING = WaitStatus.WAITING.value
+_SAME = ("partner_id", "slack_user_id", "created_at", "ended_at")
 
 
 class SqlWaitlist(ById[WaitEntry, WaitEntryRow]):
@@ -50,26 +52,17 @@ class SqlWaitlist(ById[WaitEntry, WaitEntryRow]):
 
 def _from_row(row: WaitEntryRow) -> WaitEntry:
     return WaitEntry(
+        **named(row, _SAME),
         id=row.id,
-        partner_id=row.partner_id,
-        slack_user_id=row.slack_user_id,
-        customer=Customer(row.customer_name, row.country, email=row.email, mobile=row.mobile),
-        created_at=row.created_at,
+        customer=customer_from_row(row),
         status=WaitStatus(row.status),
-        ended_at=row.ended_at,
     )
 
 
 def _to_row(entry: WaitEntry, row: WaitEntryRow) -> WaitEntryRow:
-    row.partner_id = entry.partner_id
-    row.slack_user_id = entry.slack_user_id
-    row.customer_name = entry.customer.name
-    row.email = entry.customer.email
-    row.mobile = entry.customer.mobile
-    row.country = entry.customer.country
+    copy_named(entry, row, _SAME)
+    customer_to_row(entry.customer, row)
     row.status = entry.status.value
-    row.created_at = entry.created_at
-    row.ended_at = entry.ended_at
     return row
 
 
