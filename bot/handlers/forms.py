@@ -114,6 +114,10 @@ class ContactForm(BaseModel):
         return self
 
 
+_CUSTOMER_FIELDS = {"country", "email", "mobile", "industry", "notes"}
+"""The form's fields that the customer names alike (its name is `customer_name` here)."""
+
+
 class CustomerForm(ContactForm):
     """The pre-registration modal, validated: email and mobile normalized."""
 
@@ -138,14 +142,7 @@ class CustomerForm(ContactForm):
         return value
 
     def customer(self) -> Customer:
-        return Customer(
-            name=self.customer_name,
-            country=self.country,
-            email=self.email,
-            mobile=self.mobile,
-            industry=self.industry,
-            notes=self.notes,
-        )
+        return Customer(name=self.customer_name, **self.model_dump(include=_CUSTOMER_FIELDS))
 
 
 class _FieldError(ValueError):

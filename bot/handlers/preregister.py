@@ -126,14 +126,10 @@ def present(
 ) -> dict[str, Any]:
     decision, registration = submitted.decision, submitted.registration
     if decision.outcome is Outcome.BLOCK:
-        typed = FormValues(
-            country=form.country,
-            customer_name=form.customer_name,
-            email=form.email,
-            mobile=form.mobile,
-            industry=form.industry,
+        customer = form.customer()
+        return blocked_view(
+            form.customer_name, decision.reasons[0], FormValues.of(customer), customer
         )
-        return blocked_view(form.customer_name, decision.reasons[0], typed, form.customer())
     if decision.outcome is Outcome.ALREADY_YOURS and registration is not None:
         return already_yours_view(registration)
     if decision.outcome is Outcome.REVIEW and registration is None:
