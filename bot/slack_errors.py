@@ -1,8 +1,9 @@
 """How a listener's failure is logged and answered: in words where the user typed, never a 500.
 
-Refusals that can meet any listener (busy, a value the database cannot store, Slack refusing
-to open a form) get their own words; anything else is logged with its traceback (redacted)
-and answered with an apology.
+A refusal that reaches here (busy, a value the database cannot store, an App Home others
+are publishing, Slack refusing to open a form) is no fault of ours: it is logged as refused
+and answered in its words from the one table (bot.blocks.refusals). Anything else is logged
+with its traceback (redacted) and answered with an apology.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.refusals import answer
+from bot.domain.errors import Refusal
 from bot.redact import bounded, redact
-from bot.services.errors import BUSY, NOT_STORABLE, ServiceBusy, ValueNotStorable
 from bot.tracebacks import traceback_text
 
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side and nothing was changed. Please try again."
-
-# Refusals that can meet any listener (they come from the unit of work), answered here in words.
-ANSWERED = {ServiceBusy: BUSY, ValueNotStorable: NOT_STORABLE}
 
 # Slack opens a form only with a trigger_id used once and within 3 s of the click: when it
 # refuses one, nothing of ours failed and the user need only try again.
@@ -83,7 +82,9 @@ def _words_for(error: Exception) -> str | None:
     """The words for a failure that is no fault of ours; None for one that is."""
     if isinstance(error, SlackApiError) and error.response.get("error") in TRIGGER_REFUSED:
         return FORM_NOT_OPENED
-    return next((text for kind, text in ANSWERED.items() if isinstance(error, kind)), None)
+    if isinstance(error, Refusal):
+        return answer(error).message.text
+    return None
 
 
 def _detail(error: Exception) -> str:

@@ -10,10 +10,10 @@ import pytest
 
 from bot.services.context import Context
 from bot.services.dashboard import Section
+from bot.services.errors import HomeContended
 from bot.services.home_publish import (
     ATTEMPTS,
     HomeChanged,
-    HomeContended,
     HomeShown,
     PublishHome,
     publish_home,

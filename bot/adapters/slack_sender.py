@@ -18,7 +18,7 @@ from bot.blocks.invite import qr_alt_text, qr_comment
 from bot.blocks.notifications import refreshed, render
 from bot.domain.model import Status
 from bot.services.delivery import Obsolete, RetryLater, Undeliverable
-from bot.services.home_publish import HomeContended
+from bot.services.errors import HomeContended
 from bot.services.invite_links import Invites
 from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
 from bot.services.subjects import Subject
@@ -184,7 +184,7 @@ class SlackSender:
             try:
                 self.home(user_id, self.client)
             except HomeContended as lost:  # others publish newer renders: try again later
-                raise RetryLater(f"home of {lost} contended") from lost
+                raise RetryLater(f"home of {lost.user_id} contended") from lost
         return {"users": list(users)}
 
     def _update_sent(self, notification: Notification, subject: Subject) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from bot.domain.errors import Refusal
 from bot.domain.model import Reason, Registration
 
 BUSY = "The service is busy right now and nothing was saved. Please try again in a moment."
+HOME_CONTENDED = "Your App Home is being updated right now. Please try again in a moment."
 NOT_STORABLE = (
     "Something you typed is too long or contains a character that cannot be stored "
     "(such as a NUL). Nothing was saved: please shorten or correct it and try again."
@@ -121,6 +122,15 @@ class ServiceBusy(Refusal):
 
     said = BUSY
     cause: str = ""
+
+
+@dataclass(eq=False)
+class HomeContended(Refusal):
+    """Every publish of the user's App Home lost to a newer one: others are showing the newest
+    state, and what this request asked to show (a search, a page) was not shown."""
+
+    said = HOME_CONTENDED
+    user_id: str
 
 
 @dataclass(eq=False)

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.services.context import Context
 from bot.services.dashboard import Section
+from bot.services.errors import HomeContended
 from bot.services.ports import HomeRecord
 
 View = dict[str, Any]
@@ -28,10 +29,6 @@ ATTEMPTS = 4
 
 class HomeChanged(Exception):
     """Slack refused the publish: the Home changed since the hash we passed (hash_conflict)."""
-
-
-class HomeContended(Exception):
-    """Every attempt lost to a newer publish; the newest state is being shown by another."""
 
 
 Publish = Callable[[View, str | None], str]
