@@ -1,6 +1,7 @@
 """The conflict and quota lookups that every submission makes use an index, never a scan of
-the registrations table: checked on the statements the repositories really send, at a few
-thousand rows, with EXPLAIN QUERY PLAN on SQLite and PostgreSQL's generic plan."""
+the registrations table, and a commit owing App Home refreshes finds those already waiting by
+their own index: checked on the statements the repositories really send, at a few thousand
+rows, with EXPLAIN QUERY PLAN on SQLite and PostgreSQL's generic plan."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, insert, text
+from sqlalchemy.orm import Session
 
 from benchmarks.dataset import Scale, insert_partners, insert_registrations
+from bot.adapters.orm import OutboxRow
+from bot.adapters.repositories.outbox import SqlOutbox
 from bot.bootstrap import Runtime
 from bot.domain.model import ACTIVE_STATUSES, Customer
-from bot.services.ports import UnitOfWork
+from bot.services.ports import Kind, Notification, UnitOfWork
 
 SCALE = Scale(directory=0, partners=50, registrations=4000, due=100)
 
@@ -31,11 +35,11 @@ def seeded(runtime: Runtime) -> Runtime:
 
 
 @contextmanager
-def captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+def captured(engine: Engine, table: str = "registrations") -> Iterator[list[tuple[str, Any]]]:
     sent: list[tuple[str, Any]] = []
 
     def keep(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "FROM registrations" in statement:
+        if re.search(rf"\b(FROM|INTO) {table}\b", statement):
             sent.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", keep)
@@ -99,3 +103,81 @@ def test_the_quota_lookup_uses_an_index(seeded: Runtime) -> None:
 def test_the_quota_count_uses_an_index(seeded: Runtime) -> None:
     now = datetime(2026, 11, 25, tzinfo=UTC)
     assert_no_scan(seeded, lambda uow: uow.registrations.quota_held("P00007", now))
+
+
+def test_the_lookup_of_waiting_refreshes_uses_its_index(runtime: Runtime) -> None:
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    kinds = (Kind.HOME_REFRESH, Kind.MESSAGES_REFRESH, Kind.EXPIRED, Kind.EXPIRY_REMINDER)
+    owed: list[dict[str, Any]] = [
+        {
+            "kind": kinds[n % 4].value,
+            "recipient": f"P{n // 4:05d}",
+            "payload": {},
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "result": {},
+        }
+        for n in range(4000)
+    ]
+    with runtime.engine.begin() as connection:
+        connection.execute(insert(OutboxRow), owed)
+        connection.execute(text("ANALYZE"))
+    refresh = Notification(Kind.HOME_REFRESH, "P00007", None, {})
+
+    with captured(runtime.engine, "outbox") as sent, runtime.context.uow() as uow:
+        uow.outbox.add(refresh, now)
+        uow.commit()
+
+    lookups = [(s, p) for s, p in sent if s.lstrip().startswith("SELECT")]
+    assert lookups, "the commit looked up no waiting refresh"
+    for statement, parameters in lookups:
+        shown = plan(runtime.engine, statement, parameters)
+        assert "ix_outbox_waiting" in shown, f"{statement}\n{shown}"
+
+
+def test_the_lookup_of_waiting_refreshes_is_planned_for_the_outbox_as_it_is(
+    runtime: Runtime,
+) -> None:
+    """A plan cached while the outbox was small must not serve it grown: never generic."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("plan caching of prepared statements is PostgreSQL's")
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    with runtime.engine.connect() as connection:
+        for n in range(12):  # past psycopg's threshold and PostgreSQL's five custom plans
+            with connection.begin():
+                outbox = SqlOutbox(Session(bind=connection))
+                outbox.add(Notification(Kind.HOME_REFRESH, f"P{n:05d}", None, {}), now)
+                outbox.write_pending(connection)
+        plans = connection.exec_driver_sql(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%FROM outbox%%FOR UPDATE SKIP LOCKED%%'"
+        ).all()
+    assert plans, "the lookup was never prepared"
+    assert all(generic == 0 and custom > 0 for generic, custom in plans)
+
+
+def test_a_batch_of_outbox_rows_goes_as_a_few_statements(runtime: Runtime) -> None:
+    """Multi-row INSERTs, not an executemany that psycopg sends as one statement a row, each
+    parsed and run by the server on its own."""
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("sqlite3 runs an executemany in one call of its own")
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    inserts: list[str] = []
+
+    def keep(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO outbox"):
+            inserts.append(statement)
+
+    event.listen(runtime.engine, "before_cursor_execute", keep)
+    try:
+        with runtime.context.uow() as uow:
+            for n in range(2500):
+                uow.outbox.add(Notification(Kind.EXPIRED, f"U{n:06d}", None, {"n": n}), now)
+            uow.commit()
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", keep)
+    assert len(inserts) == 3  # 1,000 rows at most in each
+    with runtime.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == 2500

@@ -21,8 +21,13 @@ NAMING = {
 def unique_where(name: str, *columns: str, where: str) -> Index:
     """A partial unique index, the same on SQLite and PostgreSQL: unique among the rows where
     `where` (SQL) holds."""
+    return index_where(name, *columns, where=where, unique=True)
+
+
+def index_where(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """A partial index, the same on SQLite and PostgreSQL: of the rows where `where` holds."""
     return Index(
-        name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
+        name, *columns, unique=unique, sqlite_where=text(where), postgresql_where=text(where)
     )
 
 

@@ -8,14 +8,22 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.adapters.orm.base import Base
+from bot.adapters.orm.base import Base, index_where
+
+WAITING_SQL = "status = 'pending' AND claimed_until IS NULL"
 
 
 class OutboxRow(Base):
     """A message owed to Slack (or email), written in the transaction that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A commit that owes App Home refreshes looks up those already waiting, to write no
+        # second one; without it each lookup read every pending row (a sweep writes
+        # thousands).
+        index_where("ix_outbox_waiting", "kind", "recipient", where=WAITING_SQL),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(32))

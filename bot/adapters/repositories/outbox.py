@@ -7,10 +7,11 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select
+from sqlalchemy import Connection, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
+from bot.adapters.orm.outbox import WAITING_SQL
 from bot.adapters.repositories.columns import named
 from bot.services.ports import Delivery, Kind, Notification, OutboxEntry, OutboxStatus, Sent
 
@@ -207,6 +208,10 @@ def _waiting(
         return set()
     now = min(at for _, at in refreshes)
     found: set[tuple[str, str, int | None]] = set()
+    if connection.dialect.name == "postgresql":
+        # A generic plan, cached while the outbox was small, reads every pending row once it
+        # has grown (a sweep writes tens of thousands in a minute): plan for it as it is.
+        connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
     for kind in {n.kind for n, _ in refreshes}:
         recipients = sorted({n.recipient for n, _ in refreshes if n.kind is kind})
         for start in range(0, len(recipients), 500):
@@ -215,8 +220,7 @@ def _waiting(
                 .where(
                     OutboxRow.kind == kind.value,
                     OutboxRow.recipient.in_(recipients[start : start + 500]),
-                    OutboxRow.status == OutboxStatus.PENDING,
-                    OutboxRow.claimed_until.is_(None),
+                    text(WAITING_SQL),  # as written, so that the partial index applies
                     OutboxRow.next_attempt_at <= now,
                 )
                 .with_for_update(skip_locked=True)
