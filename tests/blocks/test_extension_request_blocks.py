@@ -16,7 +16,7 @@ from bot.domain.extension_requests import ExtensionRequest, ExtensionStatus
 from bot.domain.model import Customer, Registration, Status
 from bot.domain.policy import Policy
 from bot.services.delivery import Obsolete
-from tests.blocks.test_review_blocks import EVIL, assert_inert, assert_valid, everything, partner
+from tests.blocks.review_helpers import EVIL, assert_inert, assert_valid, everything, partner
 from tests.blocks.test_workbench_blocks import maximal_dossier
 from tests.slack_standin import view_problems
 
@@ -152,7 +152,7 @@ def test_a_reviewers_home_with_a_huge_queue_and_a_full_dashboard_stays_valid() -
     from bot.domain.policy import QuotaUse
     from bot.services.dashboard import Dashboard, Section
     from bot.services.review_queue import PastDecision, QueueFilter, QueueItem, ReviewQueue
-    from tests.blocks.test_review_blocks import pending, texts
+    from tests.blocks.review_helpers import pending, texts
 
     rows = {s: [held(id=1000 * i + n) for n in range(1, 500)] for i, s in enumerate(Section)}
     card = {"channel": "C1", "ts": "1.2"}

@@ -22,7 +22,7 @@ from bot.blocks.refusals import answer
 from bot.domain.invite_email import EMAIL_COOLDOWN, EmailJustSent
 from bot.domain.model import Customer, Registration
 from bot.services.invitations import Attempt, EmailOption, Invitation
-from tests.blocks.test_review_blocks import EVIL, RAW, assert_inert, assert_valid
+from tests.blocks.review_helpers import EVIL, RAW, assert_inert, assert_valid
 from tests.slack_standin import view_problems
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

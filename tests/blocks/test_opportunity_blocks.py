@@ -14,7 +14,7 @@ from bot.blocks.opportunities import (
 from bot.domain.currencies import currencies
 from bot.domain.model import Customer, Registration, Status
 from bot.domain.opportunities import Opportunity, Stage
-from tests.blocks.test_review_blocks import EVIL, RAW
+from tests.blocks.review_helpers import EVIL, RAW
 from tests.slack_standin import view_problems
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

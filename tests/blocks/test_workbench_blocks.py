@@ -22,7 +22,7 @@ from bot.domain.questions import Question
 from bot.domain.waitlist import WaitEntry
 from bot.services.delivery import Obsolete
 from bot.services.dossier import Dossier, PartnerRecord, PossibleDuplicate, possible_duplicates
-from tests.blocks.test_review_blocks import (
+from tests.blocks.review_helpers import (
     EVIL,
     assert_inert,
     assert_valid,
