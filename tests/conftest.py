@@ -24,6 +24,17 @@ from bot.settings import Settings
 from tests.schema_template import migrated
 from tests.slack_standin import SlackStandin
 
+# Fixtures that the modules of one subject share, kept beside their helpers.
+pytest_plugins = [
+    "tests.delivery_steps",
+    "tests.invitation_steps",
+    "tests.server_steps",
+    "tests.scheduler_steps",
+    "tests.standin_steps",
+    "tests.reminder_steps",
+    "tests.partner_link_steps",
+]
+
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 _SKIPS: Counter[str] = Counter()
 POSTGRES_REQUIRED = os.environ.get("PREREG_REQUIRE_POSTGRES") == "1"

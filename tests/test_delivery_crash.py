@@ -18,9 +18,9 @@ from bot.services import registrations as uc
 from bot.services.delivery import LEASE
 from bot.services.partners import AddPartner, add_partner
 from bot.settings import Settings
+from tests.server_steps import PREREG, free_port, get, until
 from tests.serving import server_env
 from tests.slack_standin import SlackStandin
-from tests.test_server import PREREG, free_port, get, until
 
 BURST = 12
 CARD = "chat.postMessage"

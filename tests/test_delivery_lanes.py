@@ -15,7 +15,7 @@ from bot.services.delivery import DeliverDue, deliver_due
 from bot.services.lanes import Pacer
 from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
 from tests.conftest import Clock
-from tests.test_delivery import FakeSender, add, row
+from tests.delivery_steps import FakeSender, add, row
 
 
 class FakeTime:

@@ -17,8 +17,8 @@ from bot.adapters.slack_sender import SlackSender, delivery_client
 from bot.services.delivery import RetryLater
 from bot.services.ports import Kind
 from bot.services.subjects import Subject
+from tests.delivery_steps import ACME, delivery, pending
 from tests.slack_standin import PATIENCE, SlackStandin
-from tests.test_delivery import ACME, delivery, pending
 
 
 def test_a_post_answered_after_the_timeout_is_left_for_later_not_repeated(
