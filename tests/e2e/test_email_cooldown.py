@@ -14,8 +14,8 @@ from bot.domain.invite_email import EMAIL_COOLDOWN
 from bot.services.invitations import EMAILED
 from tests import seeding
 from tests.e2e.conftest import Bot
+from tests.e2e.opportunity_steps import audit_actions, latest_ephemeral
 from tests.e2e.replays import drain
-from tests.e2e.test_opportunities import audit_actions, latest_ephemeral
 from tests.slack_driver import Reply
 from tests.smtp_catcher import Catcher, smtp_catcher
 

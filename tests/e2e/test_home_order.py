@@ -8,7 +8,7 @@ from bot.services.errors import HOME_CONTENDED
 from bot.services.home_publish import ATTEMPTS
 from tests import seeding
 from tests.e2e.conftest import Bot
-from tests.e2e.test_home import settle
+from tests.e2e.home_steps import settle
 from tests.slack_standin import Call
 
 USER = "UACME1"

@@ -9,8 +9,7 @@ from typing import Any
 from bot.domain.model import Status
 from bot.scheduler import lapse_questions, remind
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
-from tests.e2e.rows import registration, settle
-from tests.e2e.test_review import (
+from tests.e2e.review_steps import (
     EVIL,
     buttons,
     card,
@@ -20,6 +19,7 @@ from tests.e2e.test_review import (
     outbox_kinds,
     request_review,
 )
+from tests.e2e.rows import registration, settle
 
 ACME_USERS = ["UACME1", "UACME2"]
 

@@ -8,8 +8,8 @@ import pytest
 from bot.cli import main
 from bot.domain.model import Status
 from tests.e2e.conftest import Bot
+from tests.e2e.home_steps import settle
 from tests.e2e.preregister_steps import CUSTOMER, open_form, stored, submit
-from tests.e2e.test_home import settle
 
 NEW = "UACME9"
 

@@ -13,10 +13,10 @@ from bot.adapters.orm import OutboxRow
 from bot.domain.model import Status
 from bot.scheduler import lapse_questions
 from tests.e2e.conftest import Bot
+from tests.e2e.review_steps import buttons, request_review
 from tests.e2e.rows import registration, settle
 from tests.e2e.test_need_info import ask
-from tests.e2e.test_review import buttons, request_review
-from tests.e2e.test_time import ACME_USERS, DAY, at
+from tests.e2e.time_steps import ACME_USERS, DAY, at
 
 HOUR = timedelta(hours=1)
 

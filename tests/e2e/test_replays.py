@@ -14,9 +14,8 @@ from bot.domain.opportunities import Stage
 from bot.services.invitations import EMAILED
 from tests import seeding
 from tests.e2e.conftest import Bot
-from tests.e2e.replays import Replays, drain
-from tests.e2e.test_invite import BASE, page_url
-from tests.e2e.test_opportunities import (
+from tests.e2e.invite_steps import BASE, page_url
+from tests.e2e.opportunity_steps import (
     GOOD,
     audit_actions,
     deal,
@@ -26,8 +25,9 @@ from tests.e2e.test_opportunities import (
     stored,
     today,
 )
-from tests.e2e.test_opportunities import open_create_modal as open_create_modal
-from tests.e2e.test_review import card, decided, open_reject_modal, other, request_review
+from tests.e2e.opportunity_steps import open_create_modal as open_create_modal
+from tests.e2e.replays import Replays, drain
+from tests.e2e.review_steps import card, decided, open_reject_modal, other, request_review
 from tests.smtp_catcher import Catcher
 from tests.web_client import Page, WebClient
 

@@ -16,10 +16,10 @@ from bot.services.questions import AskPartner, ask_partner
 from bot.services.reviews import Approve, Reject, approve, reject
 from tests import seeding
 from tests.e2e.conftest import Bot
+from tests.e2e.extension_request_steps import extended_once
+from tests.e2e.home_steps import home_of, seed_many
 from tests.e2e.rows import settle
-from tests.e2e.test_extension_requests import extended_once
-from tests.e2e.test_home import home_of, seed_many
-from tests.e2e.test_time import DAY
+from tests.e2e.time_steps import DAY
 
 CARD_ROW_PREFIXES = ("review-", "extension-")
 

@@ -31,8 +31,8 @@ from bot.web import envelope
 from bot.web.slack_guard import parse
 from bot.web.socket_guard import socket_mode_handler
 from tests.e2e.conftest import Bot
+from tests.e2e.fuzz_payloads import payloads, state
 from tests.e2e.preregister_steps import database_state, seed_registrations
-from tests.e2e.test_fuzz import payloads, state
 from tests.e2e.test_hostile_requests import NONSENSE, log_growth
 
 EXAMPLES = 150

@@ -12,7 +12,7 @@ from bot.blocks.reminders import EXTEND
 from tests import seeding
 from tests.e2e.conftest import Bot
 from tests.e2e.rows import registration
-from tests.e2e.test_time import DAY, at, dms_to, hold
+from tests.e2e.time_steps import DAY, at, dms_to, hold
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from bot.scheduler import expire_registrations
 from bot.services.registrations import Delete, Preregister, delete, preregister
 from bot.services.reviews import Reject, reject
 from tests.e2e.conftest import Bot
+from tests.e2e.review_steps import buttons, dms, race
 from tests.e2e.rows import all_rows, settle
-from tests.e2e.test_review import buttons, dms, race
 
 GAMMA = Partner("gamma", "Gamma Cloud", "DE", email="hi@gamma.example", slack_user_ids=("UGAMMA1",))
 EMAIL = "achat@kunde.de"
