@@ -17,7 +17,7 @@ Besides ``/api/<method>`` it serves the two other URLs Slack hands out:
 
 Things that are not Web API calls but that Slack does for the user (the
 modal closing after a submission, a slash command's ack shown as an
-ephemeral message) are applied by the driver in ``tests/slack_driver.py``
+ephemeral message) are applied by the driver in ``tests/slack_driver/``
 through :meth:`SlackStandin.apply_view_response` and friends; they are
 recorded as pseudo-calls (``response_action``, ``command_ack``) so that
 ``errors()`` sees them too.
