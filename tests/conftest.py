@@ -29,9 +29,9 @@ pytest_plugins = [
     "tests.delivery_steps",
     "tests.invitation_steps",
     "tests.server_steps",
+    "tests.reminder_steps",
     "tests.scheduler_steps",
     "tests.standin_steps",
-    "tests.reminder_steps",
     "tests.partner_link_steps",
 ]
 
