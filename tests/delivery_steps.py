@@ -17,11 +17,7 @@ from bot.adapters.orm import OutboxRow
 from bot.adapters.slack_sender import SlackSender, delivery_client
 from bot.bootstrap import Runtime
 from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration
-from bot.services.delivery import (
-    DeliverDue,
-    DeliveryReport,
-    deliver_due,
-)
+from bot.services.delivery import DeliverDue, DeliveryReport, deliver_due
 from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
 from bot.services.subjects import Subject
 from tests.conftest import Clock

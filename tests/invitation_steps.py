@@ -10,10 +10,7 @@ from bot.adapters.invite_tokens import SignedInviteTokens
 from bot.domain.model import Customer, Partner, Status
 from bot.services import registrations as uc
 from bot.services.context import Context
-from bot.services.invitations import (
-    ShowInvitation,
-    show_invitation,
-)
+from bot.services.invitations import ShowInvitation, show_invitation
 from bot.services.invite_links import Invites
 
 BASE = "https://prereg.example.com"

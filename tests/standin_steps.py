@@ -15,6 +15,12 @@ PARTNER = "U0PARTNER"
 
 
 @pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
 def client(slack: SlackStandin) -> WebClient:
     return slack.web_client()
 

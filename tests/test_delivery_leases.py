@@ -8,9 +8,7 @@ from typing import Any
 
 from bot.bootstrap import Runtime
 from bot.domain.model import Customer, Partner, Reason, ReasonCode, Registration
-from bot.services.delivery import (
-    LEASE,
-)
+from bot.services.delivery import LEASE
 from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
 from tests.conftest import Clock
 from tests.delivery_steps import FakeSender, add, deliver, row, rows

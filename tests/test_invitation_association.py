@@ -18,12 +18,7 @@ from bot.services.association import (
     open_invitation,
 )
 from bot.services.context import Context
-from bot.services.errors import (
-    AlreadyAssociated,
-    NoEmailOnFile,
-    TooManyAttempts,
-    WrongIdentity,
-)
+from bot.services.errors import AlreadyAssociated, NoEmailOnFile, TooManyAttempts, WrongIdentity
 from bot.services.invitations import (
     EmailInvitation,
     EmailOption,

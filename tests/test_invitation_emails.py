@@ -9,10 +9,7 @@ import pytest
 
 from bot.domain.invite_email import EMAIL_COOLDOWN, EmailJustSent
 from bot.services.context import Context
-from bot.services.errors import (
-    EmailLimitReached,
-    EmailNotConfigured,
-)
+from bot.services.errors import EmailLimitReached, EmailNotConfigured
 from bot.services.invitations import (
     EMAILS_PER_DAY,
     EmailInvitation,

@@ -9,12 +9,7 @@ import pytest
 from bot.adapters.invite_tokens import SignedInviteTokens
 from bot.domain.model import Customer, Status
 from bot.services import registrations as uc
-from bot.services.association import (
-    Associate,
-    OpenInvitation,
-    associate,
-    open_invitation,
-)
+from bot.services.association import Associate, OpenInvitation, associate, open_invitation
 from bot.services.context import Context
 from bot.services.errors import (
     InvalidInvitation,
@@ -22,12 +17,7 @@ from bot.services.errors import (
     NotInvitable,
     RegistrationNotFound,
 )
-from bot.services.invitations import (
-    SendQrCode,
-    ShowInvitation,
-    send_qr_code,
-    show_invitation,
-)
+from bot.services.invitations import SendQrCode, ShowInvitation, send_qr_code, show_invitation
 from tests.conftest import Clock
 from tests.invitation_steps import actions, hold, link, token_of
 

@@ -14,25 +14,10 @@ from bot.bootstrap import Runtime
 from bot.domain.invite_email import EMAIL_COOLDOWN, EmailJustSent
 from bot.domain.model import Status
 from bot.services import registrations as uc
-from bot.services.association import (
-    ATTEMPTS,
-    Associate,
-    Association,
-    associate,
-)
+from bot.services.association import ATTEMPTS, Associate, Association, associate
 from bot.services.context import Context
-from bot.services.errors import (
-    EmailLimitReached,
-    InvitationEnded,
-    TooManyAttempts,
-    WrongIdentity,
-)
-from bot.services.invitations import (
-    EMAILS_PER_DAY,
-    EmailInvitation,
-    Invitation,
-    email_invitation,
-)
+from bot.services.errors import EmailLimitReached, InvitationEnded, TooManyAttempts, WrongIdentity
+from bot.services.invitations import EMAILS_PER_DAY, EmailInvitation, Invitation, email_invitation
 from tests.conftest import Clock
 from tests.invitation_steps import actions, hold, link, outbox, token_of
 from tests.test_concurrency import race

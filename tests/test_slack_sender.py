@@ -11,10 +11,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.slack_sender import METADATA_EVENT, SlackSender, delivery_client
-from bot.services.delivery import (
-    RetryLater,
-    Undeliverable,
-)
+from bot.services.delivery import RetryLater, Undeliverable
 from bot.services.ports import Kind
 from bot.services.subjects import Subject
 from tests.delivery_steps import ACME, approved, delivery, pending

@@ -23,11 +23,8 @@ from tests.standin_steps import PARTNER, REVIEW, a_form, modal, option, section,
 SECRET = "standin-signing-secret"
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # slack_sdk honours HTTP(S)_PROXY and ignores NO_PROXY: loopback must stay loopback.
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+# slack_sdk honours HTTP(S)_PROXY and ignores NO_PROXY: loopback must stay loopback.
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 def test_driver_signatures_verify_like_slacks() -> None:

@@ -17,12 +17,8 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from tests.slack_standin import SlackStandin
 from tests.standin_steps import PARTNER, REVIEW
 
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # slack_sdk honours HTTP(S)_PROXY and ignores NO_PROXY: loopback must stay loopback.
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+# slack_sdk honours HTTP(S)_PROXY and ignores NO_PROXY: loopback must stay loopback.
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 def test_429_with_retry_after_is_retried_by_slack_sdk(slack: SlackStandin) -> None:

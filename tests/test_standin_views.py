@@ -13,12 +13,8 @@ from tests.slack_driver import FormError, state_values
 from tests.slack_standin import SlackStandin, message_problems, view_problems
 from tests.standin_steps import PARTNER, REVIEW, a_form, modal, option, section, text
 
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # slack_sdk honours HTTP(S)_PROXY and ignores NO_PROXY: loopback must stay loopback.
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+# slack_sdk honours HTTP(S)_PROXY and ignores NO_PROXY: loopback must stay loopback.
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 def test_a_trigger_id_opens_one_modal_within_three_seconds(

@@ -13,12 +13,8 @@ from slack_sdk.webhook import WebhookClient
 from tests.slack_standin import BOT_USER_ID, SlackStandin
 from tests.standin_steps import PARTNER, REVIEW, section
 
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # slack_sdk honours HTTP(S)_PROXY and ignores NO_PROXY: loopback must stay loopback.
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+# slack_sdk honours HTTP(S)_PROXY and ignores NO_PROXY: loopback must stay loopback.
+pytestmark = pytest.mark.usefixtures("no_proxy")
 
 
 def test_auth_and_unknown_methods_answer_as_slack_does(

@@ -9,10 +9,7 @@ from sqlalchemy import text
 
 from bot.adapters.unit_of_work import SqlUnitOfWork
 from bot.domain.eligibility import Outcome
-from bot.domain.errors import (
-    NoContactOnFile,
-    QuotaReached,
-)
+from bot.domain.errors import NoContactOnFile, QuotaReached
 from bot.domain.model import CustomerFacts, ReasonCode, Site, Status
 from bot.services import registrations as uc
 from bot.services.context import Context

@@ -8,9 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.blocks.countries import country_codes, country_name
-from bot.blocks.preregister import (
-    FormValues,
-)
+from bot.blocks.preregister import FormValues
 from bot.domain.model import Customer, Reason, ReasonCode, Registration
 from bot.domain.policy import Policy
 

@@ -7,9 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.blocks.profile import PROFILE, profile_modal, profile_saved_view
-from bot.blocks.replies import (
-    help_message,
-)
+from bot.blocks.replies import help_message
 from bot.blocks.text import duration_words
 from bot.domain.model import Partner
 from bot.domain.policy import Policy

@@ -8,10 +8,7 @@ from typing import Any
 import pytest
 
 from bot.blocks.message import Message
-from bot.blocks.preregister import (
-    CUSTOMER_NAME,
-    preregister_modal,
-)
+from bot.blocks.preregister import CUSTOMER_NAME, preregister_modal
 from bot.blocks.profile import profile_modal, profile_saved_view
 from bot.blocks.replies import (
     help_message,

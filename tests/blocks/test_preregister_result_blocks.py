@@ -6,15 +6,8 @@ import json
 
 import pytest
 
-from bot.blocks.preregister import (
-    OPEN_PROFILE,
-    RESULT,
-)
-from bot.blocks.replies import (
-    no_contact_message,
-    not_linked_message,
-    quota_reached_message,
-)
+from bot.blocks.preregister import OPEN_PROFILE, RESULT
+from bot.blocks.replies import no_contact_message, not_linked_message, quota_reached_message
 from bot.blocks.results import (
     already_yours_view,
     blocked_view,

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.blocks.reject import REJECT_MODAL, reject_modal
-from bot.blocks.review import (
-    already_decided_message,
-    refusal_message,
-)
+from bot.blocks.review import already_decided_message, refusal_message
 from bot.blocks.text import slack_date
 from bot.domain.model import Customer
 from tests.blocks.review_helpers import (

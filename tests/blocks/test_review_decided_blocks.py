@@ -6,9 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.blocks.review import (
-    review_card,
-)
+from bot.blocks.review import review_card
 from bot.blocks.text import REVIEWER_WORDS, escape_clip, slack_date, user_ref
 from bot.domain.model import Partner, ReasonCode, Registration, Status
 from tests.blocks.review_helpers import (

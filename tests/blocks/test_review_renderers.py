@@ -7,9 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.blocks.notifications import RENDERERS, render
-from bot.blocks.review import (
-    review_card,
-)
+from bot.blocks.review import review_card
 from bot.domain.model import Status
 from bot.services.ports import Kind
 from bot.services.subjects import Subject

@@ -9,11 +9,7 @@ from typing import Any
 
 from bot.domain.model import Customer
 from bot.domain.opportunities import Opportunity, Stage
-from bot.services.opportunities import (
-    CreateOpportunity,
-    business_today,
-    create_opportunity,
-)
+from bot.services.opportunities import CreateOpportunity, business_today, create_opportunity
 from bot.services.registrations import Preregister, preregister
 from tests.e2e.conftest import Bot
 

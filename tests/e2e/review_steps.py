@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks.reject import REJECT_MODAL
-from bot.domain.model import Customer, Registration, Status
+from bot.domain.model import Customer, CustomerFacts, Registration, Status
 from bot.services.registrations import Preregister, preregister
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
 from tests.e2e.rows import outbox, registration, settle
@@ -17,7 +17,15 @@ from tests.slack_standin import Call
 from tests.together import at_once
 
 ACME_USERS = {"UACME1", "UACME2"}
+# The outbox of an approval: the card, its update, and a DM to each of ACME's two users.
+APPROVED_AND_TOLD = ["review_request", "review_decided", "decision", "decision"]
 EVIL = "<!channel> & <@UBETA1> <http://evil.example|click me>"
+
+
+def in_directory(bot: Bot, **known: Any) -> None:
+    with bot.context.uow() as uow:
+        uow.directory.upsert(CustomerFacts(**known))
+        uow.commit()
 
 
 def request_review(

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from bot.domain.model import Status
 from bot.domain.opportunities import Stage
-from bot.services.opportunities import (
-    GetOpportunities,
-    customer_opportunities,
-)
+from bot.services.opportunities import GetOpportunities, customer_opportunities
 from tests.e2e.conftest import Bot
 from tests.e2e.opportunity_steps import audit_actions, deal, latest_ephemeral, row_of, seed, stored
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.blocks.review import APPROVE, REJECT
 from bot.blocks.text import REVIEWER_WORDS, escape
-from bot.domain.model import CustomerFacts, ReasonCode, Site
+from bot.domain.model import ReasonCode, Site
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
 from tests.e2e.review_steps import (
     EVIL,
@@ -15,6 +15,7 @@ from tests.e2e.review_steps import (
     date_of,
     decided,
     dms,
+    in_directory,
     mrkdwn_of,
     open_reject_modal,
     other,
@@ -28,20 +29,17 @@ def test_review_card_shows_customer_company_reasons_evidence_justification_and_d
     bot: Bot,
 ) -> None:
     registered = bot.clock.now - timedelta(days=40)
-    with bot.context.uow() as uow:
-        uow.directory.upsert(
-            CustomerFacts(
-                email="cto@kunde.fr",
-                name="Kunde SA",
-                site=Site.INTL,
-                registered_at=registered,
-                country="FR",
-                has_spend=True,
-                direct_sales_followup=True,
-                online_sales=True,
-            )
-        )
-        uow.commit()
+    in_directory(
+        bot,
+        email="cto@kunde.fr",
+        name="Kunde SA",
+        site=Site.INTL,
+        registered_at=registered,
+        country="FR",
+        has_spend=True,
+        direct_sales_followup=True,
+        online_sales=True,
+    )
     request = request_review(
         bot,
         name="Kunde SA",

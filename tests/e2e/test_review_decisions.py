@@ -13,6 +13,7 @@ from bot.domain.model import Status
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
 from tests.e2e.review_steps import (
     ACME_USERS,
+    APPROVED_AND_TOLD,
     buttons,
     card,
     card_updates,
@@ -74,12 +75,7 @@ def test_partner_asks_for_review_in_the_modal_and_a_reviewer_approves(bot: Bot) 
         assert "Kunde SARL" in said and "is pre-registered" in said
         assert date_of(approved.valid_until) in said
     assert bot.slack.ephemerals() == []
-    assert [kind for kind, _, status in outbox_kinds(bot) if status == "sent"] == [
-        "review_request",
-        "review_decided",
-        "decision",
-        "decision",
-    ]
+    assert [kind for kind, _, status in outbox_kinds(bot) if status == "sent"] == APPROVED_AND_TOLD
     bot.slack.assert_clean()
 
 

@@ -6,6 +6,7 @@ from bot.domain.model import Status
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
 from tests.e2e.review_steps import (
     ACME_USERS,
+    APPROVED_AND_TOLD,
     card_updates,
     decided,
     dms,
@@ -76,12 +77,7 @@ def test_a_double_click_on_approve_decides_once(bot: Bot) -> None:
     assert actions.count("approved") == 1
     assert len(card_updates(bot)) == 1
     assert sorted(user for user, _ in dms(bot)) == sorted(ACME_USERS)
-    assert [k for k, _, _ in outbox_kinds(bot)] == [
-        "review_request",
-        "review_decided",
-        "decision",
-        "decision",
-    ]
+    assert [k for k, _, _ in outbox_kinds(bot)] == APPROVED_AND_TOLD
     bot.slack.assert_clean()
 
 

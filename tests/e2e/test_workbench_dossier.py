@@ -6,19 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.model import Customer, CustomerFacts, Site
+from bot.domain.model import Customer, Site
 from bot.services.registrations import Preregister, preregister
 from bot.services.reviews import Approve, Reject, approve, reject
 from tests.e2e.conftest import REVIEW_CHANNEL, Bot
-from tests.e2e.review_steps import card, dms, request_review
+from tests.e2e.review_steps import card, dms, in_directory, request_review
 from tests.e2e.rows import settle
 from tests.e2e.workbench_steps import section_with
-
-
-def in_directory(bot: Bot, **known: Any) -> None:
-    with bot.context.uow() as uow:
-        uow.directory.upsert(CustomerFacts(**known))
-        uow.commit()
 
 
 def reasons_text(shown: dict[str, Any]) -> str:

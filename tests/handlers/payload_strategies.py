@@ -14,9 +14,7 @@ from hypothesis import strategies as st
 
 from bot.blocks import manage as manage_ids
 from bot.blocks.refusals import UnreadableRequest
-from bot.handlers.forms import (
-    FieldErrors,
-)
+from bot.handlers.forms import FieldErrors
 from bot.web import envelope
 
 RECORDED: dict[str, Any] = json.loads(

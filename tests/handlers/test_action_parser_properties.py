@@ -11,9 +11,7 @@ from bot.blocks import manage as manage_ids
 from bot.blocks import preregister as ids
 from bot.domain.identity import is_country_code
 from bot.handlers import payloads
-from bot.handlers.forms import (
-    state_values,
-)
+from bot.handlers.forms import state_values
 from tests.handlers.payload_strategies import (
     BOUNDED,
     _assert_id,
