@@ -22,8 +22,6 @@ from tests.blocks.review_helpers import (
 )
 from tests.slack_standin import view_problems
 
-# -- the reject modal ---------------------------------------------------------
-
 
 def test_reject_modal() -> None:
     modal = reject_modal(pending())

@@ -29,8 +29,6 @@ from tests.blocks.review_helpers import (
     pending,
 )
 
-# -- the card while pending ---------------------------------------------------
-
 
 def test_pending_card_is_valid_and_has_approve_and_reject() -> None:
     card = review_card(pending(), partner())

@@ -25,8 +25,6 @@ from tests.blocks.review_helpers import (
     rejected,
 )
 
-# -- the card once decided ----------------------------------------------------
-
 
 def test_approved_card_has_no_buttons_and_says_who_when_until() -> None:
     card = review_card(approved(), partner())

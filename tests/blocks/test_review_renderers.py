@@ -28,8 +28,6 @@ from tests.blocks.review_helpers import (
     rejected,
 )
 
-# -- render(): the outbox's messages ------------------------------------------
-
 
 def test_every_kind_has_a_renderer() -> None:
     # The QR code (a file upload) and the invitation email have senders of their own;
