@@ -1,7 +1,7 @@
 """A post Slack accepted but answered too late: the sender does not repeat it at once.
 
 The README (Delivery) says which calls can make a twin and why: a `chat.postMessage` whose
-answer never came back is retried later with backoff (tests/test_delivery.py shows the
+answer never came back is retried later with backoff (tests/test_delivery_outcomes.py shows the
 dispatcher's backoff), never at once, as the post may have landed. Here the stand-in accepts
 the post and answers after the client gave up.
 """

@@ -3,7 +3,7 @@ words where the user clicked or typed, and nothing changes.
 
 The cases the attack found answered by Bolt's 404 after 3 s and an apology: a review button
 without a usable value, an overflow naming another company's registration. (Forged
-opportunity submissions: tests/e2e/test_opportunities.py.)
+opportunity submissions: tests/e2e/test_opportunity_modal.py.)
 """
 
 from __future__ import annotations

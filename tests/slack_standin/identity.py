@@ -23,7 +23,7 @@ JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 TRIGGER_TTL = 3.0  # seconds; SLACK.md: "a trigger_id is single-use and valid for 3 s"
 # What the stand-ins that serve the whole bot allow instead: how soon the bot opens a form is
 # the benchmark's to measure (benchmarks/http_paths.py), and a test must not fail because the
-# machine running it is busy. Single use and expiry stay enforced (tests/test_slack_standin.py).
+# machine running it is busy. Single use and expiry stay enforced (tests/test_standin_views.py).
 PATIENT_TRIGGER_TTL = 60.0
 MAX_VIEW_STACK = 3  # SLACK.md: "at most 3 views pushed on the stack"
 MESSAGE_BLOCK_LIMIT = 50
