@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.identity import normalize_email, normalize_mobile
 from bot.domain.model import CustomerFacts, Partner, Registration, Site, Status
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.errors import (
     AlreadyAssociated,
@@ -36,13 +37,11 @@ ENDED_NOTED_EVERY = timedelta(hours=1)
 """An ended link opened again and again is noted for the partner once in this while."""
 
 
-@dataclass(frozen=True)
-class OpenInvitation:
+class OpenInvitation(Command):
     token: str
 
 
-@dataclass(frozen=True)
-class Associate:
+class Associate(Command):
     token: str
     identity: str
     """The email typed by the customer (the mobile for a mobile-only registration)."""

@@ -1,32 +1,34 @@
-"""The addresses commands share: who acts, and on what.
+"""Commands, and the addresses they share: who acts, and on what.
 
-A command is still named as its verb and adds the fields of its own; the base says which
-helper of bot.services.records finds its subject and refuses when the caller may not act.
+Every command is a `Command`: a frozen dataclass (bot.domain.frozen) named as its verb. One
+that acts on a subject adds the fields of its own to a base below, which says which helper of
+bot.services.records finds its subject and refuses when the caller may not act.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bot.domain.frozen import Frozen
 
 
-@dataclass(frozen=True)
-class OnRegistration:
+class Command(Frozen):
+    """What a use case is asked to do: `use_case(cmd, ctx)`."""
+
+
+class OnRegistration(Command):
     """A partner user acting on one of its company's registrations (records.own_as)."""
 
     user_id: str
     registration_id: int
 
 
-@dataclass(frozen=True)
-class OnReview:
+class OnReview(Command):
     """A reviewer acting on a registration's review (reviews.decidable)."""
 
     reviewer: str
     registration_id: int
 
 
-@dataclass(frozen=True)
-class OnExtensionRequest:
+class OnExtensionRequest(Command):
     """A reviewer acting on a partner's request for an extension."""
 
     reviewer: str

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.domain.model import ACTIVE_STATUSES, Opportunity, Partner, Registration, Status
 from bot.domain.policy import QuotaUse, quota_use
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.errors import UnknownPartner
 from bot.services.queries import MAY_HAVE_OPPORTUNITIES
@@ -25,8 +26,7 @@ class Section(StrEnum):
     ENDED = "ended"
 
 
-@dataclass(frozen=True)
-class GetDashboard:
+class GetDashboard(Command):
     user_id: str
     search: str = ""
     """Name, email or mobile contains this (any case); empty shows everything."""

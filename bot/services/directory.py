@@ -9,6 +9,7 @@ from itertools import islice
 from typing import Any, NamedTuple, Protocol
 
 from bot.domain.model import CustomerFacts, Site
+from bot.services.commands import Command
 from bot.services.context import Context
 
 # One transaction per batch, not per file: on SQLite a transaction holds the only write
@@ -140,8 +141,7 @@ class ImportReport:
     """Kept only when no `on_bad` was given."""
 
 
-@dataclass(frozen=True)
-class ImportFile:
+class ImportFile(Command):
     rows: Iterable[Row | BadRow]
     on_bad: Callable[[BadRow], None] | None = None
     """Told each bad row, in line order; without it they are kept in the report."""
@@ -166,8 +166,7 @@ def import_file(cmd: ImportFile, load: DirectoryLoad, batch: int = BATCH) -> Imp
     return report
 
 
-@dataclass(frozen=True)
-class ImportDirectory:
+class ImportDirectory(Command):
     rows: Iterable[CustomerFacts]
     batch: int = BATCH
 

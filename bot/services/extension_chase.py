@@ -4,16 +4,14 @@ database, so replicas never post it twice; after downtime only the latest one is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.domain import extension_requests as rules
 from bot.domain.events import ExtensionChased
 from bot.domain.reminders import Checkpoint, Nudge
+from bot.services.commands import Command
 from bot.services.context import Context
 
 
-@dataclass(frozen=True)
-class ChaseExtensionRequests:
+class ChaseExtensionRequests(Command):
     limit: int = 500
 
 

@@ -9,7 +9,7 @@ from bot.domain import extension_requests as rules
 from bot.domain.errors import NotAReviewer
 from bot.domain.extension_requests import ExtensionRequest, ExtensionRequestPending
 from bot.domain.model import Registration
-from bot.services.commands import OnExtensionRequest, OnRegistration, OnReview
+from bot.services.commands import Command, OnExtensionRequest, OnRegistration, OnReview
 from bot.services.context import Context
 from bot.services.errors import JustificationRequired, RegistrationNotFound
 from bot.services.ports import Conflict, UnitOfWork
@@ -17,33 +17,27 @@ from bot.services.records import audit, own_as
 from bot.services.reviews import decidable
 
 
-@dataclass(frozen=True)
 class CheckCanRequestExtension(OnRegistration):
     """Before the partner types a justification: may it ask, now?"""
 
 
-@dataclass(frozen=True)
 class RequestExtension(OnRegistration):
     justification: str
 
 
-@dataclass(frozen=True)
 class CheckCanDecideExtension(OnExtensionRequest):
     """Before a reviewer types a rejection reason: may they, and is it still undecided?"""
 
 
-@dataclass(frozen=True)
 class ApproveExtension(OnExtensionRequest):
     """One more validity, unless the reservation ended while the request waited."""
 
 
-@dataclass(frozen=True)
 class RejectExtension(OnExtensionRequest):
     reason: str
 
 
-@dataclass(frozen=True)
-class LapseExtensionRequests:
+class LapseExtensionRequests(Command):
     limit: int = 100
 
 

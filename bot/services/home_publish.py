@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.dashboard import Section
 from bot.services.errors import HomeContended
@@ -46,8 +47,7 @@ class HomeShown:
     page: int = 0
 
 
-@dataclass(frozen=True)
-class PublishHome:
+class PublishHome(Command):
     """Publish `user_id`'s App Home as `render` draws it now, through `publish`, showing what
     the user `chosen` (None: what they last chose).
 

@@ -11,10 +11,10 @@ that lock, then finds the key. A refused request stores nothing, so it is refuse
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.ports import UnitOfWork
 
@@ -40,8 +40,7 @@ def remember(uow: UnitOfWork, use_case: str, key: str | None, now: datetime, **r
         uow.request_keys.add(_stored(use_case, key), use_case, result, now)
 
 
-@dataclass(frozen=True)
-class PruneRequestKeys:
+class PruneRequestKeys(Command):
     kept: timedelta = KEPT
 
 

@@ -65,17 +65,14 @@ class Invitation:
     email_limit: int = EMAILS_PER_DAY
 
 
-@dataclass(frozen=True)
 class ShowInvitation(OnRegistration):
     """The link, its QR code and whether it may be emailed, for the partner to hand on."""
 
 
-@dataclass(frozen=True)
 class SendQrCode(OnRegistration):
     """The link as a QR code, to the partner user's DM."""
 
 
-@dataclass(frozen=True)
 class EmailInvitation(OnRegistration):
     request_key: str | None = None
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from bot.domain.events import OpportunityChanged
 from bot.domain.model import Registration
 from bot.domain.opportunities import Opportunity, Stage, checked
-from bot.services.commands import OnRegistration
+from bot.services.commands import Command, OnRegistration
 from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
 from bot.services.idempotency import remember, replayed
@@ -25,7 +25,6 @@ CREATE = "create_opportunity"
 MOVE = "move_opportunity"
 
 
-@dataclass(frozen=True)
 class CreateOpportunity(OnRegistration):
     name: str
     amount: Decimal
@@ -36,15 +35,13 @@ class CreateOpportunity(OnRegistration):
     request_key: str | None = None
 
 
-@dataclass(frozen=True)
-class MoveOpportunity:
+class MoveOpportunity(Command):
     user_id: str
     opportunity_id: int
     stage: Stage
     request_key: str | None = None
 
 
-@dataclass(frozen=True)
 class GetOpportunities(OnRegistration):
     """One of the company's customers with its opportunities."""
 

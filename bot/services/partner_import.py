@@ -15,6 +15,7 @@ from itertools import islice
 from typing import Protocol
 
 from bot.domain.model import Partner
+from bot.services.commands import Command
 from bot.services.directory import BadRow, ImportCounts
 from bot.services.partners import AddPartner, InvalidPartner, _validated
 
@@ -52,8 +53,7 @@ class PartnerLoad(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class ImportPartners:
+class ImportPartners(Command):
     rows: Iterable[CompanyRow | BadRow]
     on_bad: Callable[[BadRow], None]
     """Told each bad row, in line order within a batch."""

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.domain.errors import UserNotLinked
 from bot.domain.model import Partner
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.errors import ServiceBusy
 from bot.services.partners import InvalidPartner, SlackUserTaken, locked, slack_user_problems
@@ -19,16 +20,14 @@ from bot.services.ports import Conflict, UnitOfWork
 from bot.services.records import note_company
 
 
-@dataclass(frozen=True)
-class LinkUsers:
+class LinkUsers(Command):
     partner_id: str
     slack_user_ids: tuple[str, ...]
     operator: str
     """Who ran the command, for the audit trail."""
 
 
-@dataclass(frozen=True)
-class UnlinkUsers:
+class UnlinkUsers(Command):
     partner_id: str
     slack_user_ids: tuple[str, ...]
     operator: str

@@ -16,6 +16,7 @@ from bot.domain.identity import (
     normalize_mobile,
 )
 from bot.domain.model import Partner
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.ports import Conflict, UnitOfWork
 from bot.services.records import company_of, note_company
@@ -57,8 +58,7 @@ class SlackUserTaken(Refusal):
     partner_id: str
 
 
-@dataclass(frozen=True)
-class AddPartner:
+class AddPartner(Command):
     """As the operator typed it; add_partner normalizes and checks it."""
 
     id: str
@@ -71,13 +71,11 @@ class AddPartner:
     """Who ran the command, for the audit trail."""
 
 
-@dataclass(frozen=True)
-class ListPartners:
+class ListPartners(Command):
     pass
 
 
-@dataclass(frozen=True)
-class UpdatePartner:
+class UpdatePartner(Command):
     """The operator's changes; None keeps a value, an empty email or mobile removes it."""
 
     id: str
@@ -95,8 +93,7 @@ class Updated:
     """Each field that changed: [before, after]; empty when everything was already so."""
 
 
-@dataclass(frozen=True)
-class SetContact:
+class SetContact(Command):
     """The company's contact on file, already normalized: at least one of the two."""
 
     user_id: str

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.model import ACTIVE_STATUSES, Opportunity, Partner, Registration, Status
 from bot.domain.policy import QuotaUse, check_preconditions, quota_use
-from bot.services.commands import OnRegistration
+from bot.services.commands import Command, OnRegistration
 from bot.services.context import Context
 from bot.services.errors import RegistrationNotFound
 from bot.services.ports import UnitOfWork
@@ -18,28 +18,23 @@ MAY_HAVE_OPPORTUNITIES = frozenset({Status.PREREGISTERED, Status.ASSOCIATED, Sta
 """Statuses whose registrations can carry opportunities (made while it was held)."""
 
 
-@dataclass(frozen=True)
-class GetStanding:
+class GetStanding(Command):
     user_id: str
 
 
-@dataclass(frozen=True)
-class GetCompany:
+class GetCompany(Command):
     user_id: str
 
 
-@dataclass(frozen=True)
-class ListRegistrations:
+class ListRegistrations(Command):
     user_id: str
 
 
-@dataclass(frozen=True)
 class GetOwnRegistration(OnRegistration):
     """One of the company's registrations; another company's is as if it did not exist."""
 
 
-@dataclass(frozen=True)
-class GetRegistration:
+class GetRegistration(Command):
     """Any registration, for those who may see every one (reviewers, the delivery)."""
 
     registration_id: int

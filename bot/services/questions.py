@@ -2,39 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.domain import questions
 from bot.domain.errors import TransitionNotAllowed
 from bot.domain.model import Registration, Status
-from bot.services.commands import OnRegistration, OnReview
+from bot.services.commands import Command, OnRegistration, OnReview
 from bot.services.context import Context
 from bot.services.records import audit, own_as
 from bot.services.reviews import CheckCanDecide, check_can_decide, decidable
 
 
-@dataclass(frozen=True)
 class AskPartner(OnReview):
     question: str
 
 
-@dataclass(frozen=True)
 class CheckCanAsk(OnReview):
     """Before a reviewer types a question: may they decide it, and is none waiting already?"""
 
 
-@dataclass(frozen=True)
 class CheckCanAnswer(OnRegistration):
     """Before a partner types an answer: is it theirs, and is a question waiting?"""
 
 
-@dataclass(frozen=True)
 class AnswerQuestion(OnRegistration):
     answer: str
 
 
-@dataclass(frozen=True)
-class LapseUnanswered:
+class LapseUnanswered(Command):
     limit: int = 100
 
 

@@ -12,7 +12,7 @@ from bot.domain.eligibility import Decision, Outcome, decide, registration_for
 from bot.domain.errors import Refusal
 from bot.domain.model import Customer, Partner, Registration
 from bot.domain.policy import check_preconditions
-from bot.services.commands import OnRegistration
+from bot.services.commands import Command, OnRegistration
 from bot.services.context import Context
 from bot.services.errors import ExtensionNeedsReview, JustificationRequired, OpenOpportunities
 from bot.services.idempotency import remember, replayed
@@ -27,8 +27,7 @@ EXTEND = "extend"
 DELETE = "delete"
 
 
-@dataclass(frozen=True)
-class Preregister:
+class Preregister(Command):
     """Decide at once; record when eligible (a review case only with a justification)."""
 
     user_id: str
@@ -36,29 +35,25 @@ class Preregister:
     justification: str | None = None
 
 
-@dataclass(frozen=True)
-class RequestReview:
+class RequestReview(Command):
     user_id: str
     customer: Customer
     justification: str
 
 
-@dataclass(frozen=True)
 class Extend(OnRegistration):
     request_key: str | None = None
     seen: int | None = None
     """The extensions taken when the button was shown: a click on an older copy is stale."""
 
 
-@dataclass(frozen=True)
 class Delete(OnRegistration):
     request_key: str | None = None
     warned_open: int = 0
     """How many open opportunities the confirmation named: more now, and it is refused."""
 
 
-@dataclass(frozen=True)
-class DeleteMany:
+class DeleteMany(Command):
     user_id: str
     registration_ids: tuple[int, ...]
     request_key: str | None = None
@@ -201,8 +196,7 @@ def delete_many(cmd: DeleteMany, ctx: Context) -> list[Deletion]:
     return results
 
 
-@dataclass(frozen=True)
-class ExpireDue:
+class ExpireDue(Command):
     batch: int = 500
 
 

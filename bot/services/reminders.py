@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.domain import events
 from bot.domain.model import Registration
 from bot.domain.reminders import Checkpoint, Nudge, due
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.ports import UnitOfWork
 
 
-@dataclass(frozen=True)
-class SendReminders:
+class SendReminders(Command):
     batch: int = 500
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.domain.extension_requests import ExtensionRequest
 from bot.domain.model import Registration
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.ports import Kind, UnitOfWork
 from bot.services.subjects import extension_card_of
@@ -75,8 +76,7 @@ class ReviewQueue:
         return sum(1 for item in self.items if item.shown_under(choice, now))
 
 
-@dataclass(frozen=True)
-class ChooseQueueFilter:
+class ChooseQueueFilter(Command):
     reviewer: str
     choice: QueueFilter
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.domain.errors import NotAReviewer, TransitionNotAllowed
 from bot.domain.model import Registration, Status
 from bot.services.commands import OnReview
@@ -14,12 +12,10 @@ from bot.services.ports import UnitOfWork
 from bot.services.records import audit, partner_of
 
 
-@dataclass(frozen=True)
 class Approve(OnReview):
     request_key: str | None = None
 
 
-@dataclass(frozen=True)
 class Reject(OnReview):
     reason: str
     preset: str | None = None
@@ -27,7 +23,6 @@ class Reject(OnReview):
     request_key: str | None = None
 
 
-@dataclass(frozen=True)
 class CheckCanDecide(OnReview):
     """Before a reviewer types a rejection reason: may they, and is it still undecided?"""
 

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.model import Customer
 from bot.domain.waitlist import NotHeldByAnother, NotWaiting, WaitEntry
+from bot.services.commands import Command
 from bot.services.context import Context
 from bot.services.ports import UnitOfWork
 from bot.services.records import company_of, note_company
 
 
-@dataclass(frozen=True)
-class JoinWaitlist:
+class JoinWaitlist(Command):
     user_id: str
     customer: Customer
     """As the partner typed it in the form that was refused."""
 
 
-@dataclass(frozen=True)
-class LeaveWaitlist:
+class LeaveWaitlist(Command):
     user_id: str
     entry_id: int
 
