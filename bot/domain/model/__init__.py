@@ -1,7 +1,8 @@
 """The registration model: who holds which customer, in what state, until when.
 
 By reason to change: the customer and its facts (customers), the partner company (partners),
-a registration and its transitions (registration)."""
+what a registration
+holds (record) and its transitions (registration)."""
 
 from __future__ import annotations
 

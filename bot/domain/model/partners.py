@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.domain.errors import NoContactOnFile, NotAReviewer, OwnCompanyReview, UserNotLinked
 from bot.domain.events import CompanyUpdated, Event, UserLinked, UserUnlinked
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -20,107 +19,22 @@ from bot.domain.events import (
     Approved,
     Associated,
     Deleted,
-    Event,
     Expired,
     Extended,
     InvitationEmailed,
-    Preregistered,
     QrCodeRequested,
     Rejected,
-    ReviewRequested,
 )
+from bot.domain.model.customers import DELETABLE_STATUSES, Status
+from bot.domain.model.record import RegistrationRecord
 
 if TYPE_CHECKING:
     from bot.domain.policy import Policy
-    from bot.domain.questions import Question
 
 
-from bot.domain.model.customers import DELETABLE_STATUSES, Customer, Reason, Status
-
-
-@dataclass
-class Registration:
-    partner_id: str
-    customer: Customer
-    status: Status
-    created_at: datetime
-    created_by: str | None = None
-    reasons: tuple[Reason, ...] = ()
-    justification: str | None = None
-    valid_until: datetime | None = None
-    review_due: datetime | None = None
-    decided_by: str | None = None
-    decided_at: datetime | None = None
-    decision_note: str | None = None
-    extensions: int = 0
-    """How often the partner extended it itself."""
-    ended_at: datetime | None = None
-    """When it stopped being active (rejected, deleted, expired, associated)."""
-    question: Question | None = None
-    """A reviewer's question waiting for the partner's answer (bot/domain/questions.py)."""
-    extension_request: int | None = None
-    """The id of its extension request waiting for a reviewer (bot/domain/extension_requests)."""
-    id: int | None = None
-    events: list[Event] = field(default_factory=list, compare=False, repr=False)
-    """Recorded by the transitions; the unit of work takes them at commit."""
-
-    @classmethod
-    def preregistered(
-        cls,
-        partner_id: str,
-        customer: Customer,
-        now: datetime,
-        validity: timedelta,
-        created_by: str | None = None,
-    ) -> Registration:
-        return cls(
-            partner_id=partner_id,
-            customer=customer,
-            status=Status.PREREGISTERED,
-            created_at=now,
-            created_by=created_by,
-            valid_until=now + validity,
-            events=[Preregistered(now)],
-        )
-
-    @classmethod
-    def pending_review(
-        cls,
-        partner_id: str,
-        customer: Customer,
-        reasons: tuple[Reason, ...],
-        justification: str,
-        now: datetime,
-        review_due: datetime,
-        created_by: str | None = None,
-    ) -> Registration:
-        return cls(
-            partner_id=partner_id,
-            customer=customer,
-            status=Status.PENDING_REVIEW,
-            created_at=now,
-            created_by=created_by,
-            reasons=reasons,
-            justification=justification,
-            review_due=review_due,
-            events=[ReviewRequested(now)],
-        )
-
-    def is_active(self, now: datetime) -> bool:
-        if self.status is Status.PENDING_REVIEW:
-            return True
-        return (
-            self.status is Status.PREREGISTERED
-            and self.valid_until is not None
-            and now < self.valid_until
-        )
-
-    def is_due_to_expire(self, now: datetime) -> bool:
-        return (
-            self.status is Status.PREREGISTERED
-            and self.valid_until is not None
-            and now >= self.valid_until
-        )
+class Registration(RegistrationRecord):
+    """A registration's fields are its record's (bot.domain.model.record); here, what may
+    happen to it, each transition recording its event."""
 
     def approve(self, reviewer: str, now: datetime, validity: timedelta) -> None:
         self._require("approve", Status.PENDING_REVIEW)
@@ -135,10 +49,6 @@ class Registration:
         self.ended_at = now
         self._decided(reviewer, now, reason)
         self.events.append(Rejected(now, reviewer, reason))
-
-    @property
-    def can_delete(self) -> bool:
-        return self.status in DELETABLE_STATUSES
 
     def delete(self, now: datetime) -> None:
         """Invalid at once: frees quota and exclusivity. Never for a pending or associated one."""
@@ -188,17 +98,6 @@ class Registration:
         self.ended_at = now
         self.events.append(Expired(now))
 
-    @property
-    def identity_field(self) -> str:
-        """What the customer confirms on association: the email, or for a mobile-only
-        registration the mobile."""
-        return "email" if self.customer.email else "mobile"
-
-    def identity_matches(self, identity: str) -> bool:
-        """`identity` normalized as stored (lowercased email, E.164 mobile)."""
-        expected = self.customer.email or self.customer.mobile
-        return expected is not None and identity == expected
-
     def associate(self, identity: str, now: datetime) -> None:
         """The customer accepted the invitation with the email (or, for a mobile-only
         registration, the mobile) that was pre-registered."""
@@ -217,11 +116,6 @@ class Registration:
     def invite_by_email(self, user: str, link: str, now: datetime) -> None:
         self.events.append(InvitationEmailed(now, user, link))
 
-    def allows_opportunity(self, now: datetime) -> bool:
-        return self.status is Status.ASSOCIATED or (
-            self.status is Status.PREREGISTERED and self.is_active(now)
-        )
-
     def check_opportunity(self, now: datetime) -> None:
         """An ended one says what it is now (deleted, expired); a pending or rejected one no."""
         status = self._effective_status(now)
@@ -235,10 +129,6 @@ class Registration:
         status = self._effective_status(now)
         if status in (Status.DELETED, Status.EXPIRED) or not self.can_delete:
             raise TransitionNotAllowed("delete", status, self)
-
-    def note(self, event: Event) -> None:
-        """Record something that happened to it without a change of state (a reminder due)."""
-        self.events.append(event)
 
     def _effective_status(self, now: datetime) -> Status:
         return Status.EXPIRED if self.is_due_to_expire(now) else self.status
