@@ -1,8 +1,7 @@
 """The registration model: who holds which customer, in what state, until when.
 
 By reason to change: the customer and its facts (customers), the partner company (partners),
-what a registration
-holds (record) and its transitions (registration)."""
+what a registration holds (registration) and what may happen to it (transitions)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from bot.domain.model.customers import (
     Status,
 )
 from bot.domain.model.partners import Partner
-from bot.domain.model.registration import Registration
+from bot.domain.model.transitions import Registration
 from bot.domain.opportunities import Opportunity
 
 __all__ = [

@@ -1,143 +1,126 @@
-"""A registration: one customer held by one partner company, its transitions and their events."""
+"""A registration: one customer held by one partner company, and how it begins.
+
+Its transitions (bot.domain.model.transitions, the `Registration` everyone uses) change it by
+the rules; this record only says what it holds and answers questions about it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
-from bot.domain.errors import (
-    AlreadyExtended,
-    DomainError,
-    EmailMismatch,
-    ExtensionNotOpen,
-    ExtensionsUsedUp,
-    IdentityMismatch,
-    OpportunityNotAllowed,
-    TransitionNotAllowed,
-)
-from bot.domain.events import (
-    Approved,
-    Associated,
-    Deleted,
-    Expired,
-    Extended,
-    InvitationEmailed,
-    QrCodeRequested,
-    Rejected,
-)
-from bot.domain.model.customers import DELETABLE_STATUSES, Status
-from bot.domain.model.record import RegistrationRecord
+from bot.domain.events import Event, Preregistered, ReviewRequested
+from bot.domain.model.customers import DELETABLE_STATUSES, Customer, Reason, Status
 
 if TYPE_CHECKING:
-    from bot.domain.policy import Policy
+    from bot.domain.questions import Question
 
 
-class Registration(RegistrationRecord):
-    """A registration's fields are its record's (bot.domain.model.record); here, what may
-    happen to it, each transition recording its event."""
+@dataclass
+class RegistrationRecord:
+    partner_id: str
+    customer: Customer
+    status: Status
+    created_at: datetime
+    created_by: str | None = None
+    reasons: tuple[Reason, ...] = ()
+    justification: str | None = None
+    valid_until: datetime | None = None
+    review_due: datetime | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
+    extensions: int = 0
+    """How often the partner extended it itself."""
+    ended_at: datetime | None = None
+    """When it stopped being active (rejected, deleted, expired, associated)."""
+    question: Question | None = None
+    """A reviewer's question waiting for the partner's answer (bot/domain/questions.py)."""
+    extension_request: int | None = None
+    """The id of its extension request waiting for a reviewer (bot/domain/extension_requests)."""
+    id: int | None = None
+    events: list[Event] = field(default_factory=list, compare=False, repr=False)
+    """Recorded by the transitions; the unit of work takes them at commit."""
 
-    def approve(self, reviewer: str, now: datetime, validity: timedelta) -> None:
-        self._require("approve", Status.PENDING_REVIEW)
-        self.status = Status.PREREGISTERED
-        self.valid_until = now + validity
-        self._decided(reviewer, now, None)
-        self.events.append(Approved(now, reviewer))
+    @classmethod
+    def preregistered(
+        cls,
+        partner_id: str,
+        customer: Customer,
+        now: datetime,
+        validity: timedelta,
+        created_by: str | None = None,
+    ) -> Self:
+        return cls(
+            partner_id=partner_id,
+            customer=customer,
+            status=Status.PREREGISTERED,
+            created_at=now,
+            created_by=created_by,
+            valid_until=now + validity,
+            events=[Preregistered(now)],
+        )
 
-    def reject(self, reviewer: str, reason: str, now: datetime) -> None:
-        self._require("reject", Status.PENDING_REVIEW)
-        self.status = Status.REJECTED
-        self.ended_at = now
-        self._decided(reviewer, now, reason)
-        self.events.append(Rejected(now, reviewer, reason))
+    @classmethod
+    def pending_review(
+        cls,
+        partner_id: str,
+        customer: Customer,
+        reasons: tuple[Reason, ...],
+        justification: str,
+        now: datetime,
+        review_due: datetime,
+        created_by: str | None = None,
+    ) -> Self:
+        return cls(
+            partner_id=partner_id,
+            customer=customer,
+            status=Status.PENDING_REVIEW,
+            created_at=now,
+            created_by=created_by,
+            reasons=reasons,
+            justification=justification,
+            review_due=review_due,
+            events=[ReviewRequested(now)],
+        )
 
-    def delete(self, now: datetime) -> None:
-        """Invalid at once: frees quota and exclusivity. Never for a pending or associated one."""
-        self._require("delete", *DELETABLE_STATUSES)
-        self.status = Status.DELETED
-        self.ended_at = now
-        self.events.append(Deleted(now))
+    def is_active(self, now: datetime) -> bool:
+        if self.status is Status.PENDING_REVIEW:
+            return True
+        return (
+            self.status is Status.PREREGISTERED
+            and self.valid_until is not None
+            and now < self.valid_until
+        )
 
-    def extension_opens(self, policy: Policy) -> datetime | None:
-        """When the partner may first extend: the first reminder's window before the end."""
-        if self.valid_until is None:
-            return None
-        return self.valid_until - policy.extension_window
+    def is_due_to_expire(self, now: datetime) -> bool:
+        return (
+            self.status is Status.PREREGISTERED
+            and self.valid_until is not None
+            and now >= self.valid_until
+        )
 
-    def can_extend(self, now: datetime, policy: Policy) -> bool:
-        try:
-            self.check_extension(now, policy)
-        except DomainError:
-            return False
-        return True
+    @property
+    def can_delete(self) -> bool:
+        return self.status in DELETABLE_STATUSES
 
-    def check_extension(self, now: datetime, policy: Policy, seen: int | None = None) -> None:
-        """Raises why not: not pre-registered (any more), used up, extended since the button
-        showed `seen` extensions taken, or not yet."""
-        if self.status is not Status.PREREGISTERED or not self.is_active(now):
-            raise TransitionNotAllowed("extend", self._effective_status(now), self)
-        if self.extensions >= policy.extensions:
-            raise ExtensionsUsedUp(policy.extensions, self)
-        if seen is not None and seen != self.extensions:
-            raise AlreadyExtended(self)
-        opens = self.extension_opens(policy)
-        if opens is None or now < opens or policy.extension_window <= timedelta(0):
-            raise ExtensionNotOpen(opens, self)
+    @property
+    def identity_field(self) -> str:
+        """What the customer confirms on association: the email, or for a mobile-only
+        registration the mobile."""
+        return "email" if self.customer.email else "mobile"
 
-    def extend(self, now: datetime, policy: Policy) -> None:
-        """Adds the validity to the current end, a limited number of times: a hold is finite."""
-        self.check_extension(now, policy)
-        assert self.valid_until is not None
-        self.valid_until += policy.validity
-        self.extensions += 1
-        self.events.append(Extended(now, self.valid_until))
+    def identity_matches(self, identity: str) -> bool:
+        """`identity` normalized as stored (lowercased email, E.164 mobile)."""
+        expected = self.customer.email or self.customer.mobile
+        return expected is not None and identity == expected
 
-    def expire(self, now: datetime) -> None:
-        if not self.is_due_to_expire(now):
-            raise TransitionNotAllowed("expire", self.status, self)
-        self.status = Status.EXPIRED
-        self.ended_at = now
-        self.events.append(Expired(now))
+    def allows_opportunity(self, now: datetime) -> bool:
+        return self.status is Status.ASSOCIATED or (
+            self.status is Status.PREREGISTERED and self.is_active(now)
+        )
 
-    def associate(self, identity: str, now: datetime) -> None:
-        """The customer accepted the invitation with the email (or, for a mobile-only
-        registration, the mobile) that was pre-registered."""
-        if not self.is_active(now) or self.status is not Status.PREREGISTERED:
-            raise TransitionNotAllowed("associate", self._effective_status(now), self)
-        if not self.identity_matches(identity):
-            raise EmailMismatch() if self.customer.email else IdentityMismatch("mobile")
-        self.status = Status.ASSOCIATED
-        self.ended_at = now
-        self.events.append(Associated(now))
-
-    def invite_by_qr_code(self, user: str, link: str, now: datetime) -> None:
-        """The caller checked that it is invitable (services.invitations)."""
-        self.events.append(QrCodeRequested(now, user, link))
-
-    def invite_by_email(self, user: str, link: str, now: datetime) -> None:
-        self.events.append(InvitationEmailed(now, user, link))
-
-    def check_opportunity(self, now: datetime) -> None:
-        """An ended one says what it is now (deleted, expired); a pending or rejected one no."""
-        status = self._effective_status(now)
-        if status in (Status.DELETED, Status.EXPIRED):
-            raise TransitionNotAllowed("create an opportunity for", status, self)
-        if not self.allows_opportunity(now):
-            raise OpportunityNotAllowed()
-
-    def check_deletable(self, now: datetime) -> None:
-        """Before asking "Delete …?": an old list's button is answered with the truth."""
-        status = self._effective_status(now)
-        if status in (Status.DELETED, Status.EXPIRED) or not self.can_delete:
-            raise TransitionNotAllowed("delete", status, self)
-
-    def _effective_status(self, now: datetime) -> Status:
-        return Status.EXPIRED if self.is_due_to_expire(now) else self.status
-
-    def _require(self, action: str, *allowed: Status) -> None:
-        if self.status not in allowed:
-            raise TransitionNotAllowed(action, self.status, self)
-
-    def _decided(self, reviewer: str, now: datetime, note: str | None) -> None:
-        self.decided_by = reviewer
-        self.decided_at = now
-        self.decision_note = note
+    def note(self, event: Event) -> None:
+        """Record something that happened to it without a change of state (a reminder due)."""
+        self.events.append(event)
