@@ -156,28 +156,3 @@ def test_the_lookup_of_waiting_refreshes_is_planned_for_the_outbox_as_it_is(
         ).all()
     assert plans, "the lookup was never prepared"
     assert all(generic == 0 and custom > 0 for generic, custom in plans)
-
-
-def test_a_batch_of_outbox_rows_goes_as_a_few_statements(runtime: Runtime) -> None:
-    """Multi-row INSERTs, not an executemany that psycopg sends as one statement a row, each
-    parsed and run by the server on its own."""
-    if runtime.engine.dialect.name != "postgresql":
-        pytest.skip("sqlite3 runs an executemany in one call of its own")
-    now = datetime(2026, 11, 25, tzinfo=UTC)
-    inserts: list[str] = []
-
-    def keep(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("INSERT INTO outbox"):
-            inserts.append(statement)
-
-    event.listen(runtime.engine, "before_cursor_execute", keep)
-    try:
-        with runtime.context.uow() as uow:
-            for n in range(2500):
-                uow.outbox.add(Notification(Kind.EXPIRED, f"U{n:06d}", None, {"n": n}), now)
-            uow.commit()
-    finally:
-        event.remove(runtime.engine, "before_cursor_execute", keep)
-    assert len(inserts) == 3  # 1,000 rows at most in each
-    with runtime.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == 2500

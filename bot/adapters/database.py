@@ -43,10 +43,6 @@ def make_engine(url: str) -> Engine:
         hide_parameters=True,
         connect_args={"connect_timeout": int(WAIT_SECONDS), "options": options},
     )
-    # An executemany of INSERTs (a batch's outbox and audit rows) goes as multi-row INSERTs
-    # of up to 1,000 rows, as SQLAlchemy sends them with RETURNING; psycopg would send one
-    # statement a row, each parsed and run on its own (80,000 in a sweep of 10,000 due).
-    engine.dialect.use_insertmanyvalues_wo_returning = True
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
