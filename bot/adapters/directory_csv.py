@@ -9,20 +9,22 @@ ones. Rows are read one at a time: memory does not grow with the file.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from typing import IO, Any
+from typing import IO
 
 from bot.adapters.csv_records import cut, read_records, unreadable, unreadable_why
-from bot.domain.identity import (
-    InvalidEmail,
-    InvalidMobile,
-    is_country_code,
-    normalize_email,
-    normalize_mobile,
+from bot.adapters.directory_cells import (
+    COUNTRIES,
+    FLAGS,
+    MAX_LENGTH,
+    MOMENTS,
+    SITES,
+    email_of,
+    problems,
 )
-from bot.domain.model import CustomerFacts, Site
+from bot.domain.identity import normalize_mobile
+from bot.domain.model import CustomerFacts
 from bot.services.directory import BadRow, Row
 
 HEADER = (
@@ -38,9 +40,6 @@ HEADER = (
     "direct_sales_followup",
     "online_sales",
 )
-BOOLEANS = ("has_contract", "has_spend", "direct_sales_followup", "online_sales")
-# The database's column widths: PostgreSQL refuses longer values, SQLite would not.
-MAX_LENGTH = {"name": 200, "associated_partner_id": 64}
 
 
 class DirectoryFileError(Exception):
@@ -115,7 +114,7 @@ def parse_row(line: int, cells: list[str]) -> Row | BadRow:
         return _row(line, *map(str.strip, cells))
     except ValueError:
         # Rare, so the thorough pass runs only then, to name every problem of the row.
-        return BadRow(line, "; ".join(_problems(cells)))
+        return BadRow(line, "; ".join(problems(HEADER, cells)))
 
 
 def _row(
@@ -133,12 +132,13 @@ def _row(
     online: str,
 ) -> Row:
     """The good row's way through, straight to the flat Row (a million rows: every call
-    counts): the first problem stops it. The common spellings of a country, site or flag
-    are looked up in tables; any other takes the checked way."""
+    counts): the first problem stops it. The common spellings of a country, site, flag or
+    date are looked up in tables (bot.adapters.directory_cells); any other takes the
+    checked way."""
     if not (email or mobile):
         raise ValueError("needs an email or a mobile")
-    code = _COUNTRIES[country] if country else None
-    email_ = normalize_email(email) if email else None
+    code = COUNTRIES[country] if country else None
+    email_ = email_of(email) if email else None
     mobile_ = normalize_mobile(mobile, code or "") if mobile else None
     if len(name) > _NAME_MAX or len(partner) > _PARTNER_MAX:
         raise ValueError("too long")
@@ -148,122 +148,17 @@ def _row(
         email_,
         mobile_,
         name or None,
-        _SITES[site],
-        _moment(registered) if registered else None,
+        SITES[site],
+        MOMENTS[registered] if registered else None,
         code,
         partner or None,
-        _FLAGS[contract],
-        _FLAGS[spend],
-        _FLAGS[followup],
-        _FLAGS[online],
+        FLAGS[contract],
+        FLAGS[spend],
+        FLAGS[followup],
+        FLAGS[online],
     )
 
 
 _FIELDS = len(HEADER)
 _NAME_MAX = MAX_LENGTH["name"]
 _PARTNER_MAX = MAX_LENGTH["associated_partner_id"]
-
-
-class _Spellings(dict[str, Any]):
-    """The usual spellings of a value and what they mean; another is parsed (and refused
-    if wrong) each time, never kept, so that a hostile file cannot grow the table."""
-
-    def __init__(self, usual: dict[str, Any], parse: Callable[[str], Any]) -> None:
-        super().__init__(usual)
-        self.parse = parse
-
-    def __missing__(self, text: str) -> Any:
-        return self.parse(text)
-
-
-def _country_once(text: str) -> str:
-    code = _country(text)
-    _COUNTRIES[text] = code  # a valid code, so one of at most a few hundred spellings
-    return code
-
-
-_FLAGS = _Spellings({"": None, "true": True, "false": False}, lambda text: _boolean(text))
-_SITES = _Spellings(
-    {"": None, **{site.value: site.value for site in Site}}, lambda text: _site(text).value
-)
-_COUNTRIES = _Spellings({}, _country_once)
-
-
-def _problems(cells: list[str]) -> list[str]:
-    raw = {name: cell.strip() for name, cell in zip(HEADER, cells, strict=True)}
-    problems: list[str] = []
-
-    def take(name: str, parse: Callable[[str], Any]) -> Any:
-        if not raw[name]:
-            return None
-        try:
-            return parse(raw[name])
-        except ValueError as error:
-            problems.append(f'bad {name} "{cut(raw[name])}": {_why(error, raw[name])}')
-            return None
-
-    country = take("country", _country)
-    take("email", normalize_email)
-    take("mobile", lambda text: normalize_mobile(text, country or ""))
-    take("name", _limited("name"))
-    take("site", _site)
-    take("registered_at", _moment)
-    take("associated_partner_id", _limited("associated_partner_id"))
-    for name in BOOLEANS:
-        take(name, _boolean)
-    if not (raw["email"] or raw["mobile"]):
-        problems.append("needs an email or a mobile")
-    return problems
-
-
-def _why(error: ValueError, raw: str) -> str:
-    """Only the why: the identity errors repeat the value ('"x" is not a valid ...: Why.')."""
-    if not isinstance(error, InvalidEmail | InvalidMobile):
-        return str(error)
-    why = str(error).removeprefix(f'"{raw}" is ').partition(": ")[2].rstrip(".") or str(error)
-    return why[:1].lower() + why[1:]
-
-
-def _country(text: str) -> str:
-    code = text.upper()
-    if not is_country_code(code):
-        raise ValueError("expected an ISO 3166-1 alpha-2 country code such as DE")
-    return code
-
-
-def _site(text: str) -> Site:
-    try:
-        return Site(text.lower())
-    except ValueError:
-        raise ValueError("expected intl, cn or empty") from None
-
-
-def _boolean(text: str) -> bool:
-    lowered = text.lower()
-    if lowered not in ("true", "false"):
-        raise ValueError("expected true, false or empty")
-    return lowered == "true"
-
-
-def _moment(text: str) -> datetime:
-    """A date means its midnight UTC; a date-time without an offset is UTC."""
-    try:
-        return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            "expected an ISO 8601 date (2026-01-31) or date-time (2026-01-31T09:30:00+00:00)"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def _limited(name: str) -> Callable[[str], str]:
-    def check(text: str) -> str:
-        if len(text) > MAX_LENGTH[name]:
-            raise ValueError(f"longer than {MAX_LENGTH[name]} characters")
-        return text
-
-    return check
