@@ -5,6 +5,7 @@ of a bad row."""
 from __future__ import annotations
 
 import io
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,18 @@ def test_a_second_import_counts_each_row_once_across_batches(runtime: Runtime) -
     assert sorted(facts) == [f"user{n}@example.com" for n in (1, 2, 3, 5, 6)]
     assert facts["user2@example.com"].name == "Renamed"
     assert facts["user2@example.com"].has_contract is True
+
+
+def test_the_import_gives_its_connection_back_as_it_found_it(runtime: Runtime) -> None:
+    """On SQLite the import's own connection does not wait for the disk at each batch's
+    commit; the bot's writes on that connection afterwards wait for it as before."""
+    if runtime.engine.dialect.name != "sqlite":
+        pytest.skip("a setting of SQLite's connections")
+    (default,) = sqlite3.connect(":memory:").execute("PRAGMA synchronous").fetchone()
+    with runtime.directory_load() as load:
+        driver = load.connection.connection.dbapi_connection
+        assert driver is not None
+        assert driver.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        import_file(ImportFile(read_directory(io.BytesIO(HEADER + good(1)))), load)
+    assert driver.execute("PRAGMA synchronous").fetchone() == (default,)
+    assert sorted(stored(runtime)) == ["user1@example.com"]
