@@ -2,9 +2,10 @@
 temporary table and one INSERT … SELECT … ON CONFLICT; on SQLite one executemany of
 that upsert over the parsed rows as they are.
 
-The counts stay exact without reading rows back: `existing` is how many of the batch's
-keys are stored already, and the upsert only touches rows whose values differ, so its
-row count is inserted + updated.
+The counts stay exact without reading rows back: the upsert only touches rows whose
+values differ, so its row count is inserted + updated; on SQLite `existing` is how many
+of the batch's keys are stored already, on PostgreSQL the upsert's own returned rows
+tell the inserted ones.
 """
 
 from __future__ import annotations
@@ -99,15 +100,15 @@ class DirectoryStage:
         return [BadRow(line, _repeat(key, first)) for line, key, first in found]
 
     def _merge(self, staged: int) -> ImportCounts:
-        existing = self.connection.exec_driver_sql(
-            "SELECT count(*) FROM directory_stage s JOIN directory_entries d ON d.key = s.key"
-        ).scalar_one()
+        """One statement: a row the upsert inserted has no xmax (no transaction replaced
+        it), so the rows it returns tell inserted from updated without a join beforehand."""
         columns = ", ".join(COLUMNS)
-        changed = self.connection.exec_driver_sql(
-            f"INSERT INTO directory_entries ({columns})"
-            f" SELECT {columns} FROM directory_stage" + self.upsert
-        ).rowcount
-        return _counts(staged, existing, changed)
+        inserted, changed = self.connection.exec_driver_sql(
+            f"WITH changed AS (INSERT INTO directory_entries ({columns})"
+            f" SELECT {columns} FROM directory_stage" + self.upsert + " RETURNING xmax = 0 AS new)"
+            " SELECT count(*) FILTER (WHERE new), count(*) FROM changed"
+        ).one()
+        return ImportCounts(inserted, changed - inserted, staged - changed)
 
     def _sqlite_write(
         self, rows: Sequence[Row], remember: bool
