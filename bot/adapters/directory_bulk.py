@@ -100,8 +100,9 @@ class DirectoryStage:
         return [BadRow(line, _repeat(key, first)) for line, key, first in found]
 
     def _merge(self, staged: int) -> ImportCounts:
-        """One statement: a row the upsert inserted has no xmax (no transaction replaced
-        it), so the rows it returns tell inserted from updated without a join beforehand."""
+        """One statement: a row the upsert inserted has xmax 0, one it updated carries the
+        lock its update took, so the rows it returns tell inserted from updated without a
+        join of the batch with the table beforehand."""
         columns = ", ".join(COLUMNS)
         inserted, changed = self.connection.exec_driver_sql(
             f"WITH changed AS (INSERT INTO directory_entries ({columns})"
