@@ -123,7 +123,7 @@ class DirectoryStage:
             return ImportCounts(), earlier
         # In key order, each index's pages are visited once a batch, not once a row.
         rows = sorted(rows, key=_key)
-        keys = json.dumps([row.key for row in rows])
+        keys = json.dumps(list(map(_key, rows)))
         existing = self.connection.exec_driver_sql(
             "SELECT count(*) FROM json_each(?) j JOIN directory_entries d ON d.key = j.value",
             (keys,),
@@ -147,7 +147,7 @@ class DirectoryStage:
             return [], []
         added = self.connection.exec_driver_sql(
             "INSERT INTO directory_seen (key, line) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [(row.key, row.line) for row in rows],
+            list(map(_seen, rows)),
         ).rowcount
         if added == len(rows):
             return list(rows), []
@@ -155,7 +155,7 @@ class DirectoryStage:
             self.connection.exec_driver_sql(
                 "SELECT seen.key, seen.line FROM json_each(?) j"
                 " JOIN directory_seen seen ON seen.key = j.value WHERE seen.line < ?",
-                (json.dumps([row.key for row in rows]), rows[0].line),
+                (json.dumps(list(map(_key, rows))), rows[0].line),
             ).all()
         )
         repeats = [
@@ -165,6 +165,7 @@ class DirectoryStage:
 
 
 _key = itemgetter(Row._fields.index("key"))
+_seen = itemgetter(Row._fields.index("key"), Row._fields.index("line"))
 
 
 def _counts(written: int, existing: int, changed: int) -> ImportCounts:
