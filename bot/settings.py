@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.policy import Policy
+from bot.settings_error import SettingsError as SettingsError  # raised here, caught by the CLI
 
 _DURATION = re.compile(r"(\d+)([dhms])")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
@@ -150,10 +151,6 @@ class Settings(BaseSettings):
         else:
             needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
         return [name for name, value in needed.items() if not value]
-
-
-class SettingsError(Exception):
-    """One line naming the setting and what is expected."""
 
 
 def load_settings(**overrides: Any) -> Settings:

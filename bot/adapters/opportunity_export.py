@@ -10,25 +10,11 @@ from typing import Any, TextIO
 from sqlalchemy import Connection, Select, Text, case, func, select, type_coerce
 
 from bot.adapters.export import Record, _moment, streamed
+from bot.adapters.export_columns import OPPORTUNITY_COLUMNS
 from bot.adapters.export_sql import amount, guarded, moment, number, write_query_csv
 from bot.adapters.orm import OpportunityRow, RegistrationRow
 
-COLUMNS = (
-    "id",
-    "registration_id",
-    "partner_id",
-    "customer_name",
-    "name",
-    "amount",
-    "currency",
-    "close_date",
-    "stage",
-    "open",
-    "notes",
-    "created_by",
-    "created_at",
-    "updated_at",
-)
+COLUMNS = OPPORTUNITY_COLUMNS
 
 
 def opportunity_records(connection: Connection, partner_id: str | None = None) -> Iterator[Record]:

@@ -1,7 +1,8 @@
 """The command line, `prereg …` (the same program as `python -m bot …`).
 
 One module per command group; each registers its subcommands. A refusal is one line on
-stderr and exit code 1, never a traceback (see bot.cli.common).
+stderr and exit code 1, never a traceback (see bot.cli.common). The groups' modules load
+argparse only; a command loads what it uses when it runs (tests/test_cli_startup.py).
 """
 
 from __future__ import annotations
@@ -11,21 +12,25 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.adapters.waiting import patient
-from bot.bootstrap import utc_now
 from bot.cli import directory, opportunities, outbox, partners, registrations, serving, sweep
 from bot.cli.common import CANNOT_START, REFUSED, CannotStart, fail, parser
 from bot.domain.errors import Refusal
-from bot.settings import SettingsError
+from bot.settings_error import SettingsError
 
 GROUPS = (serving, partners, directory, registrations, opportunities, outbox, sweep)
 
 
-def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] = utc_now) -> int:
-    """`clock` is the one source of "now" for every command (tests pass their own)."""
+def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] | None = None) -> int:
+    """`clock` is the one source of "now" for every command (tests pass their own; the
+    default is bot.bootstrap.utc_now)."""
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help (0) or a usage error argparse has printed (2)
         return stop.code if isinstance(stop.code, int) else CANNOT_START
+    if clock is None:
+        from bot.bootstrap import utc_now
+
+        clock = utc_now
     args.clock = clock
     command: Callable[[argparse.Namespace], int] = args.command
     try:

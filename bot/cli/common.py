@@ -1,7 +1,8 @@
 """What every command shares: exit codes, the runtime, one-line errors, argparse helpers.
 
 The edge where errors become words: each command returns an exit code, and a refusal is one
-line on stderr, never a traceback.
+line on stderr, never a traceback. Building the parser loads argparse only: the settings,
+SQLAlchemy and the runtime are loaded by the command that runs (`--help` needs none).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
-from sqlalchemy import make_url, select
-from sqlalchemy.exc import ArgumentError, OperationalError
-
-from bot.bootstrap import Runtime, build
 from bot.domain.errors import Refusal
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings_error import SettingsError
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Runtime
+    from bot.settings import Settings
 
 Row = TypeVar("Row")
 
@@ -68,6 +69,8 @@ def csv_rows(
 
 
 def slack_settings(socket_mode: bool, doing: str) -> Settings:
+    from bot.settings import load_settings
+
     settings = load_settings()
     missing = settings.missing_for_slack(socket_mode=socket_mode)
     if missing:
@@ -79,6 +82,9 @@ def slack_settings(socket_mode: bool, doing: str) -> Settings:
 @contextmanager
 def runtime_for(args: argparse.Namespace, settings: Settings | None = None) -> Iterator[Runtime]:
     """Built (the schema created or upgraded first), and closed whatever happens."""
+    from bot.bootstrap import build
+    from bot.settings import load_settings
+
     settings = settings or load_settings()
     with database_errors(settings.database_url):
         runtime = build(settings, clock=args.clock)
@@ -99,6 +105,8 @@ def check_partner(runtime: Runtime, partner_id: str | None) -> None:
     if partner_id is None:
         return
     # A plain read: an export needs no unit of work (nor the repositories it loads).
+    from sqlalchemy import select
+
     from bot.adapters.orm import PartnerRow
 
     with runtime.engine.connect() as connection:
@@ -111,6 +119,8 @@ def check_partner(runtime: Runtime, partner_id: str | None) -> None:
 @contextmanager
 def database_errors(url: str) -> Iterator[None]:
     """What a bad DATABASE_URL or an unreachable database raises, as one line."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
     prefix = "setting DATABASE_URL is malformed"
     try:
         yield
@@ -126,6 +136,9 @@ def database_errors(url: str) -> Iterator[None]:
 
 
 def masked(url: str) -> str:
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:

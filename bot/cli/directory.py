@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import OK, REFUSED, Subparsers, csv_rows, group, runtime_for, sub
-from bot.settings import load_settings
 
 IMPORT_HELP = """\
 Insert or update the cloud's customer facts from a CSV file whose first line is
@@ -37,6 +36,7 @@ def _directory_import(args: argparse.Namespace) -> int:
     # Loaded by this command only: the parsers of emails and phone numbers are slow to load.
     from bot.adapters.directory_csv import DirectoryFileError, read_directory
     from bot.services.directory import ImportFile, import_file
+    from bot.settings import load_settings
 
     settings = load_settings()
     with (

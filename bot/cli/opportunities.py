@@ -5,12 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.adapters.export import write_json
-from bot.adapters.opportunity_export import (
-    COLUMNS,
-    opportunity_records,
-    write_opportunities_csv,
-)
+from bot.adapters.export_columns import OPPORTUNITY_COLUMNS
 from bot.cli.common import (
     EXIT_CODES,
     OK,
@@ -27,7 +22,7 @@ EXPORT_HELP = (
 Opportunities to stdout (all, or --partner's), as CSV (default) or JSON,
 streamed in id order, columns:
   """
-    + ",".join(COLUMNS)
+    + ",".join(OPPORTUNITY_COLUMNS)
     + """
 amount has two decimals, in currency (ISO 4217); close_date is a date;
 stage is qualification, proposal, negotiation, won or lost; open is
@@ -47,6 +42,9 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bot.adapters.export import write_json
+    from bot.adapters.opportunity_export import opportunity_records, write_opportunities_csv
+
     with runtime_for(args) as runtime:
         check_partner(runtime, args.partner)
         with runtime.engine.connect() as connection:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import OK, REFUSED, Subparsers, columns, fail, group, runtime_for, sub
-from bot.services.outbox_admin import ListOutbox, RetryDeadLetter, outbox_entries, retry_dead_letter
 
 
 def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
@@ -19,6 +18,8 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _outbox_list(args: argparse.Namespace) -> int:
+    from bot.services.outbox_admin import ListOutbox, outbox_entries
+
     with runtime_for(args) as runtime:
         entries = outbox_entries(ListOutbox(failed_only=args.failed), runtime.context)
     if not entries:
@@ -43,6 +44,8 @@ def _outbox_list(args: argparse.Namespace) -> int:
 
 
 def _outbox_retry(args: argparse.Namespace) -> int:
+    from bot.services.outbox_admin import RetryDeadLetter, retry_dead_letter
+
     with runtime_for(args) as runtime:
         revived = retry_dead_letter(RetryDeadLetter(args.id), runtime.context)
     if not revived:

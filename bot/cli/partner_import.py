@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import OK, REFUSED, Subparsers, csv_rows, runtime_for, sub
-from bot.settings import load_settings
 
 IMPORT_HELP = """\
 Insert or update partner companies from a CSV file whose first line is
@@ -39,6 +38,7 @@ def _partners_import(args: argparse.Namespace) -> int:
     from bot.adapters.partners_bulk import SqlPartnerLoad
     from bot.adapters.partners_csv import PartnersFileError, read_partners
     from bot.services.partner_import import ImportPartners, import_partners
+    from bot.settings import load_settings
 
     settings = load_settings()
     with csv_rows(args.file, read_partners, PartnersFileError) as rows:

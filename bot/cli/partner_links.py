@@ -6,8 +6,6 @@ import argparse
 import getpass
 
 from bot.cli.common import OK, Subparsers, runtime_for, sub
-from bot.services.partner_links import LinkUsers, UnlinkUsers, link_users, unlink_users
-from bot.services.partners import UpdatePartner, update_partner
 
 LINK_HELP = """\
 A Slack user belongs to at most one company: linking a user of another company is
@@ -78,6 +76,8 @@ def operator() -> str:
 
 
 def _link(args: argparse.Namespace) -> int:
+    from bot.services.partner_links import LinkUsers, link_users
+
     cmd = LinkUsers(args.id, tuple(args.slack_users), operator())
     with runtime_for(args) as runtime:
         linked = link_users(cmd, runtime.context)
@@ -94,6 +94,8 @@ def _link(args: argparse.Namespace) -> int:
 
 
 def _unlink(args: argparse.Namespace) -> int:
+    from bot.services.partner_links import UnlinkUsers, unlink_users
+
     cmd = UnlinkUsers(args.id, tuple(args.slack_users), operator())
     with runtime_for(args) as runtime:
         partner = unlink_users(cmd, runtime.context)
@@ -110,6 +112,8 @@ def _unlink(args: argparse.Namespace) -> int:
 
 
 def _update(args: argparse.Namespace) -> int:
+    from bot.services.partners import UpdatePartner, update_partner
+
     cmd = UpdatePartner(
         args.id, operator(), args.name, args.country, email=args.email, mobile=args.mobile
     )

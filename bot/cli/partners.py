@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from bot.cli import partner_import, partner_links
 from bot.cli.common import OK, Subparsers, columns, group, runtime_for, sub
-from bot.domain.model import Partner
-from bot.services.partners import AddPartner, ListPartners, add_partner, list_partners
+
+if TYPE_CHECKING:
+    from bot.domain.model import Partner
 
 
 def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
@@ -34,6 +36,8 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _partners_add(args: argparse.Namespace) -> int:
+    from bot.services.partners import AddPartner, add_partner
+
     cmd = AddPartner(
         id=args.id,
         name=args.name,
@@ -53,6 +57,8 @@ def _partners_add(args: argparse.Namespace) -> int:
 
 
 def _partners_list(args: argparse.Namespace) -> int:
+    from bot.services.partners import ListPartners, list_partners
+
     with runtime_for(args) as runtime:
         partners = list_partners(ListPartners(), runtime.context)
     if not partners:

@@ -16,7 +16,7 @@ from bot.cli.common import (
     runtime_for,
     sub,
 )
-from bot.domain.model import Status
+from bot.domain.status import Status
 
 EXPORT_HELP = (
     """\

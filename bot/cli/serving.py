@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from bot.bootstrap import upgrade_schema
 from bot.cli.common import (
     OK,
     Subparsers,
@@ -16,7 +15,6 @@ from bot.cli.common import (
     slack_settings,
     sub,
 )
-from bot.settings import load_settings
 
 
 def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
@@ -53,6 +51,9 @@ def _socket(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
+    from bot.bootstrap import upgrade_schema
+    from bot.settings import load_settings
+
     settings = load_settings()
     with database_errors(settings.database_url):
         before, after = upgrade_schema(settings)

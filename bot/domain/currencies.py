@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import pycountry
-
 # ISO 4217 also codes things no deal is priced in: precious metals, bond market units,
 # fund and accounting units, the testing code and "no currency".
 _NOT_MONEY = frozenset(
@@ -17,6 +15,8 @@ _NOT_MONEY = frozenset(
 @cache
 def currencies() -> dict[str, str]:
     """Code → name, in code order."""
+    import pycountry  # slow to load: with the first currency checked, not with the model
+
     found = {c.alpha_3: c.name for c in pycountry.currencies if c.alpha_3 not in _NOT_MONEY}
     return dict(sorted(found.items()))
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import NoContactOnFile, QuotaReached
-from bot.domain.model import Partner, Registration
+
+if TYPE_CHECKING:  # annotations only: the settings build a Policy without the model
+    from bot.domain.model import Partner, Registration
 
 
 @dataclass(frozen=True)

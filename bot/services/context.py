@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.domain.calendar import WorkingCalendar
-from bot.domain.policy import Policy
-from bot.services.invite_links import Invites
-from bot.services.ports import UnitOfWork
+if TYPE_CHECKING:  # annotations only: a command that runs no use case loads none of them
+    from bot.domain.calendar import WorkingCalendar
+    from bot.domain.policy import Policy
+    from bot.services.invite_links import Invites
+    from bot.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)

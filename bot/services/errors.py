@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import Refusal
-from bot.domain.model import Reason, Registration
+
+if TYPE_CHECKING:  # annotations only: ServiceBusy is raised where the model is not loaded
+    from bot.domain.model import Reason, Registration
 
 BUSY = "The service is busy right now and nothing was saved. Please try again in a moment."
 HOME_CONTENDED = "Your App Home is being updated right now. Please try again in a moment."

@@ -1,4 +1,5 @@
-"""Statuses and reasons, the customer as typed, and its facts from the cloud's directory."""
+"""Statuses (bot.domain.status) and reasons, the customer as typed, and its facts from
+the cloud's directory."""
 
 from __future__ import annotations
 
@@ -6,15 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-
-class Status(StrEnum):
-    PENDING_REVIEW = "pending_review"
-    PREREGISTERED = "preregistered"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
-    DELETED = "deleted"
-    ASSOCIATED = "associated"
-
+from bot.domain.status import Status as Status
 
 ACTIVE_STATUSES = frozenset({Status.PENDING_REVIEW, Status.PREREGISTERED})
 DELETABLE_STATUSES = frozenset({Status.PREREGISTERED, Status.EXPIRED, Status.REJECTED})

@@ -8,12 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from bot.domain.extension_requests import ExtensionRequest
-from bot.domain.model import Customer, CustomerFacts, Opportunity, Partner, Registration, Status
-from bot.domain.reminders import Checkpoint, Nudge
-from bot.domain.waitlist import WaitEntry
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the runtime is built without the model's modules
+    from bot.domain.extension_requests import ExtensionRequest
+    from bot.domain.model import (
+        Customer,
+        CustomerFacts,
+        Opportunity,
+        Partner,
+        Registration,
+        Status,
+    )
+    from bot.domain.reminders import Checkpoint, Nudge
+    from bot.domain.waitlist import WaitEntry
     from bot.services.directory import ImportCounts
 
 
