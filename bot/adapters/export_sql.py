@@ -210,12 +210,13 @@ def _batches(
 
 
 def _guard(batch: Sequence[Any], at: Sequence[int]) -> list[Any]:
-    """guarded_text on the cells at `at` of the rows that need it (few do)."""
-    start = FORMULA_START
+    """guarded_text on the cells at `at` of the rows that need it (few do: a mobile starts
+    with + but is a plain number)."""
+    start, number = FORMULA_START, _NUMBER.fullmatch
     done = []
     for row in batch:
         for n in at:
-            if row[n].startswith(start):
+            if row[n].startswith(start) and not number(row[n]):
                 cells = list(row)
                 for m in at:
                     cells[m] = guarded_text(cells[m])
