@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
@@ -26,7 +26,6 @@ from bot.adapters.process_identity import current_owner, is_dead
 from bot.adapters.waiting import writer_turn
 from bot.domain.calendar import WorkingCalendar
 from bot.services.context import Context
-from bot.services.lanes import Pacer
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from bot.adapters.unit_of_work import SqlUnitOfWork
     from bot.services.delivery import DeliveryReport, Sender
     from bot.services.invite_links import Invites
+    from bot.services.lanes import Pacer
 
 
 def utc_now() -> datetime:
@@ -60,8 +60,14 @@ class Runtime:
     """Marks this process's outbox claims (host:pid:start)."""
     lanes: LaneWorkers = field(default_factory=LaneWorkers)
     """Send a batch's recipients side by side (threads start on first use)."""
-    pacer: Pacer = field(default_factory=Pacer)
-    """One message a second into each conversation, across the lanes and the batches."""
+
+    @cached_property
+    def pacer(self) -> Pacer:
+        """One message a second into each conversation, across the lanes and the batches;
+        made with the first delivery (most commands send nothing)."""
+        from bot.services.lanes import Pacer
+
+        return Pacer()
 
     def database_reachable(self) -> bool:
         return is_reachable(self.engine)

@@ -37,12 +37,14 @@ NOT_FOR_READING = {
     "slack_sdk",
     "waitress",
 }
-# An export reads through Core: no unit of work, repositories, model or events.
+# An export reads through Core: no unit of work, repositories, ports, model or events.
 NOT_FOR_EXPORTS = NOT_FOR_READING | {
     "bot.adapters.repositories",
     "bot.adapters.unit_of_work",
     "bot.domain.events",
     "bot.domain.model",
+    "bot.services.lanes",
+    "bot.services.ports",
     "bot.services.registrations",
 }
 # The help is argparse's: no settings, no database.
