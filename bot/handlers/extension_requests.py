@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App
 
 from bot.blocks.extension_modals import reject_modal, request_modal, request_sent_modal
 from bot.blocks.extension_requests import (
@@ -20,9 +20,7 @@ from bot.blocks.extension_requests import (
     REQUEST_EXTENSION,
     REQUEST_MODAL,
 )
-from bot.handlers import payloads
-from bot.handlers.modals import opens_modal, submits_text
-from bot.handlers.refusals import answered
+from bot.handlers.modals import Clicked, checked_view, on_click, opens_modal, submits_text
 from bot.services.context import Context
 from bot.services.extension_requests import (
     ApproveExtension,
@@ -63,18 +61,19 @@ def request_submitted(
     return request_sent_modal(done.request)
 
 
-@answered
-def approve_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: Context) -> None:
+def approve_click(clicked: Clicked) -> None:
     """The card changes in place through the outbox; only refusals are answered (by respond)."""
-    ack()
-    click = payloads.click(body)  # the button's value names the extension request
-    approve_extension(ApproveExtension(click.user_id, click.registration_id), services)
+    click = clicked.click  # the button's value names the extension request
+    approve_extension(ApproveExtension(click.user_id, click.registration_id), clicked.services)
+
+
+approve_clicked = on_click(approve_click)
 
 
 # The button's value names the extension request.
 reject_clicked = opens_modal(
-    lambda user, request_id, services: reject_modal(
-        *check_can_decide_extension(CheckCanDecideExtension(user, request_id), services)
+    checked_view(
+        check_can_decide_extension, CheckCanDecideExtension, lambda found: reject_modal(*found)
     )
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -22,6 +22,8 @@ ViewFor = Callable[[str, int, Context], dict[str, Any]]
 # (user, the id in the modal's metadata, the text, services) -> the modal to show next, or
 # None to close it.
 TextSubmitted = Callable[[str, int, str, Context], dict[str, Any] | None]
+Checked = TypeVar("Checked")
+Found = TypeVar("Found")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,20 @@ def opens_modal(view_for: ViewFor) -> Listener:
         clicked.client.views_open(trigger_id=click.trigger_id, view=view)
 
     return on_click(open_view)
+
+
+def checked_view(
+    check: Callable[[Checked, Context], Found],
+    command: Callable[[str, int], Checked],
+    view: Callable[[Found], dict[str, Any]],
+) -> ViewFor:
+    """A `ViewFor` from a use case that checks the click and the builder of the modal opened
+    with what it found: `view(check(command(user, id), services))`."""
+
+    def view_for(user: str, subject_id: int, services: Context) -> dict[str, Any]:
+        return view(check(command(user, subject_id), services))
+
+    return view_for
 
 
 def submits_text(

@@ -19,7 +19,7 @@ from bot.blocks.questions import (
     answer_sent_modal,
     ask_modal,
 )
-from bot.handlers.modals import opens_modal, submits_text
+from bot.handlers.modals import checked_view, opens_modal, submits_text
 from bot.services.context import Context
 from bot.services.questions import (
     AnswerQuestion,
@@ -40,11 +40,7 @@ def register(app: App) -> None:
     app.view(ANSWER_MODAL)(answer_submitted)
 
 
-need_info_clicked = opens_modal(
-    lambda user, registration_id, services: ask_modal(
-        check_can_ask(CheckCanAsk(user, registration_id), services)
-    )
-)
+need_info_clicked = opens_modal(checked_view(check_can_ask, CheckCanAsk, ask_modal))
 
 ASKING = "Ask the partner something."
 
@@ -57,11 +53,7 @@ def question_submitted(
     return None
 
 
-reply_clicked = opens_modal(
-    lambda user, registration_id, services: answer_modal(
-        check_can_answer(CheckCanAnswer(user, registration_id), services)
-    )
-)
+reply_clicked = opens_modal(checked_view(check_can_answer, CheckCanAnswer, answer_modal))
 
 ANSWERING = "Write your answer here."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 
 from bot.blocks.reject import (
     DETAILS_BLOCK,
@@ -19,7 +19,7 @@ from bot.blocks.reject import (
 from bot.blocks.review import APPROVE, REJECT
 from bot.handlers import payloads
 from bot.handlers.forms import state_values
-from bot.handlers.modals import opens_modal
+from bot.handlers.modals import Clicked, checked_view, on_click, opens_modal
 from bot.handlers.refusals import answered
 from bot.handlers.request_keys import action_key, submission_key
 from bot.services.context import Context
@@ -32,20 +32,18 @@ def register(app: App) -> None:
     app.view(REJECT_MODAL)(reject_submitted)
 
 
-@answered
-def approve_clicked(ack: Ack, body: dict[str, Any], respond: Respond, services: Context) -> None:
+def approve_click(clicked: Clicked) -> None:
     """The card changes in place through the outbox; only refusals are answered here."""
-    ack()
-    click = payloads.click(body)
-    approve(Approve(click.user_id, click.registration_id, action_key(body)), services)
+    click = clicked.click
+    cmd = Approve(click.user_id, click.registration_id, action_key(clicked.body))
+    approve(cmd, clicked.services)
+
+
+approve_clicked = on_click(approve_click)
 
 
 # Asks for the reason, after checking that this reviewer may still decide.
-reject_clicked = opens_modal(
-    lambda user, registration_id, services: reject_modal(
-        check_can_decide(CheckCanDecide(user, registration_id), services)
-    )
-)
+reject_clicked = opens_modal(checked_view(check_can_decide, CheckCanDecide, reject_modal))
 
 
 @answered

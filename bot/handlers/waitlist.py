@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.blocks.preregister import FormValues, preregister_modal
 from bot.blocks.waitlist import JOIN, LEAVE, PREREGISTER, joined_view, left_view
 from bot.handlers import payloads
+from bot.handlers.modals import Clicked, on_click
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.queries import GetStanding, standing
@@ -33,13 +34,13 @@ def join_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Co
     client.views_update(view_id=where, view=joined_view(entry))
 
 
-@answered
-def leave_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
-    ack()
-    where = payloads.view_id(body)
-    click = payloads.click(body)
-    leave_waitlist(LeaveWaitlist(click.user_id, click.registration_id), services)
-    client.views_update(view_id=where, view=left_view())
+def leave_click(clicked: Clicked) -> None:
+    click = clicked.click
+    leave_waitlist(LeaveWaitlist(click.user_id, click.registration_id), clicked.services)
+    clicked.client.views_update(view_id=payloads.view_id(clicked.body), view=left_view())
+
+
+leave_clicked = on_click(leave_click)
 
 
 @answered
