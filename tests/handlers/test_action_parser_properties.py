@@ -12,60 +12,51 @@ from bot.blocks import preregister as ids
 from bot.domain.identity import is_country_code
 from bot.handlers import payloads
 from bot.handlers.forms import state_values
-from tests.handlers.payload_strategies import (
-    BOUNDED,
-    _assert_id,
-    _block_action,
-    _interaction,
-    _view,
-    clicks,
-    outcome,
-    submissions,
-)
+from tests.handlers import payload_strategies as strategies
 
 
-@BOUNDED
-@given(clicks())
-@example(_block_action(value="42"))
-@example(_block_action(value="1" + "0" * 30))
+@strategies.BOUNDED
+@given(strategies.clicks())
+@example(strategies._block_action(value="42"))
+@example(strategies._block_action(value="1" + "0" * 30))
 def test_a_click_is_a_registration_of_ours_or_unreadable(body: Any) -> None:
-    result = outcome(payloads.click, body)
+    result = strategies.outcome(payloads.click, body)
     if isinstance(result, payloads.Click):
-        _assert_id(result.registration_id)
+        strategies._assert_id(result.registration_id)
         assert str(result.registration_id) == body["actions"][0]["value"]
 
 
-@BOUNDED
-@given(clicks())
-@example(_block_action(selected_option={"value": "delete:7"}))
-@example(_block_action(selected_option={"value": ["delete:7"]}))
+@strategies.BOUNDED
+@given(strategies.clicks())
+@example(strategies._block_action(selected_option={"value": "delete:7"}))
+@example(strategies._block_action(selected_option={"value": ["delete:7"]}))
 def test_an_overflow_choice_is_one_we_offer_or_unreadable(body: Any) -> None:
-    result = outcome(payloads.menu_choice, body)
+    result = strategies.outcome(payloads.menu_choice, body)
     if isinstance(result, payloads.MenuChoice):
-        _assert_id(result.registration_id)
+        strategies._assert_id(result.registration_id)
         offered = body["actions"][0]["selected_option"]["value"]
         assert offered == f"{result.action}:{result.registration_id}"
 
 
-@BOUNDED
-@given(clicks())
-@example(_block_action(value='{"s": "active", "p": 2, "q": "kunde"}'))
-@example(_block_action(value='{"p": 1e400}'))
+@strategies.BOUNDED
+@given(strategies.clicks())
+@example(strategies._block_action(value='{"s": "active", "p": 2, "q": "kunde"}'))
+@example(strategies._block_action(value='{"p": 1e400}'))
 def test_home_paging_and_search_values_are_bounded_or_unreadable(body: Any) -> None:
-    page = outcome(payloads.home_page, body)
+    page = strategies.outcome(payloads.home_page, body)
     if isinstance(page, payloads.HomePage):
         assert 0 <= page.p <= 10_000 and len(page.q) <= 100
-    search = outcome(payloads.home_search, body)
+    search = strategies.outcome(payloads.home_search, body)
     if isinstance(search, str):
         assert len(search) <= 100 and search == search.strip()
 
 
-@BOUNDED
-@given(clicks())
-@example(_block_action(value='{"n": "Kunde", "c": "DE", "e": "A@Kunde.de"}'))
-@example(_block_action(value='{"n": "Kunde", "c": "DE", "m": "030 1234567"}'))
+@strategies.BOUNDED
+@given(strategies.clicks())
+@example(strategies._block_action(value='{"n": "Kunde", "c": "DE", "e": "A@Kunde.de"}'))
+@example(strategies._block_action(value='{"n": "Kunde", "c": "DE", "m": "030 1234567"}'))
 def test_a_waiting_list_value_is_a_checked_customer_or_unreadable(body: Any) -> None:
-    result = outcome(payloads.typed_customer, body)
+    result = strategies.outcome(payloads.typed_customer, body)
     if isinstance(result, tuple):
         _, _, customer = result
         assert 1 <= len(customer.name) <= ids.NAME_MAX and customer.name == customer.name.strip()
@@ -76,20 +67,20 @@ def test_a_waiting_list_value_is_a_checked_customer_or_unreadable(body: Any) -> 
 def _chosen(*chosen: str) -> dict[str, Any]:
     element = {"type": "multi_static_select", "selected_options": [{"value": v} for v in chosen]}
     state = {"values": {manage_ids.SELECTED: {"value": element}}}
-    return _interaction("view_submission", view={"id": "V1", "state": state})
+    return strategies._interaction("view_submission", view={"id": "V1", "state": state})
 
 
-@BOUNDED
-@given(submissions())
+@strategies.BOUNDED
+@given(strategies.submissions())
 @example(_chosen("3", "1", "3"))
 @example(_chosen("0"))  # was read as registration 0
 @example(_chosen("9" * 19))  # was read as a number past PostgreSQL's bigint
 def test_a_multi_select_names_registrations_of_ours_or_is_unreadable(body: Any) -> None:
-    result = outcome(
-        _view(lambda view: payloads.chosen_ids(state_values(view).get(manage_ids.SELECTED))),
-        body,
+    chosen = strategies._view(
+        lambda view: payloads.chosen_ids(state_values(view).get(manage_ids.SELECTED))
     )
+    result = strategies.outcome(chosen, body)
     if isinstance(result, tuple):
         assert len(result) <= 100 and len(set(result)) == len(result)
         for found in result:
-            _assert_id(found)
+            strategies._assert_id(found)
