@@ -3,6 +3,8 @@ pre-register from the DM saying the customer is free again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -10,8 +12,9 @@ from slack_sdk import WebClient
 
 from bot.blocks.preregister import FormValues, preregister_modal
 from bot.blocks.waitlist import JOIN, LEAVE, PREREGISTER, joined_view, left_view
+from bot.domain.model import Customer
 from bot.handlers import payloads
-from bot.handlers.modals import Clicked, on_click
+from bot.handlers.modals import Clicked, Listener, on_click
 from bot.handlers.refusals import answered
 from bot.services.context import Context
 from bot.services.queries import GetStanding, standing
@@ -24,14 +27,41 @@ def register(app: App) -> None:
     app.action(PREREGISTER)(preregister_clicked)
 
 
-@answered
-def join_clicked(ack: Ack, body: dict[str, Any], client: WebClient, services: Context) -> None:
+@dataclass(frozen=True)
+class CustomerClicked:
+    """A button whose value is the customer the partner typed, read."""
+
+    user_id: str
+    trigger_id: str
+    customer: Customer
+    body: dict[str, Any]
+    client: WebClient
+    services: Context
+
+
+def on_customer_click(act: Callable[[CustomerClicked], None]) -> Listener:
+    """Acknowledged at once, the typed customer read again, then `act(clicked)`; a refusal is
+    answered by @answered."""
+
+    @answered
+    def clicked(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
+    ) -> None:
+        ack()
+        user_id, trigger_id, customer = payloads.typed_customer(body)
+        act(CustomerClicked(user_id, trigger_id, customer, body, client, services))
+
+    return clicked
+
+
+def join_click(clicked: CustomerClicked) -> None:
     """Pressed in the refusal's modal: the answer replaces it there."""
-    ack()
-    where = payloads.view_id(body)
-    user_id, _, customer = payloads.typed_customer(body)
-    entry = join_waitlist(JoinWaitlist(user_id, customer), services)
-    client.views_update(view_id=where, view=joined_view(entry))
+    where = payloads.view_id(clicked.body)
+    entry = join_waitlist(JoinWaitlist(clicked.user_id, clicked.customer), clicked.services)
+    clicked.client.views_update(view_id=where, view=joined_view(entry))
+
+
+join_clicked = on_customer_click(join_click)
 
 
 def leave_click(clicked: Clicked) -> None:
@@ -43,16 +73,14 @@ def leave_click(clicked: Clicked) -> None:
 leave_clicked = on_click(leave_click)
 
 
-@answered
-def preregister_clicked(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, services: Context
-) -> None:
+def preregister_click(clicked: CustomerClicked) -> None:
     """The form, filled in with what the partner typed when it asked to wait."""
-    ack()
-    user_id, trigger_id, customer = payloads.typed_customer(body)
-    now_standing = standing(GetStanding(user_id), services)
+    now_standing = standing(GetStanding(clicked.user_id), clicked.services)
     now_standing.check()
-    form = FormValues.of(customer)
-    client.views_open(
-        trigger_id=trigger_id, view=preregister_modal(now_standing.partner.country, form)
+    form = FormValues.of(clicked.customer)
+    clicked.client.views_open(
+        trigger_id=clicked.trigger_id, view=preregister_modal(now_standing.partner.country, form)
     )
+
+
+preregister_clicked = on_customer_click(preregister_click)
