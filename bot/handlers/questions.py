@@ -3,6 +3,7 @@ button and answer. Every click re-checks who may do it and whether it still appl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
@@ -19,7 +20,7 @@ from bot.blocks.questions import (
     answer_sent_modal,
     ask_modal,
 )
-from bot.handlers.modals import checked_view, opens_modal, submits_text
+from bot.handlers.modals import Listener, TextSubmitted, checked_view, opens_modal, submits_text
 from bot.services.context import Context
 from bot.services.questions import (
     AnswerQuestion,
@@ -40,12 +41,16 @@ def register(app: App) -> None:
     app.view(ANSWER_MODAL)(answer_submitted)
 
 
+def exchange_text(block_id: str, prompt: str) -> Callable[[TextSubmitted], Listener]:
+    """The question and the answer keep one rule: up to TEXT_MAX, and the prompt again when
+    the text is empty or too long."""
+    return submits_text(block_id, prompt, TEXT_MAX, too_long=prompt)
+
+
 need_info_clicked = opens_modal(checked_view(check_can_ask, CheckCanAsk, ask_modal))
 
-ASKING = "Ask the partner something."
 
-
-@submits_text(QUESTION_BLOCK, ASKING, TEXT_MAX, too_long=ASKING)
+@exchange_text(QUESTION_BLOCK, "Ask the partner something.")
 def question_submitted(
     user: str, registration_id: int, question: str, services: Context
 ) -> dict[str, Any] | None:
@@ -55,10 +60,8 @@ def question_submitted(
 
 reply_clicked = opens_modal(checked_view(check_can_answer, CheckCanAnswer, answer_modal))
 
-ANSWERING = "Write your answer here."
 
-
-@submits_text(ANSWER_BLOCK, ANSWERING, TEXT_MAX, too_long=ANSWERING)
+@exchange_text(ANSWER_BLOCK, "Write your answer here.")
 def answer_submitted(
     user: str, registration_id: int, answer: str, services: Context
 ) -> dict[str, Any] | None:
