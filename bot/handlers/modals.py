@@ -109,11 +109,12 @@ def typed_text(
     missing: str,
     limit: int,
     too_long: str = "This is too long.",
+    required: bool = True,
 ) -> str | None:
     """What was typed in `block_id`, stripped; None once a field error is answered, when it
-    is empty or longer than `limit`."""
+    is empty (and `required`) or longer than `limit`."""
     text = str(state_values(view).get(block_id) or "").strip()
-    problem = missing if not text else too_long if len(text) > limit else None
+    problem = missing if required and not text else too_long if len(text) > limit else None
     if problem is not None:
         ack(response_action="errors", errors={block_id: problem})
         return None

@@ -19,7 +19,7 @@ from bot.blocks.reject import (
 from bot.blocks.review import APPROVE, REJECT
 from bot.handlers import payloads
 from bot.handlers.forms import state_values
-from bot.handlers.modals import Clicked, checked_view, on_click, opens_modal
+from bot.handlers.modals import Clicked, checked_view, on_click, opens_modal, typed_text
 from bot.handlers.refusals import answered
 from bot.handlers.request_keys import action_key, submission_key
 from bot.services.context import Context
@@ -50,17 +50,14 @@ reject_clicked = opens_modal(checked_view(check_can_decide, CheckCanDecide, reje
 def reject_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
-    values = state_values(view)
-    preset = values.get(REASON_BLOCK)
-    details = str(values.get(DETAILS_BLOCK) or "").strip()
+    preset = state_values(view).get(REASON_BLOCK)
     if preset not in PRESETS:
         ack(response_action="errors", errors={REASON_BLOCK: "Choose a reason."})
         return
-    if preset == OTHER and not details:
-        ack(response_action="errors", errors={DETAILS_BLOCK: "Tell the partner why."})
-        return
-    if len(details) > REASON_MAX_LENGTH:
-        ack(response_action="errors", errors={DETAILS_BLOCK: "This is too long."})
+    # The details are needed only for "Other"; bounded whatever the reason.
+    why = "Tell the partner why."
+    details = typed_text(ack, view, DETAILS_BLOCK, why, REASON_MAX_LENGTH, required=preset == OTHER)
+    if details is None:
         return
     note = rejection_note(preset, details)
     cmd = Reject(
