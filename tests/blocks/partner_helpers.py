@@ -3,18 +3,16 @@ inert."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.blocks.countries import country_codes, country_name
 from bot.blocks.preregister import FormValues
 from bot.domain.model import Customer, Reason, ReasonCode, Registration
 from bot.domain.policy import Policy
+from tests.blocks.review_helpers import EVIL, NOW
 
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 POLICY = Policy()
-EVIL = "<!channel> <@U123> <http://evil|click> & co"
 LONGEST_COUNTRY = max(country_codes(), key=lambda code: len(country_name(code)))
 LONG_EMAIL = "x" * (320 - len("@example.com")) + "@example.com"
 REVIEW_REASONS = (
@@ -76,18 +74,6 @@ def pending(customer: Customer, id_: int | None = 43) -> Registration:
     )
     r.id = id_
     return r
-
-
-def text_objects(node: Any, kind: str) -> Iterator[str]:
-    """Every text of the given type ("mrkdwn" or "plain_text") anywhere in a view or blocks."""
-    if isinstance(node, dict):
-        if node.get("type") == kind and isinstance(node.get("text"), str):
-            yield node["text"]
-        for value in node.values():
-            yield from text_objects(value, kind)
-    elif isinstance(node, list):
-        for item in node:
-            yield from text_objects(item, kind)
 
 
 def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:

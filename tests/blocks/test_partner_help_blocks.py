@@ -11,19 +11,20 @@ from bot.blocks.replies import help_message
 from bot.blocks.text import duration_words
 from bot.domain.model import Partner
 from bot.domain.policy import Policy
-from tests.blocks.partner_helpers import POLICY, block, input_labels, text_objects
+from tests.blocks.partner_helpers import POLICY, block, input_labels
+from tests.blocks.review_helpers import texts
 from tests.slack_driver import state_values
 
 
 def test_help_explains_commands_and_rules() -> None:
     policy = Policy(quota=7, validity=timedelta(hours=36), review_sla_days=3, registered_days=9)
-    text = "\n".join(text_objects(help_message(policy).blocks, "mrkdwn"))
+    text = "\n".join(texts(help_message(policy).blocks, "mrkdwn"))
     for command in ("list [name, email or mobile]", "profile", "delete", "help", "Acme Corp"):
         assert f"`/preregister {command}`" in text
     assert "36 hours" in text and "at most 7 customers" in text
     assert "3 working days" in text and "9 days" in text
     assert "review" in text and "another country" in text
-    default = "\n".join(text_objects(help_message(POLICY).blocks, "mrkdwn"))
+    default = "\n".join(texts(help_message(POLICY).blocks, "mrkdwn"))
     assert "15 days" in default and "2 working days" in default
 
 
@@ -37,8 +38,8 @@ def test_profile_modal_starts_from_what_is_on_file() -> None:
     assert state["email"]["value"] == {"type": "email_text_input", "value": "sales@acme.de"}
     assert state["mobile"]["value"]["value"] == "+4930123456"
     assert all(b["optional"] for b in view["blocks"] if b["type"] == "input")
-    assert "Acme GmbH" in "\n".join(text_objects(view, "plain_text"))
-    assert any("needed to pre-register" in t for t in text_objects(view, "mrkdwn"))
+    assert "Acme GmbH" in "\n".join(texts(view, "plain_text"))
+    assert any("needed to pre-register" in t for t in texts(view, "mrkdwn"))
     empty = profile_modal(Partner("x", "X", "DE"))
     assert "initial_value" not in block(empty, "email")["element"]
 
@@ -46,7 +47,7 @@ def test_profile_modal_starts_from_what_is_on_file() -> None:
 def test_profile_saved_shows_the_contact() -> None:
     view = profile_saved_view(Partner("acme", "Acme", "DE", email="sales@acme.de"))
     assert "submit" not in view and view["close"]["text"] == "Done"
-    text = "\n".join(text_objects(view, "mrkdwn"))
+    text = "\n".join(texts(view, "mrkdwn"))
     assert "sales@acme.de" in text and "/preregister" in text
 
 

@@ -28,16 +28,14 @@ from bot.domain.model import Partner, Reason, ReasonCode
 from bot.domain.policy import QuotaUse
 from tests.blocks.partner_helpers import (
     CUSTOMERS,
-    EVIL,
     FORMS,
-    NOW,
     POLICY,
     REVIEW_REASONS,
     block,
     pending,
     preregistered,
-    text_objects,
 )
+from tests.blocks.review_helpers import EVIL, NOW, texts
 from tests.slack_standin import message_problems, view_problems
 
 RAW = ("<!channel>", "<@U123>", "<http")
@@ -50,7 +48,7 @@ def assert_message_ok(message: Message) -> None:
 
 def assert_inert(surface: Any, text: str = "") -> None:
     """No live mention or link in any mrkdwn text or in the message's fallback text."""
-    for shown in [*text_objects(surface, "mrkdwn"), text]:
+    for shown in [*texts(surface, "mrkdwn"), text]:
         for raw in RAW:
             assert raw not in shown, shown
 
@@ -110,7 +108,7 @@ def test_typed_text_is_inert_but_still_shown() -> None:
         blocked_view(EVIL, Reason(ReasonCode.CONTRACT)),
     ):
         assert_inert(view)
-        mrkdwn = "\n".join(text_objects(view, "mrkdwn"))
+        mrkdwn = "\n".join(texts(view, "mrkdwn"))
         assert "&lt;!channel&gt; &lt;@U123&gt; &lt;http://evil|click&gt; &amp; co" in mrkdwn
     assert_inert(review_step_modal(CUSTOMERS["evil"], REVIEW_REASONS, EVIL))
     form = preregister_modal("DE", FORMS["evil"])

@@ -17,7 +17,8 @@ from bot.blocks.results import (
 from bot.blocks.text import slack_date
 from bot.domain.model import Reason, ReasonCode
 from bot.domain.policy import QuotaUse
-from tests.blocks.partner_helpers import CUSTOMERS, NOW, pending, preregistered, text_objects
+from tests.blocks.partner_helpers import CUSTOMERS, pending, preregistered
+from tests.blocks.review_helpers import NOW, texts
 from tests.slack_standin import view_problems
 
 
@@ -27,7 +28,7 @@ def test_registered_view_says_until_when_and_what_next() -> None:
     assert view["callback_id"] == RESULT
     assert view["close"]["text"] == "Done"
     assert "submit" not in view
-    mrkdwn = "\n".join(text_objects(view, "mrkdwn"))
+    mrkdwn = "\n".join(texts(view, "mrkdwn"))
     assert registration.valid_until is not None
     assert f"Pre-registered until {slack_date(registration.valid_until)}" in mrkdwn
     assert "<!date^" in mrkdwn
@@ -42,7 +43,7 @@ def test_review_submitted_view_gives_the_due_date_and_the_reasons() -> None:
     registration = pending(CUSTOMERS["normal"])
     view = review_submitted_view(registration)
     assert view["callback_id"] == RESULT and "submit" not in view
-    mrkdwn = "\n".join(text_objects(view, "mrkdwn"))
+    mrkdwn = "\n".join(texts(view, "mrkdwn"))
     assert registration.review_due is not None
     assert "Sent for review" in mrkdwn
     assert f"Reviewers answer by {slack_date(registration.review_due)}" in mrkdwn
@@ -76,13 +77,13 @@ def test_blocked_view_explains_without_evidence(code: ReasonCode) -> None:
     for key, value in evidence.items():
         assert key not in dumped and value not in dumped
     assert "rival" not in dumped.lower() and "2026" not in dumped
-    mrkdwn = "\n".join(text_objects(view, "mrkdwn"))
+    mrkdwn = "\n".join(texts(view, "mrkdwn"))
     assert "Kunde GmbH" in mrkdwn and "What you can do" in mrkdwn
 
 
 def test_held_by_another_partner_names_nobody() -> None:
     view = blocked_view("Kunde GmbH", Reason(ReasonCode.HELD_BY_OTHER_PARTNER))
-    mrkdwn = "\n".join(text_objects(view, "mrkdwn"))
+    mrkdwn = "\n".join(texts(view, "mrkdwn"))
     assert "already pre-registered by someone else" in mrkdwn
     assert "try again later" in mrkdwn
 
@@ -90,14 +91,14 @@ def test_held_by_another_partner_names_nobody() -> None:
 def test_already_yours_shows_where_it_stands() -> None:
     waiting = pending(CUSTOMERS["normal"])
     assert waiting.review_due is not None
-    text = "\n".join(text_objects(already_yours_view(waiting), "mrkdwn"))
+    text = "\n".join(texts(already_yours_view(waiting), "mrkdwn"))
     assert "already holds this customer" in text
     assert slack_date(waiting.review_due) in text and "reviewer" in text
     assert "No new record" in text and "#43" in text
 
     held = preregistered(CUSTOMERS["normal"])
     assert held.valid_until is not None
-    text = "\n".join(text_objects(already_yours_view(held), "mrkdwn"))
+    text = "\n".join(texts(already_yours_view(held), "mrkdwn"))
     assert f"pre-registered until {slack_date(held.valid_until)}" in text
 
 
