@@ -12,12 +12,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 
 from bot.domain.errors import Refusal
 from bot.settings_error import SettingsError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy import Connection
+
     from bot.bootstrap import Runtime
     from bot.settings import Settings
 
@@ -98,6 +102,25 @@ def export_options(export: argparse.ArgumentParser) -> None:
     """What every export takes: one company's rows only, and the format."""
     export.add_argument("--partner", metavar="ID", help="only this partner company's")
     export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+
+
+def stream_export(
+    args: argparse.Namespace,
+    records: Callable[[Connection], Iterable[dict[str, Any]]],
+    write_csv: Callable[[Connection, TextIO], None],
+) -> int:
+    """What every export does: refuse an unknown --partner, then stream the rows to stdout in
+    the --format asked (`records` for JSON, `write_csv` for CSV)."""
+    from bot.adapters.export import write_json
+
+    with runtime_for(args) as runtime:
+        check_partner(runtime, args.partner)
+        with runtime.engine.connect() as connection:
+            if args.format == "json":
+                write_json(records(connection), sys.stdout)
+            else:
+                write_csv(connection, sys.stdout)
+    return OK
 
 
 def check_partner(runtime: Runtime, partner_id: str | None) -> None:

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from bot.adapters.export_columns import OPPORTUNITY_COLUMNS
-from bot.cli.common import (
-    EXIT_CODES,
-    OK,
-    Subparsers,
-    check_partner,
-    export_options,
-    group,
-    runtime_for,
-    sub,
-)
+from bot.cli.common import EXIT_CODES, Subparsers, export_options, group, stream_export, sub
 
 EXPORT_HELP = (
     """\
@@ -42,14 +32,10 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from bot.adapters.export import write_json
     from bot.adapters.opportunity_export import opportunity_records, write_opportunities_csv
 
-    with runtime_for(args) as runtime:
-        check_partner(runtime, args.partner)
-        with runtime.engine.connect() as connection:
-            if args.format == "json":
-                write_json(opportunity_records(connection, args.partner), sys.stdout)
-            else:
-                write_opportunities_csv(connection, sys.stdout, args.partner)
-    return OK
+    return stream_export(
+        args,
+        lambda connection: opportunity_records(connection, args.partner),
+        lambda connection, out: write_opportunities_csv(connection, out, args.partner),
+    )

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 
-from bot.cli.common import (
-    EXIT_CODES,
-    OK,
-    Subparsers,
-    check_partner,
-    export_options,
-    group,
-    runtime_for,
-    sub,
-)
+from bot.cli.common import EXIT_CODES, Subparsers, export_options, group, stream_export, sub
 from bot.domain.status import Status
 
 EXPORT_HELP = (
@@ -57,17 +47,14 @@ def register(commands: Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from bot.adapters.export import registration_records, write_json, write_registrations_csv
+    from bot.adapters.export import registration_records, write_registrations_csv
 
-    with runtime_for(args) as runtime:
-        check_partner(runtime, args.partner)
-        picked = (args.partner, args.status, args.since)
-        with runtime.engine.connect() as connection:
-            if args.format == "json":
-                write_json(registration_records(connection, *picked), sys.stdout)
-            else:
-                write_registrations_csv(connection, sys.stdout, *picked)
-    return OK
+    picked = (args.partner, args.status, args.since)
+    return stream_export(
+        args,
+        lambda connection: registration_records(connection, *picked),
+        lambda connection, out: write_registrations_csv(connection, out, *picked),
+    )
 
 
 def _since(text: str) -> datetime:
