@@ -16,6 +16,7 @@ from bot.adapters.export_sql import (
     codes,
     guarded,
     guarded_text,
+    labelled_select,
     moment,
     number,
     plain,
@@ -94,12 +95,7 @@ def write_registrations_csv(
         guarded(c.decided_by, d),
         moment(c.decided_at, d),
     ]
-    query = _picked(
-        select(*(cell.label(name) for cell, name in zip(cells, COLUMNS, strict=True))),
-        partner_id,
-        statuses,
-        since,
-    )
+    query = _picked(labelled_select(cells, COLUMNS), partner_id, statuses, since)
     texts = [c.partner_id, c.customer_name, c.email, c.mobile, c.country, c.status, c.decided_by]
     write_query_csv(connection, query, texts, out, COLUMNS, _TYPED)
 

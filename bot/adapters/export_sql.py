@@ -224,3 +224,8 @@ def _guard(batch: Sequence[Any], at: Sequence[int]) -> list[Any]:
                 break
         done.append(row)
     return done
+
+
+def labelled_select(cells: Sequence[ColumnElement[Any]], names: Sequence[str]) -> Select[Any]:
+    """The cells under the export's column names, in the header's order."""
+    return select(*(cell.label(name) for cell, name in zip(cells, names, strict=True)))

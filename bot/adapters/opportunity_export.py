@@ -11,7 +11,14 @@ from sqlalchemy import Connection, Select, Text, case, func, select, type_coerce
 
 from bot.adapters.export import Record, _moment, streamed
 from bot.adapters.export_columns import OPPORTUNITY_COLUMNS
-from bot.adapters.export_sql import amount, guarded, moment, number, write_query_csv
+from bot.adapters.export_sql import (
+    amount,
+    guarded,
+    labelled_select,
+    moment,
+    number,
+    write_query_csv,
+)
 from bot.adapters.orm import OpportunityRow, RegistrationRow
 
 COLUMNS = OPPORTUNITY_COLUMNS
@@ -65,10 +72,7 @@ def write_opportunities_csv(
         moment(o.created_at, d),
         moment(o.updated_at, d),
     ]
-    query = _picked(
-        select(*(cell.label(name) for cell, name in zip(cells, COLUMNS, strict=True))),
-        partner_id,
-    )
+    query = _picked(labelled_select(cells, COLUMNS), partner_id)
     texts = [r.partner_id, r.customer_name, o.name, o.currency, o.stage, o.notes, o.created_by]
     write_query_csv(connection, query, texts, out, COLUMNS, _TYPED)
 
