@@ -63,11 +63,11 @@ class Runtime:
 
     @cached_property
     def pacer(self) -> Pacer:
-        """One message a second into each conversation, across the lanes and the batches;
-        made with the first delivery (most commands send nothing)."""
-        from bot.services.lanes import Pacer
+        """One message a second into each conversation, across the lanes and the batches, after
+        a short burst; made with the first delivery (most commands send nothing)."""
+        from bot.services.lanes import BURST, Pacer
 
-        return Pacer()
+        return Pacer(burst=BURST)
 
     def database_reachable(self) -> bool:
         return is_reachable(self.engine)
@@ -77,7 +77,8 @@ class Runtime:
 
         if self.sender is None:
             return DeliveryReport()
-        cmd = DeliverDue(self.sender, self.owner, run=self.lanes.run, pacer=self.pacer)
+        run, pacer = self.lanes.run, self.pacer
+        cmd = DeliverDue(self.sender, self.owner, run=run, pacer=pacer, skip_busy=True)
         return deliver_due(cmd, self.context)
 
     def release_orphans(self) -> int:
@@ -88,7 +89,11 @@ class Runtime:
 
     def outbox_worker(self) -> OutboxWorker:
         """Delivers after each commit; first releases the claims of a dead predecessor."""
-        return OutboxWorker(self.deliver_outbox, self.outbox_wake, on_start=self.release_orphans)
+        from bot.services.dispatch import Dispatch
+
+        sender, pacer = self.sender, self.pacer
+        dispatch = None if sender is None else Dispatch(sender, self.context, self.owner, pacer)
+        return OutboxWorker(dispatch, self.outbox_wake, on_start=self.release_orphans)
 
     def slack_app(self, socket_mode: bool = False) -> App:
         """The Bolt app with every listener, on this runtime's context."""

@@ -1,25 +1,45 @@
-"""Delivering the outbox: claim due messages, hand each to a sender, record what happened."""
+"""Delivering the outbox: claim due messages, hand each to a sender, record what happened
+(bot.services.delivery_outcome). A round at a time here (a command, a periodic job); the
+server delivers continuously (bot.services.dispatch)."""
 
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
-from bot.domain.policy import Policy
 from bot.services.context import Context
-from bot.services.lanes import ROUND_PACE, Pacer, Run, in_turn, lanes
-from bot.services.ports import (
-    Delivery,
-    Kind,
-    Notification,
-    UnitOfWork,
+from bot.services.delivery_outcome import (
+    MAX_ATTEMPTS,
+    MAX_BACKOFF,
+    DeliveryReport,
+    Obsolete,
+    RetryLater,
+    Sender,
+    Undeliverable,
+    backoff,
+    deliver_one,
+    hand_back,
 )
-from bot.services.subjects import Subject, subject_of
-from bot.tracebacks import traceback_text
+from bot.services.lanes import ROUND_PACE, Pacer, Run, in_turn, lanes
+from bot.services.ports import Delivery, UnitOfWork
+
+__all__ = [
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "MAX_BACKOFF",
+    "SEND_BUDGET",
+    "DeliverDue",
+    "DeliveryReport",
+    "Obsolete",
+    "RetryLater",
+    "Sender",
+    "Undeliverable",
+    "backoff",
+    "deliver_due",
+    "release_orphans",
+]
 
 log = logging.getLogger(__name__)
 
@@ -31,49 +51,6 @@ SEND_BUDGET = timedelta(seconds=90)
 """The longest one send may take (a DM is two Web API calls, each with a 30 s timeout and one
 retry of a connection that failed to open). A row is sent only while this much of its lease is
 left, so that no row is still being sent when its lease runs out and another may claim it."""
-
-MAX_BACKOFF = timedelta(minutes=30)
-MAX_ATTEMPTS = 15
-"""About a day of backing off; then the message is a dead letter an operator can retry."""
-
-
-class RetryLater(Exception):
-    """A transient failure (rate limit, 5xx, network): try again after `after`, if given."""
-
-    def __init__(self, error: str, after: timedelta | None = None) -> None:
-        super().__init__(error)
-        self.after = after
-
-
-class Obsolete(Exception):
-    """The message no longer applies (its review was decided, its customer deleted): skip it."""
-
-
-class Undeliverable(Exception):
-    """A permanent failure (channel_not_found, invalid_auth…): into the dead letters."""
-
-
-class Sender(Protocol):
-    def send(self, delivery: Delivery, subject: Subject) -> dict[str, Any]:
-        """Deliver; return where it landed. Raise RetryLater, Undeliverable or Obsolete."""
-        ...
-
-
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    retried: int = 0
-    dead: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
-    claimed_all: bool = False
-    """As many rows were due as one round takes: there may be more waiting."""
-
-
-def backoff(attempts: int, jitter: Callable[[], float] = random.random) -> timedelta:
-    """Exponential with jitter: 2 s, 4 s, 8 s… up to half an hour, each ±50 %."""
-    base = min(timedelta(seconds=2 ** min(attempts, 20)), MAX_BACKOFF)
-    return base * (0.5 + jitter())
 
 
 @dataclass(frozen=True)
@@ -88,6 +65,9 @@ class DeliverDue:
     limit: int = 50
     run: Run = in_turn
     pacer: Pacer | None = None
+    skip_busy: bool = False
+    """Beside a continuous dispatcher (bot.services.dispatch): leave the recipients it has in
+    flight alone, so that their order holds."""
 
 
 def deliver_due(cmd: DeliverDue, ctx: Context) -> DeliveryReport:
@@ -96,7 +76,8 @@ def deliver_due(cmd: DeliverDue, ctx: Context) -> DeliveryReport:
     pacer = cmd.pacer
     claimed_at = clock()
     with uow() as claiming:
-        claimed = claiming.outbox.claim(claimed_at, LEASE, limit, owner)
+        claim = claiming.outbox.claim_in_order if cmd.skip_busy else claiming.outbox.claim
+        claimed = claim(claimed_at, LEASE, limit, owner)
         claiming.commit()
     last_start = claimed_at + LEASE - SEND_BUDGET
     reports: list[DeliveryReport] = []
@@ -118,10 +99,10 @@ def deliver_due(cmd: DeliverDue, ctx: Context) -> DeliveryReport:
                     # A slow round: hand the rest back, due now, rather than send them late.
                     # (Past the lease they are anyone's: handing back could undo a claim.)
                     if clock() < claimed_at + LEASE:
-                        _release(lane[position:], uow, clock)
+                        hand_back(lane[position:], uow, clock)
                     report.claimed_all = True
                     return
-                _deliver(delivery, uow, sender, clock, report, ctx.policy)
+                deliver_one(delivery, uow, sender, clock, report, ctx.policy)
 
         return send_lane
 
@@ -159,98 +140,3 @@ def release_orphans(
     if released:
         log.info("released %d outbox rows claimed by %d dead processes", released, len(dead))
     return released
-
-
-def _release(
-    deliveries: Sequence[Delivery], uow: Callable[[], UnitOfWork], clock: Callable[[], datetime]
-) -> None:
-    with uow() as recording:
-        for delivery in deliveries:
-            recording.outbox.retry(delivery.id, clock(), "not sent: its lease ran out first")
-        recording.commit()
-
-
-def _deliver(
-    delivery: Delivery,
-    uow: Callable[[], UnitOfWork],
-    sender: Sender,
-    clock: Callable[[], datetime],
-    report: DeliveryReport,
-    policy: Policy,
-) -> None:
-    try:
-        result = sender.send(delivery, subject_of(delivery, uow, clock(), policy))
-    except RetryLater as failure:
-        _retry(delivery, uow, clock, report, str(failure), failure.after)
-    except Obsolete as moot:
-        with uow() as recording:
-            recording.outbox.skipped(delivery.id, clock(), str(moot))
-            recording.commit()
-        report.skipped += 1
-    except Undeliverable as failure:
-        _give_up(delivery, uow, clock, str(failure))
-        report.dead += 1
-        report.errors.append(f"{delivery.id}: {failure}")
-    except Exception as bug:
-        # Not a failure the sender knows about (a rendering or database bug): this row is
-        # retried with backoff like any transient failure, and the rest of the batch goes on.
-        log.error(
-            "outbox row %s: unexpected error while sending\n%s", delivery.id, traceback_text(bug)
-        )
-        _retry(delivery, uow, clock, report, f"{type(bug).__name__}: {bug}", None)
-    else:
-        with uow() as recording:
-            recording.outbox.sent(delivery.id, clock(), result)
-            _follow_up(recording, delivery, "sent", clock(), None)
-            recording.commit()
-        report.sent += 1
-
-
-def _retry(
-    delivery: Delivery,
-    uow: Callable[[], UnitOfWork],
-    clock: Callable[[], datetime],
-    report: DeliveryReport,
-    error: str,
-    after: timedelta | None,
-) -> None:
-    if delivery.attempts >= MAX_ATTEMPTS:
-        _give_up(delivery, uow, clock, f"gave up after {delivery.attempts} attempts: {error}")
-        report.dead += 1
-    else:
-        wait = after if after is not None else backoff(delivery.attempts)
-        with uow() as recording:
-            recording.outbox.retry(delivery.id, clock() + wait, error)
-            recording.commit()
-        report.retried += 1
-    report.errors.append(f"{delivery.id}: {error}")
-
-
-def _give_up(
-    delivery: Delivery, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], error: str
-) -> None:
-    with uow() as recording:
-        recording.outbox.dead(delivery.id, clock(), error)
-        _follow_up(recording, delivery, "dead", clock(), error)
-        recording.commit()
-
-
-def _follow_up(
-    recording: UnitOfWork, delivery: Delivery, outcome: str, now: datetime, error: str | None
-) -> None:
-    """A notification may ask for another once it is sent or dead (e.g. the partner hears
-    whether an invitation email went out): added in the same transaction as the outcome."""
-    then = delivery.notification.payload.get("then") or {}
-    follow = then.get(outcome)
-    if not isinstance(follow, dict):
-        return
-    notification = delivery.notification
-    recording.outbox.add(
-        Notification(
-            Kind(follow["kind"]),
-            str(follow["recipient"]),
-            notification.registration_id,
-            {"of": delivery.id, "error": error},
-        ),
-        now,
-    )

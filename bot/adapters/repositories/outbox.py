@@ -7,12 +7,13 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, text
+from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.orm import Session
 
 from bot.adapters.orm import OutboxRow
 from bot.adapters.orm.outbox import WAITING_SQL
 from bot.adapters.repositories.columns import named
+from bot.adapters.repositories.outbox_claims import claim_rows
 from bot.services.ports import Delivery, Kind, Notification, OutboxEntry, OutboxStatus, Sent
 
 COALESCED = frozenset({Kind.HOME_REFRESH, Kind.MESSAGES_REFRESH})
@@ -63,24 +64,12 @@ class SqlOutbox:
     def claim(
         self, now: datetime, lease: timedelta, limit: int, owner: str | None = None
     ) -> Sequence[Delivery]:
-        free = or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now)
-        query = (
-            select(OutboxRow)
-            .where(OutboxRow.status == OutboxStatus.PENDING, OutboxRow.next_attempt_at <= now, free)
-            .order_by(OutboxRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        claimed = []
-        for row in self.session.scalars(query):
-            row.claimed_until, row.claimed_by = now + lease, owner
-            row.attempts += 1
-            notification = Notification(
-                Kind(row.kind), row.recipient, row.registration_id, dict(row.payload)
-            )
-            claimed.append(Delivery(row.id, notification, row.attempts))
-        self.session.flush()
-        return claimed
+        return claim_rows(self.session, now, lease, limit, owner, in_order=False)
+
+    def claim_in_order(
+        self, now: datetime, lease: timedelta, limit: int, owner: str | None = None
+    ) -> Sequence[Delivery]:
+        return claim_rows(self.session, now, lease, limit, owner, in_order=True)
 
     def claim_owners(self, now: datetime) -> set[str]:
         query = select(OutboxRow.claimed_by).distinct()

@@ -127,6 +127,14 @@ class Outbox(Protocol):
         when the lease runs out, or at once when its owner is known dead (`release`)."""
         ...
 
+    def claim_in_order(
+        self, now: datetime, lease: timedelta, limit: int, owner: str | None = None
+    ) -> Sequence[Delivery]:
+        """As `claim`, but none of a lane (bot.services.lanes.lane_of: a recipient, or its
+        App Home) that has a row claimed by anyone and not yet done: its rows go out in the
+        order written, whichever claimer takes them."""
+        ...
+
     def claim_owners(self, now: datetime) -> set[str]:
         """Owners of the claims not yet run out."""
         ...
