@@ -1,19 +1,18 @@
-"""Sends outbox notifications to Slack, and sorts Slack's failures into retry or give up."""
+"""Sends outbox notifications to Slack (its client, and the sorting of its failures into retry
+or give up: bot.adapters.slack_delivery)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
-from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.adapters.qr import qr_png
+from bot.adapters.slack_delivery import DmChannels, classified, delivery_client
 from bot.blocks.invite import qr_alt_text, qr_comment
 from bot.blocks.notifications import refreshed, render
 from bot.domain.model import Status
@@ -23,29 +22,9 @@ from bot.services.invite_links import Invites
 from bot.services.ports import REVIEWERS, Delivery, Kind, Notification
 from bot.services.subjects import Subject
 
-log = logging.getLogger(__name__)
+__all__ = ["METADATA_EVENT", "SlackSender", "delivery_client"]
 
-# Errors that will not go away by trying again: the message goes to the dead letters.
-PERMANENT = frozenset(
-    {
-        "account_inactive",
-        "cannot_dm_bot",
-        "channel_not_found",
-        "invalid_arguments",
-        "invalid_auth",
-        "invalid_blocks",
-        "is_archived",
-        "message_not_found",
-        "missing_scope",
-        "msg_too_long",
-        "no_text",
-        "not_authed",
-        "not_in_channel",
-        "token_revoked",
-        "user_not_found",
-        "user_disabled",
-    }
-)
+log = logging.getLogger(__name__)
 
 METADATA_EVENT = "prereg_outbox"
 
@@ -67,23 +46,6 @@ CARD_UPDATES = frozenset({Kind.REVIEW_DECIDED, Kind.REVIEW_UPDATED, Kind.EXTENSI
 WITH_LINK = frozenset({Kind.PREREGISTERED, Kind.DECISION})
 
 
-TIMEOUT = 30
-"""Seconds to wait for Slack's answer. Slack sometimes answers after 10 s or more, having
-posted the message: a shorter timeout would record a failure and post a twin later."""
-
-
-def delivery_client(base_url: str, token: str, timeout: int = TIMEOUT) -> WebClient:
-    """No rate-limit or 5xx retries inside the client: the outbox schedules those itself.
-    A connection that failed to open is retried once; a request that may have reached Slack
-    (reset or timed out while waiting for the answer) is not repeated here."""
-    return WebClient(
-        base_url=base_url,
-        token=token,
-        timeout=timeout,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1, error_types=[URLError])],
-    )
-
-
 class SlackSender:
     def __init__(
         self,
@@ -99,6 +61,7 @@ class SlackSender:
         self.reviewers = reviewers
         self.home = home
         """Publishes a user's App Home as it stands now, never over a newer one."""
+        self.dms = DmChannels(client)
 
     def send(self, delivery: Delivery, subject: Subject) -> dict[str, Any]:
         notification = delivery.notification
@@ -112,7 +75,7 @@ class SlackSender:
             if notification.kind is Kind.MESSAGES_REFRESH:
                 return self._update_sent(notification, subject)
         except SlackApiError as failure:
-            raise _classified(failure) from failure
+            raise classified(failure) from failure
         except (SlackClientError, OSError) as failure:
             raise RetryLater(f"{type(failure).__name__}: {failure}") from failure
         try:
@@ -136,7 +99,8 @@ class SlackSender:
                 **message.as_kwargs(),
             )
         except SlackApiError as failure:
-            raise _classified(failure) from failure
+            self.dms.forget(notification.recipient)  # opened again next time
+            raise classified(failure) from failure
         except (SlackClientError, OSError) as failure:
             raise RetryLater(f"{type(failure).__name__}: {failure}") from failure
         return {"channel": response["channel"], "ts": response["ts"]}
@@ -169,7 +133,7 @@ class SlackSender:
                 initial_comment=qr_comment(registration),
             )
         except SlackApiError as failure:
-            raise _classified(failure) from failure
+            raise classified(failure) from failure
         except (SlackClientError, OSError) as failure:
             raise RetryLater(f"{type(failure).__name__}: {failure}") from failure
         files = response.get("files") or [{}]
@@ -221,8 +185,7 @@ class SlackSender:
     def _channel(self, recipient: str) -> str:
         if recipient == REVIEWERS:
             return self.review_channel
-        opened = self.client.conversations_open(users=recipient)
-        return str(opened["channel"]["id"])
+        return self.dms.of(recipient)
 
 
 def _card(subject: Subject) -> dict[str, Any]:
@@ -230,19 +193,3 @@ def _card(subject: Subject) -> dict[str, Any]:
         # The request itself is still on its way; once posted it shows the current state.
         raise RetryLater("the review card is not posted yet")
     return subject.review_card
-
-
-def _classified(failure: SlackApiError) -> Exception:
-    response = failure.response
-    error = str(response.get("error", "unknown_error"))
-    if response.status_code == 429:
-        headers = {str(k).lower(): v for k, v in (response.headers or {}).items()}
-        retry_after = headers.get("retry-after")
-        value = retry_after[0] if isinstance(retry_after, list) else retry_after
-        seconds = int(value) if value is not None and str(value).isdigit() else None
-        return RetryLater("ratelimited", timedelta(seconds=seconds) if seconds else None)
-    if response.status_code >= 500:
-        return RetryLater(f"HTTP {response.status_code}: {error}")
-    if error in PERMANENT:
-        return Undeliverable(error)
-    return RetryLater(error)
