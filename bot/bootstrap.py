@@ -78,7 +78,7 @@ class Runtime:
         if self.sender is None:
             return DeliveryReport()
         run, pacer = self.lanes.run, self.pacer
-        cmd = DeliverDue(self.sender, self.owner, run=run, pacer=pacer, skip_busy=True)
+        cmd = DeliverDue(self.sender, self.owner, run=run, pacer=pacer, in_order=True)
         return deliver_due(cmd, self.context)
 
     def release_orphans(self) -> int:

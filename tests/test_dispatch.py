@@ -139,23 +139,32 @@ def sender_gate() -> Iterator[threading.Event]:
     gate.set()  # never leave a worker waiting
 
 
-def test_the_worker_sends_a_message_written_while_another_lane_is_in_flight(
-    runtime: Runtime, clock: Clock, sender_gate: threading.Event
-) -> None:
+def slow_first(
+    runtime: Runtime, gate: threading.Event, opens_gate: bool
+) -> tuple[int, threading.Event, FakeSender, OutboxWorker]:
+    """A started worker whose send of UACME1's message waits for `gate`; any other send
+    opens the gate if `opens_gate`."""
     (slow,) = add(runtime, recipient="UACME1")
-    slow_started = threading.Event()
+    started = threading.Event()
 
     def answer(delivery: Delivery) -> dict[str, str]:
         if delivery.id == slow:
-            slow_started.set()
-            assert sender_gate.wait(10), "the later message waited behind this one"
-        else:
-            sender_gate.set()
+            started.set()
+            assert gate.wait(10), "the later message waited behind this one"
+        elif opens_gate:
+            gate.set()
         return {"ts": f"{delivery.id}.0"}
 
     sender = FakeSender(answer)
     worker = OutboxWorker(Dispatch(sender, runtime.context), runtime.outbox_wake, poll=0.05)
     worker.start()
+    return slow, started, sender, worker
+
+
+def test_the_worker_sends_a_message_written_while_another_lane_is_in_flight(
+    runtime: Runtime, clock: Clock, sender_gate: threading.Event
+) -> None:
+    slow, slow_started, sender, worker = slow_first(runtime, sender_gate, opens_gate=True)
     try:
         assert slow_started.wait(10)
         (quick,) = add(runtime, recipient="UBETA1")  # its commit wakes the worker
@@ -183,3 +192,23 @@ def test_a_stopping_worker_hands_back_what_it_has_not_tried(runtime: Runtime, cl
     assert [d.id for d in sender.sent] == [first]
     untried = row(runtime, second)
     assert (untried.status, untried.claimed_until, untried.attempts) == ("pending", None, 0)
+
+
+def test_a_row_claimed_again_while_it_is_sent_goes_out_once(
+    runtime: Runtime, clock: Clock, sender_gate: threading.Event
+) -> None:
+    """The lease runs out by the clock while the row is being sent (a test's clock moved by
+    hours): the claim that takes it again joins the lane in flight instead of a twin."""
+    slow, slow_started, sender, worker = slow_first(runtime, sender_gate, opens_gate=False)
+    try:
+        assert slow_started.wait(10)
+        clock.advance(LEASE * 100)
+        (other,) = add(runtime, recipient="UBETA1")  # wakes a claim, which takes both
+        until(lambda: row(runtime, other).status == "sent", 10, "the other recipient's")
+        assert row(runtime, slow).attempts == 2, "claimed again"
+        sender_gate.set()
+        until(lambda: row(runtime, slow).status == "sent", 10, "the slow one's record")
+    finally:
+        worker.stop()
+
+    assert sorted(d.id for d in sender.sent) == [slow, other]

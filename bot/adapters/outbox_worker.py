@@ -73,7 +73,8 @@ class OutboxWorker:
         self._turns = threading.Condition()
         self._ready: list[tuple[float, int, Lane]] = []
         """Lanes by the moment their next message may go (a heap)."""
-        self._held = 0
+        self._flying: dict[str, Lane] = {}
+        """The lanes claimed and not yet done, by lane (bot.services.lanes.lane_of)."""
         self._order = itertools.count()
         self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
         self._senders = [
@@ -136,16 +137,21 @@ class OutboxWorker:
         if dispatch is None:
             return False
         with self._turns:
-            if self._held >= HELD_LANES:
+            if len(self._flying) >= HELD_LANES:
                 return False  # a lane done sets `wake` again
         lanes = dispatch.claim()
+        full = sum(len(lane.waiting) for lane in lanes) >= dispatch.limit
         now = time.monotonic()
         with self._turns:
             for lane in lanes:
+                flying = self._flying.get(lane.key)
+                if flying is not None:
+                    flying.join(lane)  # claimed again past its lease: still one lane
+                    continue
+                self._flying[lane.key] = lane
                 heapq.heappush(self._ready, (now, next(self._order), lane))
-            self._held += len(lanes)
             self._turns.notify_all()
-        return sum(len(lane.waiting) for lane in lanes) >= dispatch.limit
+        return full
 
     def _send(self) -> None:
         patient_thread()
@@ -156,12 +162,16 @@ class OutboxWorker:
             except Exception as error:
                 # Its rows stay claimed and come back when their lease runs out.
                 log.error("outbox lane %s failed\n%s", lane.recipient, traceback_text(error))
+                lane.waiting.clear()
                 ahead = None
+            with self._turns:
+                if ahead is None and lane.waiting:  # joined by a claim meanwhile
+                    ahead = 0.0
+                if ahead is None:
+                    del self._flying[lane.key]
             if ahead is None:
                 for failed in lane.report.errors:
                     log.warning("outbox delivery failed: %s", failed)
-                with self._turns:
-                    self._held -= 1
                 self.wake.set()  # its recipient may have more by now
                 continue
             with self._turns:

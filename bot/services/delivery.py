@@ -65,9 +65,9 @@ class DeliverDue:
     limit: int = 50
     run: Run = in_turn
     pacer: Pacer | None = None
-    skip_busy: bool = False
-    """Beside a continuous dispatcher (bot.services.dispatch): leave the recipients it has in
-    flight alone, so that their order holds."""
+    in_order: bool = False
+    """Claim with `Outbox.claim_in_order`, beside a continuous dispatcher
+    (bot.services.dispatch): leave the lanes it has in flight alone, so that order holds."""
 
 
 def deliver_due(cmd: DeliverDue, ctx: Context) -> DeliveryReport:
@@ -76,7 +76,7 @@ def deliver_due(cmd: DeliverDue, ctx: Context) -> DeliveryReport:
     pacer = cmd.pacer
     claimed_at = clock()
     with uow() as claiming:
-        claim = claiming.outbox.claim_in_order if cmd.skip_busy else claiming.outbox.claim
+        claim = claiming.outbox.claim_in_order if cmd.in_order else claiming.outbox.claim
         claimed = claim(claimed_at, LEASE, limit, owner)
         claiming.commit()
     last_start = claimed_at + LEASE - SEND_BUDGET

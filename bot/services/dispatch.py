@@ -11,6 +11,7 @@ worker never sleeps on it. Leases, retries, dead letters and orphans are the rou
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +19,7 @@ from datetime import datetime
 from bot.services.context import Context
 from bot.services.delivery import LEASE, SEND_BUDGET
 from bot.services.delivery_outcome import DeliveryReport, Sender, deliver_one, hand_back
-from bot.services.lanes import Pacer, lanes
+from bot.services.lanes import Pacer, lane_of, lanes
 from bot.services.ports import Delivery
 
 
@@ -27,11 +28,26 @@ class Lane:
     """One recipient's claimed messages, oldest first."""
 
     recipient: str
+    key: str
+    """bot.services.lanes.lane_of its messages."""
     waiting: deque[Delivery]
     last_start: datetime
     """After this, what is left goes back: its lease would run out while it is sent."""
     lease_end: datetime
     report: DeliveryReport = field(default_factory=DeliveryReport)
+    sending: int | None = None
+    """The row being sent now, taken from `waiting`."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """Between the worker stepping the lane and a claim joining it."""
+
+    def join(self, later: Lane) -> None:
+        """Rows of this lane claimed again while it is in flight (its lease ran out by the
+        clock, which a test may move by hours): one lane still, in the order written, under
+        the newer lease, and the row being sent now is not sent twice."""
+        with self.lock:
+            rows = {d.id: d for d in [*self.waiting, *later.waiting] if d.id != self.sending}
+            self.waiting = deque(rows[i] for i in sorted(rows))
+            self.last_start, self.lease_end = later.last_start, later.lease_end
 
 
 @dataclass(frozen=True)
@@ -52,29 +68,42 @@ class Dispatch:
             claiming.commit()
         last_start = now + LEASE - SEND_BUDGET
         return [
-            Lane(lane[0].notification.recipient, deque(lane), last_start, now + LEASE)
+            Lane(
+                lane[0].notification.recipient,
+                lane_of(lane[0].notification),
+                deque(lane),
+                last_start,
+                now + LEASE,
+            )
             for lane in lanes(claimed)
         ]
 
     def step(self, lane: Lane) -> float | None:
         """Send the lane's next message if its turn has come; the seconds until it comes,
         or None once the lane is done."""
-        if not lane.waiting:
-            return None
         clock = self.ctx.clock
-        if clock() > lane.last_start:
-            # A slow lane: the rest goes back, due now, rather than be sent late. (Past
-            # the lease it is anyone's already: handing back could undo another's claim.)
-            if clock() < lane.lease_end:
-                hand_back(list(lane.waiting), self.ctx.uow, clock)
-            lane.waiting.clear()
-            return None
-        ahead = 0.0 if self.pacer is None else self.pacer.take(lane.waiting[0])
-        if ahead > 0:
-            return ahead
-        delivery = lane.waiting.popleft()
-        deliver_one(delivery, self.ctx.uow, self.sender, clock, lane.report, self.ctx.policy)
-        return 0.0 if lane.waiting else None
+        with lane.lock:
+            if not lane.waiting:
+                return None
+            if clock() > lane.last_start:
+                # A slow lane: the rest goes back, due now, rather than be sent late. (Past
+                # the lease it is anyone's already: handing back could undo another's claim.)
+                if clock() < lane.lease_end:
+                    hand_back(list(lane.waiting), self.ctx.uow, clock)
+                lane.waiting.clear()
+                return None
+            ahead = 0.0 if self.pacer is None else self.pacer.take(lane.waiting[0])
+            if ahead > 0:
+                return ahead
+            delivery = lane.waiting.popleft()
+            lane.sending = delivery.id
+        try:
+            deliver_one(delivery, self.ctx.uow, self.sender, clock, lane.report, self.ctx.policy)
+        finally:
+            with lane.lock:
+                lane.sending = None
+                more = bool(lane.waiting)
+        return 0.0 if more else None
 
     def put_back(self, lane: Lane) -> None:
         """Untried rows of a lane given up (the process stopping): claimable again at once,
