@@ -17,9 +17,9 @@ from bot.services.dispatch import Dispatch, Lane
 from bot.services.lanes import Pacer
 from bot.services.ports import Delivery, Kind, Notification
 from tests.conftest import Clock
-from tests.test_delivery import FakeSender, add, row
+from tests.delivery_steps import FakeSender, add, row
+from tests.server_steps import until
 from tests.test_delivery_lanes import FakeTime
-from tests.test_server import until
 
 
 def step_until_done(dispatch: Dispatch, lane: Lane) -> None:

@@ -9,8 +9,8 @@ from bot.adapters.slack_sender import SlackSender, delivery_client
 from bot.services.delivery import Undeliverable
 from bot.services.ports import Kind
 from bot.services.subjects import Subject
+from tests.delivery_steps import ACME, approved, delivery
 from tests.slack_standin import SlackStandin
-from tests.test_delivery import ACME, approved, delivery
 
 
 def test_dms_to_one_user_open_the_conversation_once(slack: SlackStandin) -> None:
