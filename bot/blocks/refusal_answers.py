@@ -6,6 +6,8 @@ says what is true now rather than only that nothing changed.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.blocks import glossary
@@ -31,6 +33,8 @@ class Answer:
     message: Message
     field: str | None = None
     """The form input the answer belongs under, when given in that form."""
+    errors: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """In a form, the words under each of several inputs at once (block id: words)."""
 
 
 def words(text: str) -> Message:

@@ -109,6 +109,7 @@ ANSWERS: dict[type[Refusal], _Rule] = {
         "Check the details",
         words(opportunity_ids.problem_words(r.field, r.problems[r.field])),
         field=opportunity_ids.BLOCK_OF[r.field],
+        errors=opportunity_ids.field_errors(r.problems),
     ),
     StageUnchanged: lambda r: Answer(
         "Nothing changed", words(f"It is at {r.stage.label} already; nothing was changed.")

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import opportunities as ids
 from bot.blocks.manage import done_view
-from bot.blocks.opportunities import field_errors, money, opportunities_modal, opportunity_modal
+from bot.blocks.opportunities import money, opportunities_modal, opportunity_modal
 from bot.blocks.text import escape, escape_clip
 from bot.domain.opportunities import InvalidOpportunity, OpportunityField, amount_of, stage_of
 from bot.handlers import payloads
@@ -92,12 +92,8 @@ def opportunity_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], services: Context
 ) -> None:
     user_id = payloads.user_of(body)
-    try:
-        cmd = parse_form(view, user_id, submission_key(body))
-        opportunity = create_opportunity(cmd, services)
-    except InvalidOpportunity as invalid:
-        ack(response_action="errors", errors=field_errors(invalid.problems))
-        return
+    cmd = parse_form(view, user_id, submission_key(body))
+    opportunity = create_opportunity(cmd, services)  # a refusal: under its fields (refusals)
     text = (
         f"Opportunity *{escape(opportunity.name)}* created:"
         f" {money(opportunity.amount, opportunity.currency)}, {opportunity.stage.label},"

@@ -44,6 +44,9 @@ def _say(refused: Refusal, kwargs: dict[str, Any]) -> None:
     ack = kwargs["ack"]
     body = kwargs.get("body") or {}
     if body.get("type") == "view_submission" and ack.response is None:
+        if said.errors:
+            ack(response_action="errors", errors=dict(said.errors))
+            return
         field = said.field or (_first_input(body) if isinstance(refused, _KEEP_TYPED) else None)
         if field is not None:
             ack(response_action="errors", errors={field: said.message.text})
