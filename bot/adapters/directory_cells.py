@@ -3,17 +3,14 @@ checked parsers that name what is wrong with any other.
 
 A million rows pass through here, so the usual spellings of a country, site, flag or
 date are table lookups (another spelling is parsed each time, and kept only while the
-table is small: a hostile file cannot grow it), and an address already in its
-canonical form is recognized without the validator (held to its answers by a property
-test, tests/test_directory_cells.py).
+table is small: a hostile file cannot grow it). Addresses and mobiles are the domain's
+(bot.domain.identity), whose fast paths serve the canonical forms.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from functools import cache
 from typing import Any
 
 from bot.adapters.csv_records import cut
@@ -30,30 +27,6 @@ BOOLEANS = ("has_contract", "has_spend", "direct_sales_followup", "online_sales"
 # The database's column widths: PostgreSQL refuses longer values, SQLite would not.
 MAX_LENGTH = {"name": 200, "associated_partner_id": 64}
 KEPT = 4096  # spellings (dates, say) a table keeps beyond its usual ones
-
-# Lower-case ASCII, dot-separated atoms of the commonest characters, a domain of letters
-# and digits only: normalize_email returns such an address unchanged unless it is too
-# long or its top-level domain is a special-use one. Anything else asks normalize_email.
-_CANONICAL_EMAIL = re.compile(r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9]{1,63}\.)+[a-z]{2,63}")
-
-
-def email_of(text: str) -> str:
-    """normalize_email's answer for a trimmed cell, quicker for the canonical form."""
-    if (
-        _CANONICAL_EMAIL.fullmatch(text)
-        and len(text) <= 254
-        and text.index("@") <= 64
-        and text.rpartition(".")[2] not in _special_use()
-    ):
-        return text
-    return normalize_email(text)
-
-
-@cache
-def _special_use() -> frozenset[str]:
-    from email_validator import SPECIAL_USE_DOMAIN_NAMES
-
-    return frozenset(SPECIAL_USE_DOMAIN_NAMES)
 
 
 class Spellings(dict[str, Any]):

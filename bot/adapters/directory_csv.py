@@ -20,10 +20,9 @@ from bot.adapters.directory_cells import (
     MAX_LENGTH,
     MOMENTS,
     SITES,
-    email_of,
     problems,
 )
-from bot.domain.identity import normalize_mobile
+from bot.domain.identity import normalize_email, normalize_mobile
 from bot.domain.model import CustomerFacts
 from bot.services.directory import BadRow, Row
 
@@ -138,7 +137,7 @@ def _row(
     if not (email or mobile):
         raise ValueError("needs an email or a mobile")
     code = COUNTRIES[country] if country else None
-    email_ = email_of(email) if email else None
+    email_ = normalize_email(email) if email else None
     mobile_ = normalize_mobile(mobile, code or "") if mobile else None
     if len(name) > _NAME_MAX or len(partner) > _PARTNER_MAX:
         raise ValueError("too long")

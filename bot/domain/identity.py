@@ -32,6 +32,9 @@ class InvalidMobile(DomainError, ValueError):
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?!-)){0,61}(?<!-)"
 _PLAIN = re.compile(rf"(?=.{{1,64}}@)({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+[A-Za-z]{{2,63}})")
+# Commonest of all, a directory's own form: lower-case, the commonest characters, a domain
+# of letters and digits. Returned as it is, without the plain form's lowering and checks.
+_CANONICAL = re.compile(r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9]{1,63}\.)+[a-z]{2,63}")
 # email_validator, phonenumbers and pycountry are imported when first asked: a command
 # that checks no address (most of them) starts without loading them.
 
@@ -46,6 +49,13 @@ def _special_use_names() -> frozenset[str]:
 def normalize_email(raw: str) -> str:
     """Trimmed and lowercased entirely (the local part too), syntax checked only."""
     text = raw.strip()
+    if (
+        _CANONICAL.fullmatch(text)
+        and len(text) <= 254
+        and text.index("@") <= 64
+        and not _special_use(text)
+    ):
+        return text
     plain = _PLAIN.fullmatch(text)
     if plain and len(text) <= 254 and len(plain[2]) <= 253 and not _special_use(plain[2]):
         return text.lower()
